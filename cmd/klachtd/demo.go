@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ingressus/klachtd/mailbox"
+)
+
+//go:embed sample.eml
+var sampleMail []byte
+
+const (
+	demoIntake     = "klachten@ingressus.nl"
+	demoFormSender = "noreply@web.ingressus.nl"
+	demoManagement = "directie@ingressus.nl"
+)
+
+// demoConfig is the configuration the demo runs with; it is written to
+// DIR/klachtd.toml so every operator command can be tried against it.
+func demoConfig(imapAddr, smtpAddr string) string {
+	return fmt.Sprintf(`# Written by "klachtd demo": the configuration the demo runs with.
+# Try: klachtd list --config THIS_FILE
+
+[gateway]
+address = %q
+name = "Ingressus Klachten"
+organisation = "Ingressus"
+language = "nl"
+database = "klachtd.db"
+form_senders = [%q]
+intake_team = [%q]
+
+[imap]
+address = %q
+tls = "none"
+username = %q
+password = "demo"
+folder = "INBOX"
+processed = "Verwerkt"
+quarantine = "Quarantaine"
+poll_interval = "10s"
+
+[smtp]
+address = %q
+tls = "none"
+timeout = "10s"
+
+[[handlers]]
+name = "Marieke de Vries"
+email = "m.devries@ingressus.nl"
+
+[[handlers]]
+name = "Jeroen Bakker"
+email = "j.bakker@ingressus.nl"
+
+[[management]]
+name = "Directie Ingressus"
+email = %q
+
+[security]
+# The demo world has no DKIM: handlers are trusted by their From address.
+trust_from = true
+
+[digest]
+daily = true
+weekly = true
+at = "08:00"
+`, demoIntake, demoFormSender, demoManagement, imapAddr, demoIntake, smtpAddr, demoManagement)
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", stderr)
+	dir := fs.String("dir", "", "folder for the database and config (default: a new temporary folder)")
+	imapAddr := fs.String("imap", "127.0.0.1:1143", "address of the demo IMAP server")
+	smtpAddr := fs.String("smtp", "127.0.0.1:1025", "address of the demo SMTP server")
+	sample := fs.Bool("sample", false, "submit the bundled sample complaint once the demo runs")
+	trace := fs.Bool("trace", false, "write the IMAP protocol transcript to stderr")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "klachtd-demo-")
+		if err != nil {
+			return err
+		}
+		*dir = d
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return fmt.Errorf("demo folder: %w", err)
+	}
+	log := newLogger(stderr, "info")
+	world, err := mailbox.StartDemoWorld(*imapAddr, *smtpAddr, log.With("part", "demo-world"))
+	if err != nil {
+		return fmt.Errorf("start demo mail world: %w (is another demo running? choose other ports with --imap and --smtp)", err)
+	}
+	defer world.Close()
+	cfgPath := filepath.Join(*dir, "klachtd.toml")
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(world.IMAPAddr(), world.SMTPAddr())), 0o600); err != nil {
+		return fmt.Errorf("write demo config: %w", err)
+	}
+	samplePath := filepath.Join(*dir, "sample-complaint.eml")
+	if err := os.WriteFile(samplePath, sampleWithID(), 0o600); err != nil {
+		return fmt.Errorf("write sample mail: %w", err)
+	}
+	cfg, err := LoadConfig(cfgPath)
+	if err != nil {
+		return err
+	}
+	log.Warn("demo: handlers are trusted by their From address (the demo world has no DKIM)")
+	printBanner(stdout, *dir, cfgPath, samplePath, world.IMAPAddr(), world.SMTPAddr())
+	if *sample {
+		go func() {
+			time.Sleep(time.Second)
+			if err := world.Deliver(demoIntake, sampleWithID()); err != nil {
+				log.Error("sample complaint", "err", err)
+			}
+		}()
+	}
+	var traceW io.Writer
+	if *trace {
+		traceW = stderr
+	}
+	return runDaemon(ctx, cfg, log, traceW)
+}
+
+// sampleWithID gives each submitted sample its own Message-ID, so a second
+// submission is a second complaint and not a duplicate of the first.
+func sampleWithID() []byte {
+	return bytes.ReplaceAll(sampleMail, []byte("{{ID}}"), []byte(strconv.FormatInt(time.Now().UnixNano(), 36)))
+}
+
+func printBanner(w io.Writer, dir, cfgPath, samplePath, imapAddr, smtpAddr string) {
+	host, port := splitHostPort(imapAddr)
+	_, sport := splitHostPort(smtpAddr)
+	fmt.Fprintf(w, `
+klachtd demo — a closed mail world on this machine
+  IMAP  %s   (login: any address, password "demo"; no TLS)
+  SMTP  %s   (no login; mail to any address lands in that address's INBOX)
+
+  intake          %s   (the web form sends here, from %s)
+  handlers        Marieke de Vries <m.devries@ingressus.nl>, Jeroen Bakker <j.bakker@ingressus.nl>
+  management      %s
+  state           %s
+  config          %s
+
+Submit the sample complaint (Python's standard library, nothing to install):
+  python3 -c "import smtplib; smtplib.SMTP('%s', %s).sendmail('%s', ['%s'], open('%s','rb').read())"
+or start the demo with --sample. Then read sanne@bakkerijvandijk.nl's mailbox with any
+mail client (IMAP %s port %s, user sanne@bakkerijvandijk.nl, password demo), or:
+  klachtd list --config %s
+
+`, imapAddr, smtpAddr, demoIntake, demoFormSender, demoManagement, dir, cfgPath,
+		host, sport, demoFormSender, demoIntake, samplePath, host, port, cfgPath)
+}
+
+func splitHostPort(a string) (string, string) {
+	i := strings.LastIndexByte(a, ':')
+	if i < 0 {
+		return a, ""
+	}
+	return a[:i], a[i+1:]
+}
+
+func cmdDevmail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("devmail", stderr)
+	dir := fs.String("dir", "", "folder where the mail is kept (default: a new temporary folder)")
+	imapAddr := fs.String("imap", "127.0.0.1:1143", "address of the IMAP server")
+	smtpAddr := fs.String("smtp", "127.0.0.1:1025", "address of the SMTP server")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "klachtd-devmail-")
+		if err != nil {
+			return err
+		}
+		*dir = d
+	}
+	log := newLogger(stderr, "info")
+	world, err := mailbox.StartDemoWorldDir(*imapAddr, *smtpAddr, *dir, log)
+	if err != nil {
+		return fmt.Errorf("start mail world: %w", err)
+	}
+	defer world.Close()
+	fmt.Fprintf(stdout, "devmail: IMAP %s, SMTP %s, mail kept in %s (login: any address, password \"demo\")\n", world.IMAPAddr(), world.SMTPAddr(), *dir)
+	<-ctx.Done()
+	return nil
+}

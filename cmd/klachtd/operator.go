@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ingressus/klachtd/correspondence"
+)
+
+// openFromFlags loads the config and opens the gateway for an operator
+// command.
+func openFromFlags(ctx context.Context, cfgPath string, stderr io.Writer) (*correspondence.Gateway, func(), error) {
+	if err := needConfig(cfgPath); err != nil {
+		return nil, nil, err
+	}
+	cfg, err := LoadConfig(cfgPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	gw, store, err := openGateway(ctx, cfg, newLogger(stderr, "warn"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return gw, func() { store.Close() }, nil
+}
+
+func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("digest", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	at := fs.String("at", "", "the moment the digest is made for (default now)")
+	send := fs.Bool("send", false, "queue the digest and send it to management now")
+	days := fs.Int("days", 1, "the period: this many days before --at")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return err
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	from := when.AddDate(0, 0, -*days)
+	if !*send {
+		l, err := gw.RenderDigest(ctx, from, when)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Subject: %s\n\n%s\n", l.Subject, l.Text)
+		return nil
+	}
+	cfg, _ := LoadConfig(*cfgPath)
+	key := "digest:manual:" + when.UTC().Format("2006-01-02T15:04:05")
+	if _, err := gw.QueueDigest(ctx, key, from, when); err != nil {
+		return err
+	}
+	sender := newSender(cfg, newLogger(stderr, "warn"))
+	defer sender.Close()
+	n, err := gw.FlushOutbox(ctx, sender, isTemporary)
+	if err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	fmt.Fprintf(stdout, "digest queued and %d letter(s) sent to %s\n", n, strings.Join(mgmtAddrs(cfg), ", "))
+	return nil
+}
+
+func mgmtAddrs(cfg *Config) []string {
+	var out []string
+	for _, m := range cfg.Mgmt {
+		out = append(out, m.Email)
+	}
+	return out
+}
+
+func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("list", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	state := fs.String("state", "", "only this state (incomplete, open, responded, objection, closed, lapsed)")
+	handler := fs.String("handler", "", "only this handler (address or name)")
+	within := fs.Int("due-within", 0, "only open complaints whose term ends within N working days")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	items, err := gw.List(ctx, correspondence.ListFilter{State: *state, Handler: *handler, DueWithin: *within})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(items)
+	}
+	for _, it := range items {
+		end := it.EndDate
+		if end == "" {
+			end = "-"
+		}
+		fmt.Fprintf(stdout, "%-13s %-30.30s %-11s %-20.20s %s\n", it.Ref, it.Company, it.State, it.Handler, end)
+	}
+	return nil
+}
+
+func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("show", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"give one reference: klachtd show KL-2026-0001 --config FILE"}
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	c, err := gw.Complaint(ctx, pos[0])
+	if errors.Is(err, correspondence.ErrNotFound) {
+		return fmt.Errorf("%s: no such complaint (klachtd list shows the references)", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	tl, err := gw.Timeline(ctx, c)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]any{"complaint": c, "timeline": tl})
+	}
+	fmt.Fprintf(stdout, "%s  %s  (%s)\n", c.Ref, c.Company, c.State)
+	for _, kv := range [][2]string{{"name", c.Name}, {"address", c.Address}, {"phone", c.Phone}, {"availability", c.Availability},
+		{"email", c.Email}, {"date", c.FormDate}, {"references", strings.ReplaceAll(c.Refs, "\n", ", ")}, {"handler", c.Handler},
+		{"received", c.CompleteDay}, {"ack due", c.AckDue}, {"term ends", c.TermEnd}, {"delay by", c.DelayLatest},
+		{"objection", c.ObjectionEnd}, {"lapses", c.LapseDay}, {"description", c.Description}} {
+		if kv[1] != "" {
+			fmt.Fprintf(stdout, "  %-12s %s\n", kv[0]+":", strings.ReplaceAll(kv[1], "\n", "\n               "))
+		}
+	}
+	fmt.Fprintln(stdout, "\ntimeline:")
+	for _, e := range tl {
+		late := ""
+		if e.Late {
+			late = " (late)"
+		}
+		who := ""
+		if e.Who != "" {
+			who = " " + e.Who
+		}
+		fmt.Fprintf(stdout, "  %s  %-8s %-20s%s  %s%s\n", e.At.Format("2006-01-02 15:04:05"), e.Type, e.Kind, who, e.Detail, late)
+	}
+	return nil
+}
+
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	out := fs.String("o", "", "write the mbox to this file (default: standard output)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"give one reference: klachtd export KL-2026-0001 [-o FILE] --config FILE"}
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	c, err := gw.Complaint(ctx, pos[0])
+	if errors.Is(err, correspondence.ErrNotFound) {
+		return fmt.Errorf("%s: no such complaint (klachtd list shows the references)", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.OpenFile(*out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	n, err := gw.ExportMbox(ctx, c, w)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		fmt.Fprintf(stderr, "%s: %d mails written to %s\n", c.Ref, n, *out)
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ingressus/klachtd/correspondence"
+	"github.com/ingressus/klachtd/mailbox"
+	"github.com/ingressus/klachtd/templates"
+)
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	trace := fs.Bool("trace", false, "write the IMAP protocol transcript to stderr (no passwords)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := needConfig(*cfgPath); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.Gateway.LogLevel)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+	var traceW io.Writer
+	if *trace {
+		traceW = stderr
+	}
+	return runDaemon(ctx, cfg, log, traceW)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openGateway opens the store and builds the procedure from a config.
+func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspondence.Gateway, *correspondence.Store, error) {
+	store, err := correspondence.OpenStore(ctx, cfg.path(cfg.Gateway.Database))
+	if err != nil {
+		return nil, nil, err
+	}
+	tpl, err := templates.New(cfg.path(cfg.Gateway.Templates))
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("templates: %w", err)
+	}
+	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), time.Now, log)
+	gw.SetDigestSchedule(cfg.digestSchedule())
+	return gw, store, nil
+}
+
+// runDaemon runs intake, outbox sender and scheduler until ctx ends.
+func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) error {
+	gw, store, err := openGateway(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sender := mailbox.NewSender(cfg.smtpConfig(), log)
+	defer sender.Close()
+	icfg := cfg.imapConfig()
+	if trace != nil {
+		icfg.Trace = trace
+	}
+	handler := func(ctx context.Context, d mailbox.Delivery) (mailbox.Outcome, error) {
+		q, err := gw.Handle(ctx, correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
+			Raw: d.Raw, Truncated: d.Truncated, Size: d.Size})
+		if err != nil {
+			return mailbox.Processed, err
+		}
+		if q {
+			return mailbox.Quarantined, nil
+		}
+		return mailbox.Processed, nil
+	}
+	intake := mailbox.NewIntake(icfg, handler, store, log)
+	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	start := func(name string, f func(ctx context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				log.Error(name+" stopped", "err", err)
+				cancel()
+			}
+		}()
+	}
+	start("intake", intake.Run)
+	start("outbox", func(ctx context.Context) error {
+		return gw.RunOutbox(ctx, sender, mailbox.IsTemporary, 30*time.Second)
+	})
+	start("scheduler", func(ctx context.Context) error { return gw.RunScheduler(ctx, schedInterval) })
+	start("intake-status", func(ctx context.Context) error {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			st := intake.Status()
+			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil {
+				log.Warn("record intake status", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	})
+	if cfg.HTTP.Listen != "" {
+		start("http", func(ctx context.Context) error { return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log) })
+	}
+	log.Info("klachtd running", "imap", cfg.IMAP.Address, "folder", cfg.IMAP.Folder, "smtp", cfg.SMTP.Address, "database", cfg.path(cfg.Gateway.Database))
+	<-ctx.Done()
+	log.Info("shutting down")
+	wg.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+func newSender(cfg *Config, log *slog.Logger) *mailbox.Sender {
+	return mailbox.NewSender(cfg.smtpConfig(), log)
+}
+
+// isTemporary tells a send failure worth retrying from a permanent one.
+var isTemporary = mailbox.IsTemporary

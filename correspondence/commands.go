@@ -1,0 +1,295 @@
+package correspondence
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ingressus/klachtd/parser"
+	"github.com/ingressus/klachtd/templates"
+)
+
+// fromStaff carries out a handler's or management's mail in a thread: a
+// #command, or without one a message relayed to the complainant.
+func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
+	if ok, why := h.senderVerified(); !ok {
+		h.note = "command refused: " + why
+		h.event(c.ID, "command-refused", fmt.Sprintf("%s: %s", h.msg.From, why), false, h.row)
+		d := h.g.baseData(c, h.now)
+		d.Notice = fmt.Sprintf("Een mail met afzender %s over %s is niet uitgevoerd: %s.", h.msg.From, c.Ref, why)
+		d.Action = "Was u dit zelf, stuur de mail dan opnieuw vanaf uw eigen, ondertekende mailaccount. Was u het niet, meld het bij de beheerder."
+		if h.msg.Command != nil {
+			d.Command = h.msg.Command.Word
+		}
+		_, err := h.queue(letter{name: templates.CommandRefused, key: fmt.Sprintf("refused:%d", h.row),
+			to: []string{c.Handler}, c: c, data: d, staff: true})
+		return err
+	}
+	cmd := h.msg.Command
+	text := h.text()
+	if cmd == nil {
+		h.event(c.ID, "staff-message", p.Email+": "+firstLine(text), false, h.row)
+		if text == "" {
+			return nil
+		}
+		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
+	}
+	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
+	if c.isFinished() && cmd.Name != "note" {
+		_, err := h.staffNotice(c, fmt.Sprintf("finished:%d", h.row), []string{h.msg.From},
+			fmt.Sprintf("%s is al afgesloten (%s); #%s is niet uitgevoerd.", c.Ref, c.State, cmd.Word),
+			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")
+		return err
+	}
+	switch cmd.Name {
+	case "info":
+		return h.relayToComplainant(c, p, templates.InfoRequest, text)
+	case "delay":
+		n, reason, ok := parseDelay(cmd.Args, text)
+		if !ok {
+			return h.usage(c, cmd, "#vertraging <aantal werkdagen> <reden>, bijvoorbeeld: #vertraging 5 wij wachten op de vervoerder")
+		}
+		return h.delay(c, n, reason, false, fmt.Sprintf("delay:%s:%d", c.Ref, h.row))
+	case "response":
+		if text == "" {
+			return h.usage(c, cmd, "#reactie met daaronder de tekst van de inhoudelijke reactie")
+		}
+		return h.respond(c, p, text)
+	case "note":
+		return nil // the event above is the note: never relayed
+	case "assign":
+		np, ok := h.g.set.findHandler(cmd.Args)
+		if !ok {
+			return h.usage(c, cmd, "#toewijzen <naam of e-mailadres van een behandelaar>")
+		}
+		return h.reassign(c, np)
+	case "objection":
+		return h.objection(c, h.lastComplainantText(c))
+	case "meeting":
+		at, place, ok := parseMeeting(cmd.Args, h.g.cal.Location())
+		if !ok {
+			return h.usage(c, cmd, "#gesprek <datum> <tijd> [plaats], bijvoorbeeld: #gesprek 14-12-2026 10:00 Kantoor Rotterdam")
+		}
+		return h.invite(c, at, place, text)
+	case "record":
+		resolved := !strings.Contains(strings.ToLower(cmd.Args), "onopgelost") && !strings.Contains(strings.ToLower(cmd.Args), "unresolved")
+		return h.record(c, resolved, text)
+	case "close", "withdrawn":
+		reason := strings.TrimSpace(cmd.Args + "\n" + text)
+		return h.closeComplaint(c, cmd.Name, reason)
+	}
+	d := h.g.baseData(c, h.now)
+	d.Command = cmd.Word
+	d.Commands = parser.CommandList("nl")
+	_, err := h.queue(letter{name: templates.UnknownCommand, key: fmt.Sprintf("unknown:%d", h.row),
+		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
+	return err
+}
+
+// usage answers a command that could not be read with how to write it.
+func (h *handling) usage(c *Complaint, cmd *parser.Command, how string) error {
+	_, err := h.staffNotice(c, fmt.Sprintf("usage:%d", h.row), []string{h.msg.From},
+		fmt.Sprintf("De opdracht #%s %s voor %s kon niet worden gelezen en is niet uitgevoerd.", cmd.Word, cmd.Args, c.Ref),
+		"Schrijf: "+how)
+	return err
+}
+
+func (h *handling) relayToComplainant(c *Complaint, p Person, name, text string) error {
+	d := h.g.baseData(c, h.now)
+	d.Text = text
+	d.Sender = p.Name
+	files, names := h.relayFiles()
+	d.Attachments = names
+	l := letter{name: name, key: fmt.Sprintf("%s:%s:%d", name, c.Ref, h.row), to: []string{c.Email}, c: c,
+		data: d, files: files, fromName: p.Name + " (" + h.g.set.Organisation + ")"}
+	if h.g.set.ExposeHandlerAddress {
+		l.replyTo = p.Email
+	}
+	_, err := h.queue(l)
+	return err
+}
+
+var delayRe = regexp.MustCompile(`^\s*(\d{1,3})\s*(?:werkdagen|werkdag|working days|working day|dagen|days)?\b[\s:,.-]*(.*)$`)
+
+// parseDelay reads "5 reden…" (the reason may also be the text below).
+func parseDelay(args, text string) (int, string, bool) {
+	m := delayRe.FindStringSubmatch(args)
+	if m == nil {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 || n > 250 {
+		return 0, "", false
+	}
+	reason := strings.TrimSpace(m[2])
+	if reason == "" {
+		reason = strings.TrimSpace(text)
+	}
+	if reason == "" {
+		return 0, "", false
+	}
+	return n, reason, true
+}
+
+// delay extends the term by n working days and queues the delay notice
+// (procedure.md §2b). auto marks the gateway's own notice.
+func (t *txn) delay(c *Complaint, n int, reason string, auto bool, key string) error {
+	g := t.g
+	oldEnd := g.day(c.TermEnd)
+	late := !auto && t.today().After(g.day(c.DelayLatest))
+	newEnd := g.cal.Add(oldEnd, n)
+	c.TermEnd = fmtDay(newEnd)
+	c.DelayLatest = fmtDay(g.cal.Add(newEnd, -g.set.DelayNoticeDays))
+	c.Extensions++
+	t.event(c.ID, "delay", fmt.Sprintf("+%d working days (%s); term ends %s; automatic=%v late=%v", n, reason, c.TermEnd, auto, late), late, 0)
+	d := g.baseData(c, t.now)
+	d.DelayDays, d.DelayReason, d.OldEndDate, d.Automatic, d.Late = n, reason, oldEnd, auto, late
+	if _, err := t.queue(letter{name: templates.DelayNotice, key: key, to: []string{c.Email}, c: c, data: d}); err != nil {
+		return err
+	}
+	if auto {
+		if _, err := t.queue(letter{name: templates.DelayAutoStaff, key: key + ":staff",
+			to: append([]string{c.Handler}, g.set.managementAddrs()...), c: c, data: d, staff: true}); err != nil {
+			return err
+		}
+	} else if late || c.Extensions%2 == 0 {
+		if _, err := t.queue(letter{name: templates.DelayStaffNote, key: key + ":management",
+			to: g.set.managementAddrs(), c: c, data: d, staff: true}); err != nil {
+			return err
+		}
+	}
+	return t.saveComplaint(c)
+}
+
+// respond sends the substantive response and at once the
+// objection-deadline letter (procedure.md §3).
+func (h *handling) respond(c *Complaint, p Person, text string) error {
+	g := h.g
+	today := h.today()
+	c.State = StateResponded
+	c.RespondedDay = fmtDay(today)
+	c.ObjectionEnd = fmtDay(g.cal.Add(today, g.set.ObjectionDays))
+	h.event(c.ID, "response", fmt.Sprintf("by %s; objection window ends %s", p.Email, c.ObjectionEnd), false, h.row)
+	d := g.baseData(c, h.now)
+	d.Text, d.Sender = text, p.Name
+	files, names := h.relayFiles()
+	d.Attachments = names
+	if _, err := h.queue(letter{name: templates.Response, key: "response:" + c.Ref, to: []string{c.Email}, c: c,
+		data: d, files: files, fromName: p.Name + " (" + g.set.Organisation + ")"}); err != nil {
+		return err
+	}
+	if _, err := h.queue(letter{name: templates.ObjectionDeadline, key: "objection-deadline:" + c.Ref,
+		to: []string{c.Email}, c: c, data: g.baseData(c, h.now)}); err != nil {
+		return err
+	}
+	return h.saveComplaint(c)
+}
+
+func (h *handling) reassign(c *Complaint, np Person) error {
+	old := c.Handler
+	c.Handler = np.Email
+	h.event(c.ID, "assigned", fmt.Sprintf("from %s to %s", old, np.Email), false, h.row)
+	if _, err := h.queue(letter{name: templates.Reassigned, key: fmt.Sprintf("reassigned:%s:%d", c.Ref, h.row),
+		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now)}); err != nil {
+		return err
+	}
+	if _, err := h.queue(letter{name: templates.HandlerAssigned, key: fmt.Sprintf("assigned:%s:%d", c.Ref, h.row),
+		to: []string{np.Email}, cc: []string{old}, c: c, data: h.g.baseData(c, h.now), staff: true}); err != nil {
+		return err
+	}
+	return h.saveComplaint(c)
+}
+
+// lastComplainantText is the newest message text from the complainant, for
+// an objection that a handler marks.
+func (h *handling) lastComplainantText(c *Complaint) string {
+	var pj string
+	_ = h.tx.Get(&pj, `SELECT parse_json FROM messages WHERE complaint_id = ? AND from_addr = ? ORDER BY id DESC LIMIT 1`, c.ID, c.Email)
+	var m parser.Message
+	if pj != "" {
+		_ = jsonUnmarshal(pj, &m)
+	}
+	if m.Reply != "" {
+		return m.Reply
+	}
+	return h.text()
+}
+
+var meetingDateRe = regexp.MustCompile(`(\d{1,2})[-./](\d{1,2})[-./](\d{4})|(\d{4})-(\d{2})-(\d{2})`)
+var meetingTimeRe = regexp.MustCompile(`\b(\d{1,2})[:.](\d{2})\b`)
+
+// parseMeeting reads "<datum> <tijd> [plaats]".
+func parseMeeting(args string, loc *time.Location) (time.Time, string, bool) {
+	dm := meetingDateRe.FindStringSubmatchIndex(args)
+	if dm == nil {
+		return time.Time{}, "", false
+	}
+	ds := meetingDateRe.FindStringSubmatch(args)
+	var y, mo, d int
+	if ds[1] != "" {
+		d, _ = strconv.Atoi(ds[1])
+		mo, _ = strconv.Atoi(ds[2])
+		y, _ = strconv.Atoi(ds[3])
+	} else {
+		y, _ = strconv.Atoi(ds[4])
+		mo, _ = strconv.Atoi(ds[5])
+		d, _ = strconv.Atoi(ds[6])
+	}
+	rest := args[dm[1]:]
+	tm := meetingTimeRe.FindStringSubmatchIndex(rest)
+	if tm == nil {
+		return time.Time{}, "", false
+	}
+	hh, _ := strconv.Atoi(rest[tm[2]:tm[3]])
+	mm, _ := strconv.Atoi(rest[tm[4]:tm[5]])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 {
+		return time.Time{}, "", false
+	}
+	at := time.Date(y, time.Month(mo), d, hh, mm, 0, 0, loc)
+	if at.Day() != d {
+		return time.Time{}, "", false
+	}
+	place := strings.TrimSpace(strings.Trim(strings.TrimSpace(rest[tm[1]:]), ",;-"))
+	return at, place, true
+}
+
+func (h *handling) invite(c *Complaint, at time.Time, place, text string) error {
+	h.event(c.ID, "meeting", fmt.Sprintf("%s at %s", at.Format("2006-01-02 15:04"), place), false, h.row)
+	d := h.g.baseData(c, h.now)
+	d.MeetingAt, d.MeetingPlace, d.Text = at, place, text
+	ics := templates.ICS(c.Token+"-"+at.Format("20060102T1504")+"@"+h.g.set.domain(), at, time.Hour,
+		"Gesprek over uw klacht "+c.Ref, place, h.g.set.Gateway, h.now)
+	_, err := h.queue(letter{name: templates.Invitation, key: fmt.Sprintf("invitation:%s:%d", c.Ref, h.row),
+		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d,
+		files: []templates.File{{Name: "gesprek-" + c.Ref + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}})
+	return err
+}
+
+func (h *handling) record(c *Complaint, resolved bool, text string) error {
+	d := h.g.baseData(c, h.now)
+	d.Resolved, d.Text = resolved, text
+	if _, err := h.queue(letter{name: templates.Record, key: "record:" + c.Ref, to: []string{c.Email},
+		cc: h.g.set.managementAddrs(), c: c, data: d}); err != nil {
+		return err
+	}
+	return h.finish(c, StateClosed, fmt.Sprintf("written record sent; resolved=%v", resolved))
+}
+
+func (h *handling) closeComplaint(c *Complaint, how, reason string) error {
+	d := h.g.baseData(c, h.now)
+	d.Text = reason
+	d.Notice = how
+	if _, err := h.queue(letter{name: templates.Closed, key: "closed:" + c.Ref, to: []string{c.Email}, c: c, data: d}); err != nil {
+		return err
+	}
+	return h.finish(c, StateClosed, how+": "+firstLine(reason))
+}
+
+func (t *txn) finish(c *Complaint, state, why string) error {
+	c.State = state
+	c.ClosedDay = fmtDay(t.today())
+	t.event(c.ID, state, why, false, 0)
+	return t.saveComplaint(c)
+}

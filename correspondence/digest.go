@@ -1,0 +1,240 @@
+package correspondence
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ingressus/klachtd/templates"
+)
+
+// DigestSchedule says when management gets digests.
+type DigestSchedule struct {
+	Daily  bool
+	Weekly bool          // on Mondays (the daily one then covers the week)
+	At     time.Duration // time of day, e.g. 8h
+	// IntakeAlertAfter is how long intake may fail before it is a finding.
+	IntakeAlertAfter time.Duration
+}
+
+// BuildDigest gathers the digest for the period [from, to].
+func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templates.DigestData, error) {
+	d := &templates.DigestData{From: from, To: to, ByState: map[string]int{}, ByHandler: map[string]int{}}
+	var cs []Complaint
+	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT * FROM complaints ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	today := g.cal.Day(to)
+	var handling []int
+	onTime := 0
+	for i := range cs {
+		c := &cs[i]
+		row := g.digestRow(c, today)
+		if !c.ReceivedAt.Before(from) && !c.ReceivedAt.After(to) {
+			d.New = append(d.New, row)
+			d.Received++
+		}
+		if c.ClosedDay != "" {
+			cd := g.day(c.ClosedDay)
+			if !cd.Before(g.cal.Day(from)) && !cd.After(today) {
+				d.Closed++
+			}
+		}
+		if c.RespondedDay != "" {
+			rd := g.day(c.RespondedDay)
+			if !rd.Before(g.cal.Day(from)) && !rd.After(today) {
+				handling = append(handling, g.cal.Between(g.day(c.CompleteDay), rd))
+				if !rd.After(g.day(c.TermEnd)) {
+					onTime++
+				}
+			}
+		}
+		if c.isFinished() {
+			continue
+		}
+		d.ByState[c.State]++
+		d.ByHandler[row.Handler]++
+		switch c.State {
+		case StateIncomplete:
+			row.Note = "ontbreekt nog; vervalt " + c.LapseDay
+			d.Incomplete = append(d.Incomplete, row)
+			continue
+		case StateObjection:
+			d.Objections = append(d.Objections, row)
+		}
+		d.Open = append(d.Open, row)
+		if c.State == StateOpen {
+			if row.DaysLeft <= 5 {
+				d.Urgent = append(d.Urgent, row)
+			}
+			if today.After(g.day(c.TermEnd)) {
+				d.Findings = append(d.Findings, fmt.Sprintf("%s (%s): termijn verstreken op %s zonder reactie of vertragingsbericht", c.Ref, c.Company, c.TermEnd))
+			}
+		}
+	}
+	sort.SliceStable(d.Urgent, func(i, j int) bool { return d.Urgent[i].DaysLeft < d.Urgent[j].DaysLeft })
+	d.ObjectionsN = len(d.Objections)
+	if n := len(handling); n > 0 {
+		sort.Ints(handling)
+		d.MedianDays = percentile(handling, 50)
+		d.P90Days = percentile(handling, 90)
+		d.OnTimePercent = 100 * float64(onTime) / float64(n)
+	}
+	if err := g.digestEvents(ctx, d, from, to, today); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func percentile(sorted []int, p int) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := float64(p) / 100 * float64(len(sorted)-1)
+	lo := int(rank)
+	if lo+1 >= len(sorted) {
+		return float64(sorted[lo])
+	}
+	frac := rank - float64(lo)
+	return float64(sorted[lo]) + frac*float64(sorted[lo+1]-sorted[lo])
+}
+
+func (g *Gateway) digestRow(c *Complaint, today time.Time) templates.DigestRow {
+	r := templates.DigestRow{Ref: c.Ref, Company: c.Company, State: c.State, Handler: c.Handler}
+	if p, ok := g.set.handler(c.Handler); ok {
+		r.Handler = p.Name
+	}
+	if c.TermEnd != "" {
+		r.EndDate = g.day(c.TermEnd)
+		r.DaysLeft = g.cal.Between(today, r.EndDate)
+	}
+	return r
+}
+
+// digestEvents adds delays, meetings and the findings kept in the event log
+// and the outbox.
+func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, from, to, today time.Time) error {
+	var evs []struct {
+		Ref    string    `db:"ref"`
+		ID     int64     `db:"cid"`
+		At     time.Time `db:"at"`
+		Kind   string    `db:"kind"`
+		Detail string    `db:"detail"`
+	}
+	err := g.store.DB.SelectContext(ctx, &evs, `SELECT c.ref, c.id AS cid, e.at, e.kind, e.detail FROM events e JOIN complaints c ON c.id = e.complaint_id
+		WHERE e.kind IN ('delay', 'meeting', 'objection', 'objection-late', 'command-refused') AND e.at >= ? AND e.at <= ? ORDER BY e.at`, from.UTC(), to.UTC())
+	if err != nil {
+		return fmt.Errorf("digest events: %w", err)
+	}
+	for _, e := range evs {
+		var c Complaint
+		if err := g.store.DB.GetContext(ctx, &c, `SELECT * FROM complaints WHERE id = ?`, e.ID); err != nil {
+			return err
+		}
+		row := g.digestRow(&c, today)
+		row.Note = e.Detail
+		switch e.Kind {
+		case "delay":
+			d.Delays = append(d.Delays, row)
+		case "meeting":
+			row.Note = "gesprek: " + e.Detail
+			d.Objections = append(d.Objections, row)
+		}
+	}
+	var late []struct {
+		Ref    string    `db:"ref"`
+		AckDue string    `db:"ack_due"`
+		SentAt time.Time `db:"sent_at"`
+	}
+	if err := g.store.DB.SelectContext(ctx, &late, `SELECT c.ref, c.ack_due, o.sent_at FROM outbox o JOIN complaints c ON c.id = o.complaint_id
+		WHERE o.kind = 'acknowledgement' AND o.state = 'sent' AND o.sent_at >= ?`, from.UTC()); err != nil {
+		return err
+	}
+	for _, l := range late {
+		if g.cal.Day(l.SentAt).After(g.day(l.AckDue)) {
+			d.Findings = append(d.Findings, fmt.Sprintf("%s: ontvangstbevestiging verstuurd op %s, later dan 5 werkdagen (uiterlijk %s)", l.Ref, g.cal.Day(l.SentAt).Format("2006-01-02"), l.AckDue))
+		}
+	}
+	var failed []struct {
+		Kind  string `db:"kind"`
+		Rcpt  string `db:"rcpt"`
+		Error string `db:"last_error"`
+	}
+	if err := g.store.DB.SelectContext(ctx, &failed, `SELECT kind, rcpt, last_error FROM outbox WHERE state = 'failed' AND created_at >= ?`, from.UTC()); err != nil {
+		return err
+	}
+	for _, f := range failed {
+		d.Findings = append(d.Findings, fmt.Sprintf("brief %s aan %s kon niet worden bezorgd: %s", f.Kind, f.Rcpt, f.Error))
+	}
+	var since *time.Time
+	_ = g.store.DB.GetContext(ctx, &since, `SELECT failing_since FROM intake_status WHERE id = 1`)
+	if since != nil && !since.IsZero() && to.Sub(*since) > g.digest.IntakeAlertAfter {
+		d.Findings = append(d.Findings, fmt.Sprintf("de inname van mail staat stil sinds %s (IMAP onbereikbaar of inloggen mislukt)", since.In(g.cal.Location()).Format("2006-01-02 15:04")))
+	}
+	return nil
+}
+
+// QueueDigest queues a digest for [from, to] under key (once per key).
+func (g *Gateway) QueueDigest(ctx context.Context, key string, from, to time.Time) (bool, error) {
+	dd, err := g.BuildDigest(ctx, from, to)
+	if err != nil {
+		return false, err
+	}
+	var queued bool
+	err = g.runAt(ctx, to, func(t *txn) error {
+		d := g.baseData(nil, to)
+		d.Digest = dd
+		queued, err = t.queue(letter{name: templates.Digest, key: key, to: g.set.managementAddrs(), data: d, staff: true})
+		return err
+	})
+	return queued, err
+}
+
+// RenderDigest renders the digest for [from, to] without queuing it.
+func (g *Gateway) RenderDigest(ctx context.Context, from, to time.Time) (templates.Letter, error) {
+	dd, err := g.BuildDigest(ctx, from, to)
+	if err != nil {
+		return templates.Letter{}, err
+	}
+	d := g.baseData(nil, to)
+	d.Digest = dd
+	return g.tpl.Render(templates.Digest, g.set.Lang, d)
+}
+
+// lastDigest is when the previous digest was queued (zero if never).
+func (g *Gateway) lastDigest(ctx context.Context) time.Time {
+	var at time.Time
+	_ = g.store.DB.GetContext(ctx, &at, `SELECT created_at FROM outbox WHERE kind = 'digest' ORDER BY id DESC LIMIT 1`)
+	return at
+}
+
+// scheduleDigests queues the day's and the week's digest once their time has
+// come; a digest missed during downtime is queued at start.
+func (g *Gateway) scheduleDigests(ctx context.Context) error {
+	s := g.digest
+	if !s.Daily && !s.Weekly {
+		return nil
+	}
+	now := g.now()
+	day := g.cal.Day(now)
+	if now.Before(day.Add(s.At)) {
+		return nil
+	}
+	from := g.lastDigest(ctx)
+	if from.IsZero() {
+		from = now.Add(-7 * 24 * time.Hour)
+	}
+	if s.Weekly && day.Weekday() == time.Monday {
+		y, w := day.ISOWeek()
+		if _, err := g.QueueDigest(ctx, fmt.Sprintf("digest:weekly:%d-W%02d", y, w), now.Add(-7*24*time.Hour), now); err != nil {
+			return err
+		}
+	}
+	if s.Daily && g.cal.IsWorkday(day) {
+		if _, err := g.QueueDigest(ctx, "digest:daily:"+fmtDay(day), from, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

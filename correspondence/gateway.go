@@ -1,0 +1,210 @@
+// Package correspondence carries out the complaints procedure: complaint
+// states and transitions, the working-day deadlines, the scheduler of due
+// letters, the transactional outbox, the digest, and the store they share.
+package correspondence
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ingressus/klachtd/correspondence/workdays"
+	"github.com/ingressus/klachtd/parser"
+	"github.com/ingressus/klachtd/templates"
+)
+
+// Gateway is the procedure: it takes incoming mail, keeps the complaints and
+// queues the letters. Safe for concurrent use; every change is one
+// transaction.
+type Gateway struct {
+	store  *Store
+	set    Settings
+	cal    *workdays.Calendar
+	tpl    *templates.Renderer
+	popt   parser.Options
+	now    func() time.Time
+	log    *slog.Logger
+	wake   chan struct{}
+	digest DigestSchedule
+}
+
+// New returns a gateway over store. now is the clock: the domain never reads
+// the time any other way.
+func New(store *Store, set Settings, cal *workdays.Calendar, tpl *templates.Renderer, popt parser.Options, now func() time.Time, log *slog.Logger) *Gateway {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	popt.OwnAddresses = append(popt.OwnAddresses, set.Gateway)
+	return &Gateway{store: store, set: set, cal: cal, tpl: tpl, popt: popt, now: now, log: log,
+		wake: make(chan struct{}, 1)}
+}
+
+// SetDigestSchedule sets when digests go out (default: none).
+func (g *Gateway) SetDigestSchedule(s DigestSchedule) { g.digest = s }
+
+// Wake tells the outbox sender that letters were queued.
+func (g *Gateway) Wake() {
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Settings returns the gateway's settings.
+func (g *Gateway) Settings() Settings { return g.set }
+
+// Calendar returns the working-day calendar.
+func (g *Gateway) Calendar() *workdays.Calendar { return g.cal }
+
+// Incoming is one mail from the intake folder.
+type Incoming struct {
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	Raw         []byte
+	Truncated   bool
+	Size        int64
+}
+
+// Handle stores one incoming mail and every consequence in one transaction.
+// It is idempotent: a mail seen before (same folder and UID, or same
+// Message-ID and content after a UIDVALIDITY change) is not acted on again.
+// It reports whether the mail belongs in quarantine.
+func (g *Gateway) Handle(ctx context.Context, in Incoming) (quarantine bool, err error) {
+	sum := sha256.Sum256(in.Raw)
+	hash := hex.EncodeToString(sum[:])
+	msg, perr := parser.Parse(in.Raw, g.popt)
+	if msg == nil {
+		msg = &parser.Message{Kind: parser.KindOther}
+	}
+	var outcome string
+	err = g.run(ctx, func(t *txn) error {
+		prior, err := t.priorOutcome(in, msg.MessageID, hash)
+		if err != nil || prior != "" {
+			outcome = prior
+			return err
+		}
+		h := &handling{txn: t, in: in, msg: msg, perr: perr}
+		if err := h.store(hash); err != nil {
+			return err
+		}
+		if err := h.route(); err != nil {
+			return err
+		}
+		outcome = "processed"
+		if h.quarantine {
+			outcome = "quarantined"
+		}
+		var cid any
+		if h.complaintID != 0 {
+			cid = h.complaintID
+		}
+		_, err = t.tx.Exec(`UPDATE messages SET outcome = ?, note = ?, complaint_id = ? WHERE id = ?`,
+			outcome, h.note, cid, h.row)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("handle uid %d: %w", in.UID, err)
+	}
+	g.log.Info("mail handled", "uid", in.UID, "kind", msg.Kind, "outcome", outcome, "message_id", msg.MessageID)
+	return outcome == "quarantined", nil
+}
+
+// priorOutcome finds a mail handled before.
+func (t *txn) priorOutcome(in Incoming, messageID, hash string) (string, error) {
+	var out string
+	err := t.tx.Get(&out, `SELECT outcome FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`,
+		in.Mailbox, in.UIDValidity, in.UID)
+	if err == nil {
+		return out, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("dedupe: %w", err)
+	}
+	err = t.tx.Get(&out, `SELECT outcome FROM messages WHERE message_id = ? AND content_hash = ? LIMIT 1`, messageID, hash)
+	if err == nil {
+		return out, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("dedupe: %w", err)
+	}
+	return "", nil
+}
+
+// handling is the work on one incoming mail inside its transaction.
+type handling struct {
+	*txn
+	in          Incoming
+	msg         *parser.Message
+	perr        error
+	row         int64 // messages.id
+	complaintID int64
+	quarantine  bool
+	note        string
+}
+
+func (h *handling) store(hash string) error {
+	pj, _ := json.Marshal(h.msg)
+	res, err := h.tx.Exec(`INSERT INTO messages (mailbox, uidvalidity, uid, message_id, content_hash, arrived_at, raw, size, truncated, kind, parse_json, outcome, from_addr, subject)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'processed', ?, ?)`,
+		h.in.Mailbox, h.in.UIDValidity, h.in.UID, h.msg.MessageID, hash, h.now.UTC(), h.in.Raw,
+		max(h.in.Size, int64(len(h.in.Raw))), h.in.Truncated, string(h.msg.Kind), string(pj), h.msg.From, h.msg.Subject)
+	if err != nil {
+		return fmt.Errorf("store message: %w", err)
+	}
+	h.row, err = res.LastInsertId()
+	return err
+}
+
+// day parses a stored YYYY-MM-DD; zero when empty.
+func (g *Gateway) day(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	d, err := workdays.ParseDate(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return d
+}
+
+func fmtDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// today is the working-day calendar's date of the transaction's instant.
+func (t *txn) today() time.Time { return t.g.cal.Day(t.now) }
+
+func (t *txn) complaintByID(id int64) (*Complaint, error) {
+	var c Complaint
+	if err := t.tx.Get(&c, `SELECT * FROM complaints WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("complaint %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// RecordIntakeStatus keeps how long intake has been failing, so the digest
+// (in any process) can report a stopped intake.
+func (g *Gateway) RecordIntakeStatus(ctx context.Context, failingSince, lastOK time.Time) error {
+	var fs, ok any
+	if !failingSince.IsZero() {
+		fs = failingSince.UTC()
+	}
+	if !lastOK.IsZero() {
+		ok = lastOK.UTC()
+	}
+	_, err := g.store.DB.ExecContext(ctx, `INSERT INTO intake_status (id, failing_since, last_ok) VALUES (1, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET failing_since = excluded.failing_since, last_ok = excluded.last_ok`, fs, ok)
+	return err
+}

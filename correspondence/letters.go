@@ -1,0 +1,191 @@
+package correspondence
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ingressus/klachtd/templates"
+)
+
+// letter is one letter to queue: which template, to whom, for which event.
+type letter struct {
+	name string // template name
+	// key makes the letter once per event: a second queue with the same key
+	// is a no-op (a restart, a re-delivered mail, a second scheduler pass).
+	key       string
+	to        []string
+	cc        []string
+	lang      string
+	c         *Complaint // nil for letters about no complaint (alerts, digest)
+	data      templates.Data
+	inReplyTo string
+	staff     bool // to handler/management: threads under the staff root
+	files     []templates.File
+	fromName  string
+	replyTo   string // overrides the complaint's plus-address
+}
+
+// randomToken returns n bytes of crypto randomness in lower-case base32.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // the kernel's RNG failing is not recoverable
+	}
+	return strings.ToLower(strings.TrimRight(base32.StdEncoding.EncodeToString(b), "="))
+}
+
+func (g *Gateway) newMessageID(ref string) string {
+	if ref == "" {
+		ref = "klachtd"
+	}
+	return randomToken(10) + "." + strings.ToLower(ref) + "@" + g.set.domain()
+}
+
+// baseData fills what every letter about c may show.
+func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
+	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court}
+	if c == nil {
+		return d
+	}
+	d.Ref, d.State = c.Ref, c.State
+	d.Complaint = c.templateComplaint()
+	d.HandlerEmail = c.Handler
+	if p, ok := g.set.handler(c.Handler); ok {
+		d.Handler = p.Name
+	} else {
+		d.Handler = c.Handler
+	}
+	d.Received = g.day(c.CompleteDay)
+	d.EndDate = g.day(c.TermEnd)
+	d.DelayLatest = g.day(c.DelayLatest)
+	d.ObjectionEnd = g.day(c.ObjectionEnd)
+	d.LapseDate = g.day(c.LapseDay)
+	d.Extensions = c.Extensions
+	if !d.EndDate.IsZero() {
+		d.DaysLeft = g.cal.Between(g.cal.Day(now), d.EndDate)
+	}
+	return d
+}
+
+// queue renders and composes a letter and writes it to the outbox in tx.
+// It reports false when a letter with the same key was queued before.
+func (t *txn) queue(l letter) (bool, error) {
+	g, tx, now := t.g, t.tx, t.now
+	var n int
+	if err := tx.Get(&n, `SELECT count(*) FROM outbox WHERE event_key = ?`, l.key); err != nil {
+		return false, fmt.Errorf("outbox lookup %s: %w", l.key, err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	to := dedupeAddrs(l.to)
+	if len(to) == 0 {
+		return false, nil
+	}
+	if l.c != nil && !l.staff && g.set.AutoLetterCap > 0 {
+		// The last line of defence against a loop with a machine we failed
+		// to recognise: no address gets more than the cap in a day.
+		var sent int
+		if err := tx.Get(&sent, `SELECT count(*) FROM outbox WHERE rcpt = ? AND created_at > ?`,
+			strings.Join(to, "\n"), now.Add(-24*time.Hour).UTC()); err != nil {
+			return false, err
+		}
+		if sent >= g.set.AutoLetterCap {
+			t.event(l.c.ID, "letter-capped", fmt.Sprintf("%s to %s not sent: %d letters in 24 hours", l.name, strings.Join(to, ", "), sent), false, 0)
+			return false, nil
+		}
+	}
+	lang := l.lang
+	if lang == "" {
+		lang = g.set.Lang
+		if l.c != nil && !l.staff {
+			lang = l.c.Lang
+		}
+	}
+	rendered, err := g.tpl.Render(l.name, lang, l.data)
+	if err != nil {
+		return false, fmt.Errorf("render %s: %w", l.name, err)
+	}
+	msgID := g.newMessageID(l.data.Ref)
+	env := templates.Envelope{
+		From: g.set.Gateway, FromName: g.set.GatewayName, To: to, Cc: dedupeAddrs(l.cc),
+		ReplyTo: g.set.Gateway, MessageID: msgID, Date: now,
+		Auto: true, Kind: l.name, Ref: l.data.Ref, Attachments: l.files,
+	}
+	if l.fromName != "" {
+		env.FromName = l.fromName
+	}
+	if l.c != nil {
+		env.ReplyTo = g.set.replyTo(l.c.Token)
+		root := l.c.RootMsgID
+		if l.staff {
+			root = l.c.StaffMsgID
+		}
+		env.InReplyTo = l.inReplyTo
+		if env.InReplyTo == "" {
+			env.InReplyTo = root
+		}
+		env.References = dedupeStrings([]string{root, l.inReplyTo})
+	}
+	if l.replyTo != "" {
+		env.ReplyTo = l.replyTo
+	}
+	raw, err := templates.Compose(env, rendered)
+	if err != nil {
+		return false, fmt.Errorf("compose %s: %w", l.name, err)
+	}
+	var cid any
+	if l.c != nil {
+		cid = l.c.ID
+	}
+	rcpt := append(append([]string{}, to...), env.Cc...)
+	_, err = tx.Exec(`INSERT INTO outbox (complaint_id, kind, event_key, mail_from, rcpt, message_id, subject, raw, next_attempt, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cid, l.name, l.key, g.set.Gateway, strings.Join(rcpt, "\n"), msgID, rendered.Subject, raw, now.UTC(), now.UTC())
+	if err != nil {
+		return false, fmt.Errorf("queue %s: %w", l.name, err)
+	}
+	if l.c != nil {
+		if l.staff && l.c.StaffMsgID == "" {
+			l.c.StaffMsgID = msgID
+		} else if !l.staff && l.c.RootMsgID == "" {
+			l.c.RootMsgID = msgID
+		}
+		t.event(l.c.ID, "letter-queued", fmt.Sprintf("%s to %s <%s>", l.name, strings.Join(rcpt, ", "), msgID), false, 0)
+	}
+	t.queued++
+	if t.record != nil {
+		*t.record = append(*t.record, Due{Ref: l.data.Ref, Letter: l.name, To: rcpt, Key: l.key})
+	}
+	return true, nil
+}
+
+func dedupeAddrs(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range in {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a == "" || seen[a] {
+			continue
+		}
+		seen[a] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+func dedupeStrings(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}

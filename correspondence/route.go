@@ -1,0 +1,181 @@
+package correspondence
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ingressus/klachtd/parser"
+	"github.com/ingressus/klachtd/templates"
+)
+
+// route decides what one stored mail means and does it.
+func (h *handling) route() error {
+	if h.perr != nil && errors.Is(h.perr, parser.ErrUnparseable) {
+		return h.quarantineWith("unparseable", h.perr.Error())
+	}
+	if h.in.Truncated {
+		return h.quarantineWith("oversize", fmt.Sprintf("message of %d bytes is over the size limit; stored in part", h.in.Size))
+	}
+	c, how, err := h.thread()
+	if err != nil {
+		return err
+	}
+	if h.msg.Kind.IsMachine() {
+		return h.machine(c)
+	}
+	if c != nil {
+		h.complaintID = c.ID
+		h.note = "threaded by " + how
+		return h.inThread(c, how)
+	}
+	if h.msg.Reference != "" {
+		if handled, err := h.stranger(); handled || err != nil {
+			return err
+		}
+	}
+	if h.isStaff() {
+		h.note = "staff mail about no known complaint"
+		h.event(0, "staff-mail-unthreaded", fmt.Sprintf("from %s: %q", h.msg.From, h.msg.Subject), false, h.row)
+		return nil
+	}
+	return h.register()
+}
+
+// quarantineWith keeps the mail aside and alerts the intake team.
+func (h *handling) quarantineWith(reason, detail string) error {
+	h.quarantine = true
+	h.note = reason + ": " + detail
+	h.event(0, "quarantined", fmt.Sprintf("message %d (%s): %s", h.row, h.msg.MessageID, h.note), false, h.row)
+	d := h.g.baseData(nil, h.now)
+	d.Notice = fmt.Sprintf("Mail van %s met onderwerp %q is in quarantaine gezet: %s.", orUnknown(h.msg.From), h.msg.Subject, h.note)
+	d.Action = "Bekijk de mail in de quarantainemap en handel hem met de hand af; niets is weggegooid."
+	_, err := h.queue(letter{name: templates.Alert, key: fmt.Sprintf("alert:quarantine:%d", h.row),
+		to: h.g.set.IntakeTeam, data: d, staff: true})
+	return err
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(onbekend)"
+	}
+	return s
+}
+
+// thread finds the complaint a mail belongs to, in the order of
+// procedure.md: our Message-IDs, the reply token, then the subject's
+// reference from a known party.
+func (h *handling) thread() (*Complaint, string, error) {
+	ids := append(append([]string{}, h.msg.InReplyTo...), h.msg.References...)
+	for i := len(ids) - 1; i >= 0; i-- { // the newest reference first
+		var cid int64
+		err := h.tx.Get(&cid, `SELECT complaint_id FROM outbox WHERE message_id = ? AND complaint_id IS NOT NULL
+			UNION ALL SELECT complaint_id FROM messages WHERE message_id = ? AND complaint_id IS NOT NULL LIMIT 1`, ids[i], ids[i])
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("thread by message-id: %w", err)
+		}
+		c, err := h.complaintByID(cid)
+		return c, "message-id", err
+	}
+	for _, tok := range h.msg.Tokens {
+		var c Complaint
+		err := h.tx.Get(&c, `SELECT * FROM complaints WHERE token = ?`, strings.ToLower(tok))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("thread by token: %w", err)
+		}
+		return &c, "token", nil
+	}
+	if h.msg.Reference != "" {
+		var c Complaint
+		err := h.tx.Get(&c, `SELECT * FROM complaints WHERE ref = ?`, strings.ToUpper(h.msg.Reference))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("thread by reference: %w", err)
+		}
+		if strings.EqualFold(h.msg.From, c.Email) || h.isStaff() {
+			return &c, "reference", nil
+		}
+	}
+	return nil, "", nil
+}
+
+// stranger handles a mail naming a known reference from someone who is not a
+// party to it: kept, the handler told, nothing relayed.
+func (h *handling) stranger() (bool, error) {
+	var c Complaint
+	err := h.tx.Get(&c, `SELECT * FROM complaints WHERE ref = ?`, strings.ToUpper(h.msg.Reference))
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	h.complaintID = c.ID
+	h.note = "reference from a stranger; not relayed"
+	h.event(c.ID, "stranger-mail", fmt.Sprintf("%s wrote about %s; kept, not relayed", h.msg.From, c.Ref), false, h.row)
+	_, err = h.staffNotice(&c, fmt.Sprintf("stranger:%d", h.row), []string{c.Handler},
+		fmt.Sprintf("%s, die geen partij is bij %s, stuurde een mail met dit kenmerk (onderwerp %q). De mail is bewaard maar niet doorgestuurd.", orUnknown(h.msg.From), c.Ref, h.msg.Subject),
+		"Controleer de mail; stuur hem zo nodig zelf door.")
+	return true, err
+}
+
+func (h *handling) isStaff() bool {
+	_, hh := h.g.set.handler(h.msg.From)
+	_, mm := h.g.set.manager(h.msg.From)
+	return hh || mm
+}
+
+// machine records auto-replies, bounces and other machine mail; it never
+// answers them (RFC 3834).
+func (h *handling) machine(c *Complaint) error {
+	if h.msg.Kind == parser.KindBounce {
+		if c == nil && h.msg.BouncedRecipient != "" {
+			var found Complaint
+			err := h.tx.Get(&found, `SELECT * FROM complaints WHERE email = ? ORDER BY id DESC LIMIT 1`, h.msg.BouncedRecipient)
+			if err == nil {
+				c = &found
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if c != nil {
+			h.complaintID = c.ID
+			if strings.EqualFold(h.msg.BouncedRecipient, c.Email) || h.msg.BouncedRecipient == "" {
+				c.Undeliverable = true
+				if err := h.saveComplaint(c); err != nil {
+					return err
+				}
+			}
+			h.event(c.ID, "bounce", "undeliverable: "+orUnknown(h.msg.BouncedRecipient), false, h.row)
+			_, err := h.staffNotice(c, fmt.Sprintf("bounce:%d", h.row), []string{c.Handler},
+				fmt.Sprintf("Een brief over %s kon niet worden bezorgd bij %s.", c.Ref, orUnknown(h.msg.BouncedRecipient)),
+				"Neem op een andere manier contact op met de indiener (telefoon: "+c.Phone+") en controleer het e-mailadres.")
+			h.note = "bounce for " + orUnknown(h.msg.BouncedRecipient)
+			return err
+		}
+		h.note = "bounce about no known complaint"
+		return nil
+	}
+	if c != nil {
+		h.complaintID = c.ID
+		h.event(c.ID, "machine-mail", string(h.msg.Kind)+" from "+orUnknown(h.msg.From)+": "+h.msg.Subject, false, h.row)
+	}
+	h.note = string(h.msg.Kind) + ": not answered"
+	return nil
+}
+
+// staffNotice queues a staff_notice letter about c.
+func (t *txn) staffNotice(c *Complaint, key string, to []string, notice, action string) (bool, error) {
+	d := t.g.baseData(c, t.now)
+	d.Notice, d.Action = notice, action
+	return t.queue(letter{name: templates.StaffNotice, key: "notice:" + key, to: to, c: c, data: d, staff: true})
+}

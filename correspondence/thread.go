@@ -1,0 +1,221 @@
+package correspondence
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ingressus/klachtd/parser"
+	"github.com/ingressus/klachtd/templates"
+)
+
+// inThread handles a mail that belongs to complaint c, by who sent it.
+func (h *handling) inThread(c *Complaint, how string) error {
+	if p, ok := h.g.set.handler(h.msg.From); ok {
+		return h.fromStaff(c, p, false)
+	}
+	if p, ok := h.g.set.manager(h.msg.From); ok {
+		return h.fromStaff(c, p, true)
+	}
+	return h.fromComplainant(c)
+}
+
+// text is the new text of the mail: the reply without quotes, else the body.
+func (h *handling) text() string {
+	if t := strings.TrimSpace(h.msg.Reply); t != "" || h.msg.Command != nil {
+		return t
+	}
+	return strings.TrimSpace(h.msg.Text)
+}
+
+func (h *handling) fromComplainant(c *Complaint) error {
+	h.event(c.ID, "complainant-message", firstLine(h.text()), false, h.row)
+	switch c.State {
+	case StateIncomplete:
+		return h.completion(c)
+	case StateClosed, StateLapsed:
+		return h.replyToClosed(c)
+	case StateResponded:
+		if h.isObjection(c) {
+			if h.today().After(h.g.day(c.ObjectionEnd)) {
+				return h.lateObjection(c)
+			}
+			return h.objection(c, h.text())
+		}
+	}
+	return h.relayToHandler(c)
+}
+
+// completion merges the fields a complainant supplied in reply to the
+// completion request; when complete, the complaint is acknowledged.
+func (h *handling) completion(c *Complaint) error {
+	old := map[string]reasons{}
+	_ = json.Unmarshal([]byte(c.Problems), &old)
+	oldInvalid := map[string]string{}
+	for k, r := range old {
+		if r.NL != "ontbreekt" {
+			oldInvalid[k] = r.NL
+		}
+	}
+	merged := mergeFields(c.fields(), h.msg.Fields, oldInvalid)
+	invalid := map[string]reasons{}
+	newInvalid := invalidOf(h.msg)
+	for k, r := range old {
+		if r.NL == "ontbreekt" {
+			continue
+		}
+		if fieldValue(h.msg.Fields, k) == "" { // not supplied again: still invalid
+			invalid[k] = r
+		}
+	}
+	for k, r := range newInvalid {
+		if k == parser.FieldEmail {
+			continue // the address we write to is the one we have
+		}
+		invalid[k] = r
+	}
+	merged.Email = c.Email
+	c.setFields(merged)
+	problems := problemsOf(merged, invalid)
+	if len(problems) == 0 {
+		h.event(c.ID, "completed", "the complainant supplied the missing fields", false, h.row)
+		return h.complete(c)
+	}
+	return h.incomplete(c, problems)
+}
+
+func (h *handling) replyToClosed(c *Complaint) error {
+	if !c.ClosedTold {
+		if _, err := h.queue(letter{name: templates.ClosedReply, key: "closed-reply:" + c.Ref, to: []string{c.Email},
+			c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+			return err
+		}
+		c.ClosedTold = true
+		if err := h.saveComplaint(c); err != nil {
+			return err
+		}
+	}
+	_, err := h.staffNotice(c, fmt.Sprintf("closed-reply:%d", h.row), []string{c.Handler},
+		fmt.Sprintf("De indiener schreef na het sluiten van %s:\n\n%s", c.Ref, h.text()),
+		"Niets hoeft; de klacht blijft gesloten. Een nieuwe klacht dient de indiener via het formulier in.")
+	return err
+}
+
+// isObjection: a reply to the objection-deadline letter, or one that says so
+// (procedure.md §4).
+func (h *handling) isObjection(c *Complaint) bool {
+	if h.msg.Command != nil && h.msg.Command.Name == "objection" {
+		return true
+	}
+	ids := append(append([]string{}, h.msg.InReplyTo...), h.msg.References...)
+	for _, id := range ids {
+		var n int
+		_ = h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE message_id = ? AND complaint_id = ? AND kind = ?`, id, c.ID, templates.ObjectionDeadline)
+		if n > 0 {
+			return true
+		}
+	}
+	t := strings.ToLower(h.text() + " " + h.msg.Subject)
+	return strings.Contains(t, "bezwaar") || strings.Contains(t, "objection") || strings.Contains(t, "i object")
+}
+
+func (h *handling) relayFiles() ([]templates.File, []string) {
+	var files []templates.File
+	var names []string
+	total := 0
+	for _, a := range h.msg.Attachments {
+		if total+a.Size > h.g.set.MaxRelayAttachment || a.Data == nil {
+			names = append(names, a.Filename+" (niet meegestuurd: te groot)")
+			continue
+		}
+		total += a.Size
+		files = append(files, templates.File{Name: a.Filename, ContentType: a.ContentType, Data: a.Data})
+		names = append(names, a.Filename)
+	}
+	return files, names
+}
+
+func (h *handling) relayToHandler(c *Complaint) error {
+	d := h.g.baseData(c, h.now)
+	d.Text = h.text()
+	d.Sender = h.msg.From
+	if h.msg.FromName != "" {
+		d.Sender = h.msg.FromName + " <" + h.msg.From + ">"
+	}
+	files, names := h.relayFiles()
+	d.Attachments = names
+	to := []string{c.Handler}
+	var cc []string
+	if c.State == StateObjection {
+		cc = h.g.set.managementAddrs()
+	}
+	_, err := h.queue(letter{name: templates.RelayToHandler, key: fmt.Sprintf("relay-handler:%s:%d", c.Ref, h.row),
+		to: to, cc: cc, c: c, data: d, staff: true, files: files})
+	return err
+}
+
+// objection confirms to the complainant that management will invite them
+// and gives management the whole dossier.
+func (h *handling) objection(c *Complaint, text string) error {
+	c.State = StateObjection
+	h.event(c.ID, "objection", firstLine(text), false, h.row)
+	if _, err := h.queue(letter{name: templates.ObjectionReceived, key: "objection-received:" + c.Ref,
+		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+		return err
+	}
+	d := h.g.baseData(c, h.now)
+	d.Text = text
+	d.Sender = c.Name
+	tl, err := h.timeline(c.ID)
+	if err != nil {
+		return err
+	}
+	d.Timeline = tl
+	if _, err := h.queue(letter{name: templates.ObjectionDossier, key: "objection-dossier:" + c.Ref,
+		to: h.g.set.managementAddrs(), cc: []string{c.Handler}, c: c, data: d, staff: true}); err != nil {
+		return err
+	}
+	return h.saveComplaint(c)
+}
+
+func (h *handling) lateObjection(c *Complaint) error {
+	h.event(c.ID, "objection-late", firstLine(h.text()), false, h.row)
+	if _, err := h.queue(letter{name: templates.ObjectionLate, key: "objection-late:" + c.Ref,
+		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+		return err
+	}
+	d := h.g.baseData(c, h.now)
+	d.Text = h.text()
+	_, err := h.queue(letter{name: templates.ObjectionLateStaff, key: fmt.Sprintf("objection-late-staff:%s:%d", c.Ref, h.row),
+		to: append([]string{c.Handler}, h.g.set.managementAddrs()...), c: c, data: d, staff: true})
+	return err
+}
+
+// timeline is the complaint's events, oldest first.
+func (t *txn) timeline(cid int64) ([]templates.Event, error) {
+	var rows []struct {
+		At     time.Time `db:"at"`
+		Kind   string    `db:"kind"`
+		Detail string    `db:"detail"`
+	}
+	if err := t.tx.Select(&rows, `SELECT at, kind, detail FROM events WHERE complaint_id = ? ORDER BY at, id`, cid); err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	var out []templates.Event
+	for _, r := range rows {
+		out = append(out, templates.Event{At: r.At.In(t.g.cal.Location()), What: r.Kind + ": " + r.Detail})
+	}
+	return out, nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}

@@ -1,0 +1,75 @@
+package correspondence
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// txn is one unit of work: a transaction, the instant it acts at, and what
+// it queued (so the outbox sender can be woken after the commit).
+type txn struct {
+	g      *Gateway
+	tx     *sqlx.Tx
+	now    time.Time
+	queued int
+	err    error // the first failed event write; fails the transaction
+	// record, when set, collects every letter queued (scheduler, preview).
+	record *[]Due
+}
+
+// run executes fn in one transaction at the gateway's now and wakes the
+// outbox sender when letters were queued.
+func (g *Gateway) run(ctx context.Context, fn func(t *txn) error) error {
+	return g.runAt(ctx, g.now(), fn)
+}
+
+func (g *Gateway) runAt(ctx context.Context, now time.Time, fn func(t *txn) error) error {
+	var t *txn
+	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
+		t = &txn{g: g, tx: tx, now: now}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.err
+	})
+	if err == nil && t != nil && t.queued > 0 {
+		g.Wake()
+	}
+	return err
+}
+
+// event appends to a complaint's timeline. A failure is remembered and fails
+// the whole transaction, so that no consequence is half-recorded.
+func (t *txn) event(complaintID int64, kind, detail string, late bool, msgRow int64) {
+	var cid, mrow any
+	if complaintID != 0 {
+		cid = complaintID
+	}
+	if msgRow != 0 {
+		mrow = msgRow
+	}
+	_, err := t.tx.Exec(`INSERT INTO events (complaint_id, at, kind, detail, late, message_row) VALUES (?, ?, ?, ?, ?, ?)`,
+		cid, t.now.UTC(), kind, detail, late, mrow)
+	if err != nil && t.err == nil {
+		t.err = fmt.Errorf("event %s: %w", kind, err)
+	}
+}
+
+// saveComplaint writes every column of c back.
+func (t *txn) saveComplaint(c *Complaint) error {
+	_, err := t.tx.NamedExec(`UPDATE complaints SET state=:state, lang=:lang, company=:company, address=:address,
+		name=:name, phone=:phone, availability=:availability, email=:email, form_date=:form_date,
+		description=:description, refs=:refs, contact=:contact, handler=:handler, complete_day=:complete_day,
+		ack_due=:ack_due, term_end=:term_end, delay_latest=:delay_latest, objection_end=:objection_end,
+		lapse_day=:lapse_day, extensions=:extensions, responded_day=:responded_day, closed_day=:closed_day,
+		undeliverable=:undeliverable, closed_told=:closed_told, root_msgid=:root_msgid, staff_msgid=:staff_msgid,
+		problems=:problems
+		WHERE id=:id`, c)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", c.Ref, err)
+	}
+	return nil
+}

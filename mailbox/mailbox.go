@@ -1,0 +1,95 @@
+// Package mailbox talks to mail servers: the IMAP intake (IDLE, polling, UID
+// bookkeeping, move), SMTP sending of finished letters, and the embedded demo
+// mail world. No go-imap or go-mail type crosses out of this package: callers
+// see plain types only.
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Delivery is one mail fetched from the intake folder.
+type Delivery struct {
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	Raw         []byte
+	// Truncated is true when the message was larger than the configured
+	// limit and Raw holds only its first part.
+	Truncated bool
+	// Size is the message's full size as the server reports it.
+	Size int64
+}
+
+// Outcome tells the intake where a handled mail goes.
+type Outcome int
+
+const (
+	// Processed mails are moved to the processed folder.
+	Processed Outcome = iota
+	// Quarantined mails are moved to the quarantine folder.
+	Quarantined
+)
+
+// Handler stores one delivery and all its consequences durably (one
+// transaction) and says where the mail goes. It must be idempotent: the same
+// (mailbox, uidvalidity, uid), or the same message after a UIDVALIDITY
+// change, returns the earlier outcome without doing anything twice. An error
+// keeps the mail in the inbox; the intake backs off and tries again.
+type Handler func(ctx context.Context, d Delivery) (Outcome, error)
+
+// CursorStore keeps, per mailbox, the UIDVALIDITY and the highest UID whose
+// mail has been handled and moved.
+type CursorStore interface {
+	Cursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+}
+
+// TLSMode is how a connection is secured.
+type TLSMode string
+
+// TLS modes for IMAP and SMTP connections.
+const (
+	TLSImplicit TLSMode = "tls"      // TLS from the first byte (IMAPS 993, SMTPS 465)
+	TLSStartTLS TLSMode = "starttls" // upgrade after connecting
+	TLSNone     TLSMode = "none"     // plain text; allowed on loopback only
+)
+
+// ErrPermanent marks a send failure that retrying will not cure (SMTP 5xx).
+var ErrPermanent = errors.New("permanent failure")
+
+// IsTemporary reports whether err is worth retrying: anything not marked
+// permanent.
+func IsTemporary(err error) bool { return err != nil && !errors.Is(err, ErrPermanent) }
+
+// IMAPConfig says where the intake inbox is and how to watch it.
+type IMAPConfig struct {
+	Addr       string // host:port
+	TLS        TLSMode
+	Username   string
+	Password   string
+	Insecure   bool   // skip certificate verification (tests, self-signed)
+	Folder     string // intake folder, e.g. INBOX
+	Processed  string // handled mail is moved here
+	Quarantine string // unparseable mail is moved here
+	// PollInterval is used when the server has no IDLE, and as the longest
+	// wait between checks even with IDLE.
+	PollInterval time.Duration
+	// MaxBytes bounds how much of one message is fetched (default 25 MB).
+	MaxBytes int64
+	// Trace, when non-nil, receives the protocol transcript.
+	Trace interface{ Write([]byte) (int, error) }
+}
+
+// SMTPConfig says where letters are sent.
+type SMTPConfig struct {
+	Addr     string // host:port
+	TLS      TLSMode
+	Username string
+	Password string
+	Insecure bool
+	HeloName string
+	Timeout  time.Duration
+}

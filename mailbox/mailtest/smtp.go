@@ -1,0 +1,259 @@
+// Package mailtest runs real mail servers in-process for tests: a capturing
+// SMTP server with failure knobs, and an in-memory IMAP server with one user.
+// Both listen on 127.0.0.1 with a free port and are closed by t.Cleanup.
+package mailtest
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one message the SMTP server accepted.
+type Message struct {
+	From string
+	To   []string
+	Raw  []byte
+}
+
+// Always, as the count of a failure knob, fails every attempt until cleared.
+const Always = -1
+
+// fault makes the next n attempts of one command fail with code; n < 0
+// fails all of them; code 0 means no fault.
+type fault struct {
+	code int
+	n    int
+}
+
+// take reports the code to fail with now, counting the attempt down.
+func (f *fault) take() int {
+	if f.code == 0 || f.n == 0 {
+		return 0
+	}
+	if f.n > 0 {
+		f.n--
+	}
+	return f.code
+}
+
+// SMTPServer is a go-smtp server that records every accepted message.
+type SMTPServer struct {
+	srv  *smtp.Server
+	ln   net.Listener
+	done chan struct{}
+
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every new message
+	msgs      []Message
+	conns     map[*smtp.Conn]struct{}
+	sessions  int
+	failMail  fault
+	failRcpt  fault
+	failData  fault
+	dataDelay time.Duration
+}
+
+// NewSMTPServer starts a capture server on 127.0.0.1:0. No TLS, no auth.
+func NewSMTPServer(t testing.TB) *SMTPServer {
+	t.Helper()
+	s := &SMTPServer{
+		done:    make(chan struct{}),
+		changed: make(chan struct{}),
+		conns:   make(map[*smtp.Conn]struct{}),
+	}
+	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
+	s.srv.Domain = "capture.test"
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
+	s.srv.ReadTimeout = time.Minute
+	s.srv.WriteTimeout = time.Minute
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailtest: smtp listen: %v", err)
+	}
+	s.ln = ln
+	go s.srv.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Addr is host:port of the server.
+func (s *SMTPServer) Addr() string { return s.ln.Addr().String() }
+
+// Close stops the server and drops its connections.
+func (s *SMTPServer) Close() error {
+	select {
+	case <-s.done:
+		return nil
+	default:
+		close(s.done)
+	}
+	// Close the listener ourselves too: Serve may not have registered it
+	// with the server yet.
+	s.ln.Close()
+	return s.srv.Close()
+}
+
+// Messages returns a copy of the messages accepted so far, in order.
+func (s *SMTPServer) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, len(s.msgs))
+	for i, m := range s.msgs {
+		out[i] = Message{From: m.From, To: append([]string(nil), m.To...), Raw: append([]byte(nil), m.Raw...)}
+	}
+	return out
+}
+
+// WaitFor waits until at least n messages were accepted and returns them,
+// or returns an error after timeout.
+func (s *SMTPServer) WaitFor(n int, timeout time.Duration) ([]Message, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		got, ch := len(s.msgs), s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return s.Messages(), nil
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return s.Messages(), fmt.Errorf("mailtest: %d messages after %v, want %d", got, timeout, n)
+		}
+	}
+}
+
+// Sessions is how many SMTP sessions (one per connection) were opened.
+func (s *SMTPServer) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
+}
+
+// FailMail makes the next n MAIL commands fail with code (e.g. 451, 550);
+// n = Always fails all of them; code 0 clears the knob.
+func (s *SMTPServer) FailMail(code, n int) { s.set(&s.failMail, code, n) }
+
+// FailRcpt makes the next n RCPT commands fail with code.
+func (s *SMTPServer) FailRcpt(code, n int) { s.set(&s.failRcpt, code, n) }
+
+// FailData makes the next n DATA transfers fail with code after the data
+// was read (the message is not recorded).
+func (s *SMTPServer) FailData(code, n int) { s.set(&s.failData, code, n) }
+
+func (s *SMTPServer) set(f *fault, code, n int) {
+	s.mu.Lock()
+	*f = fault{code: code, n: n}
+	s.mu.Unlock()
+}
+
+// SetDataDelay makes the server wait d after reading the data before it
+// answers, for timeout tests. Zero turns it off.
+func (s *SMTPServer) SetDataDelay(d time.Duration) {
+	s.mu.Lock()
+	s.dataDelay = d
+	s.mu.Unlock()
+}
+
+// DropConnections closes every open connection, as a server restart or an
+// idle timeout would.
+func (s *SMTPServer) DropConnections() {
+	s.mu.Lock()
+	conns := make([]*smtp.Conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.conns = make(map[*smtp.Conn]struct{})
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Conn().Close()
+	}
+}
+
+func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.sessions++
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	return &captureSession{s: s, c: c}, nil
+}
+
+func smtpErr(code int) error {
+	class := code / 100
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, 0, 0}, Message: fmt.Sprintf("mailtest fault %d", code)}
+}
+
+type captureSession struct {
+	s    *SMTPServer
+	c    *smtp.Conn
+	from string
+	to   []string
+}
+
+func (cs *captureSession) Reset() { cs.from, cs.to = "", nil }
+
+func (cs *captureSession) Logout() error {
+	cs.s.mu.Lock()
+	delete(cs.s.conns, cs.c)
+	cs.s.mu.Unlock()
+	return nil
+}
+
+func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
+	cs.s.mu.Lock()
+	code := cs.s.failMail.take()
+	cs.s.mu.Unlock()
+	if code != 0 {
+		return smtpErr(code)
+	}
+	cs.from = from
+	return nil
+}
+
+func (cs *captureSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	cs.s.mu.Lock()
+	code := cs.s.failRcpt.take()
+	cs.s.mu.Unlock()
+	if code != 0 {
+		return smtpErr(code)
+	}
+	cs.to = append(cs.to, to)
+	return nil
+}
+
+func (cs *captureSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	cs.s.mu.Lock()
+	code := cs.s.failData.take()
+	delay := cs.s.dataDelay
+	cs.s.mu.Unlock()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-cs.s.done:
+			t.Stop()
+			return smtpErr(421)
+		}
+	}
+	if code != 0 {
+		return smtpErr(code)
+	}
+	cs.s.mu.Lock()
+	cs.s.msgs = append(cs.s.msgs, Message{From: cs.from, To: append([]string(nil), cs.to...), Raw: raw})
+	close(cs.s.changed)
+	cs.s.changed = make(chan struct{})
+	cs.s.mu.Unlock()
+	return nil
+}

@@ -1,0 +1,143 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+)
+
+// dsnRecipient is one per-recipient block of a delivery status notification
+// (RFC 3464 §2.3).
+type dsnRecipient struct {
+	final, original string // bare, lower-case addresses
+	action          string // lower-case: failed, delayed, delivered, relayed, expanded
+	status          string
+}
+
+// failedOrDelayed reports whether the block tells of a failure or a delay;
+// a block without Action but with a 4.x.x/5.x.x Status counts too (seen in
+// practice: Action missing in hand-made DSNs).
+func (r dsnRecipient) failedOrDelayed() bool {
+	switch {
+	case strings.HasPrefix(r.action, "fail"), strings.HasPrefix(r.action, "delay"):
+		return true
+	case r.action == "":
+		return strings.HasPrefix(r.status, "5") || strings.HasPrefix(r.status, "4")
+	}
+	return false
+}
+
+// succeeded reports a positive report (RFC 3464 §2.3.3); "deliverable" is
+// Postfix's answer to an address verification (sendmail -bv).
+func (r dsnRecipient) succeeded() bool {
+	switch r.action {
+	case "delivered", "relayed", "expanded", "deliverable":
+		return true
+	case "":
+		return strings.HasPrefix(r.status, "2")
+	}
+	return false
+}
+
+// address prefers Original-Recipient: it is the address as the sender gave
+// it (RFC 3464 §2.3.1), so the one we know the complainant by; Final-Recipient
+// may be a rewritten mailbox (seen in practice: PMDF's HAASM@yogi…).
+func (r dsnRecipient) address() string {
+	if r.original != "" {
+		return r.original
+	}
+	return r.final
+}
+
+// parseDSNFields reads the per-recipient fields of a message/delivery-status
+// body, or of text that quotes one ("> Final-Recipient: …"). Blocks are
+// told apart by a field repeating rather than by blank lines, because in
+// practice blank lines go missing and appear.
+func parseDSNFields(s string) []dsnRecipient {
+	var rs []dsnRecipient
+	var cur *dsnRecipient
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\r")
+		line = strings.TrimLeft(line, "> \t")
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		// Folded values: RFC 3464 fields follow RFC 822 syntax.
+		for i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') &&
+			!strings.Contains(lines[i+1], ":") {
+			i++
+			v += " " + strings.TrimSpace(lines[i])
+		}
+		v = strings.TrimSpace(v)
+		// A field the current block already has starts the next block:
+		// the order of fields varies (PMDF puts Action first).
+		next := func(set bool) {
+			if cur == nil || set {
+				rs = append(rs, dsnRecipient{})
+				cur = &rs[len(rs)-1]
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "final-recipient":
+			next(cur != nil && cur.final != "")
+			cur.final = clDsnAddress(v)
+		case "original-recipient":
+			next(cur != nil && cur.original != "")
+			cur.original = clDsnAddress(v)
+		case "action":
+			next(cur != nil && cur.action != "")
+			cur.action = strings.ToLower(clFirstWord(v))
+		case "status":
+			next(cur != nil && cur.status != "")
+			cur.status = clFirstWord(v)
+		}
+		if len(rs) > 100 {
+			break
+		}
+	}
+	return rs
+}
+
+func clFirstWord(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t;("); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// clDsnAddress reads "rfc822; user@example.org" (RFC 3464 §2.3.2), also
+// without the type, with angle brackets, or with a trailing comment.
+func clDsnAddress(v string) string {
+	if _, a, ok := strings.Cut(v, ";"); ok {
+		v = a
+	}
+	if a := clFirstAddress(v); a != "" {
+		return a
+	}
+	return ""
+}
+
+var clAddrRe = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+`)
+
+// clFirstAddress returns the first thing in s that looks like an address,
+// bare and lower-case.
+func clFirstAddress(s string) string {
+	return clCleanAddress(clAddrRe.FindString(s))
+}
+
+func clCleanAddress(a string) string {
+	a = strings.Trim(a, ".'{}|")
+	// Seen in practice: Exchange writes "SMTP=user@example.org".
+	if len(a) > 5 && strings.EqualFold(a[:5], "smtp=") {
+		a = a[5:]
+	}
+	for strings.HasPrefix(a, ".") {
+		a = a[1:]
+	}
+	if !strings.Contains(a, "@") || strings.HasPrefix(a, "@") {
+		return ""
+	}
+	return strings.ToLower(a)
+}

@@ -1,0 +1,240 @@
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+)
+
+// ErrUnparseable is returned (wrapped) by Parse when nothing usable can be
+// read from a message: empty input, or no header block at all. The Message
+// returned with it still holds what could be read (the text, the defects);
+// the gateway keeps the raw bytes and quarantines the mail.
+var ErrUnparseable = errors.New("message unparseable")
+
+// Parse reads one mail into a Message. It is lenient: broken MIME, unknown
+// charsets and bad encodings are read as far as possible and noted in
+// Defects. It always returns a non-nil Message and never panics; the error
+// is non-nil (wrapping ErrUnparseable) only when nothing usable was found.
+// Time and memory are bounded by opt.MaxBytes and the MIME limits.
+func Parse(raw []byte, opt Options) (msg *Message, err error) {
+	m := &Message{
+		Kind:      KindOther,
+		Missing:   []string{},
+		Invalid:   map[string]string{},
+		InvalidEN: map[string]string{},
+	}
+	defer func() {
+		// A safety net, not control flow: a bug in a helper must cost one
+		// mail a quarantine, never the daemon.
+		if r := recover(); r != nil {
+			m.Defects = append(m.Defects, fmt.Sprintf("internal error: %v", r))
+			msg, err = m, fmt.Errorf("%w: internal error: %v", ErrUnparseable, r)
+		}
+	}()
+
+	max := opt.MaxBytes
+	if max <= 0 {
+		max = defaultMaxBytes
+	}
+	if len(raw) > max {
+		raw = raw[:max]
+		m.Defects = append(m.Defects, fmt.Sprintf("message larger than %d bytes: rest not read", max))
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return m, fmt.Errorf("%w: empty message", ErrUnparseable)
+	}
+	h, body, ok := readHeader(raw, &m.Defects)
+	if !ok {
+		m.Defects = append(m.Defects, "no header block")
+		m.Text = strings.TrimSpace(toUTF8(string(raw)))
+		return m, fmt.Errorf("%w: no header block", ErrUnparseable)
+	}
+	readHeaders(m, h)
+
+	w := &walker{}
+	bt := w.walk(h, body, 0, "text/plain")
+	m.Defects = append(m.Defects, w.defects...)
+	m.Attachments = w.attachments
+	m.Text = normalizeNewlines(bt.text)
+	m.HTML = bt.html
+	textFromHTML := false
+	if !bt.hasText && bt.hasHTML {
+		m.Text = HTMLToText(bt.html)
+		textFromHTML = true
+		m.Defects = append(m.Defects, "plain text derived from HTML")
+	}
+
+	m.Reference = findReference(m.Subject)
+	if m.Reference == "" {
+		for _, t := range m.Tokens {
+			if m.Reference = findReference(t); m.Reference != "" {
+				break
+			}
+		}
+	}
+	if m.Reference == "" {
+		m.Reference = findReference(m.Text)
+	}
+
+	labels := newLabelMap(opt.Labels)
+	if k, bounced := ClassifyMachine(raw, m.Text, opt.OwnAddresses); k != "" {
+		m.Kind, m.BouncedRecipient = k, bounced
+		return m, nil
+	}
+
+	isReply := len(m.InReplyTo) > 0 || len(m.References) > 0 || findReference(m.Subject) != "" || len(m.Tokens) > 0
+	if isReply {
+		m.Kind = KindReply
+		m.setReply(bt, textFromHTML)
+		rf := extractFields(m.Reply, labels, textFromHTML)
+		// Only labelled values: a reply's text is relayed, never taken
+		// as a description by itself.
+		if f := fieldsOf(rf); rf.filled() > 0 {
+			norm, _, inv, invEN := ValidateFields(f, opt)
+			m.Fields, m.Invalid, m.InvalidEN = norm, inv, invEN
+		}
+		return m, nil
+	}
+
+	// The form fields: from whichever version of the body yields most.
+	cands := []struct {
+		text string
+		bare bool
+	}{{m.Text, textFromHTML}}
+	if bt.hasHTML && !textFromHTML {
+		cands = append(cands, struct {
+			text string
+			bare bool
+		}{HTMLToText(bt.html), true})
+	}
+	for _, a := range w.alternatives {
+		cands = append(cands, struct {
+			text string
+			bare bool
+		}{a, true})
+	}
+	var best rawFields
+	for i, c := range cands {
+		rf := extractFields(c.text, labels, c.bare)
+		if i == 0 || rf.filled() > best.filled() || (rf.filled() == best.filled() && rf.labels > best.labels) {
+			best = rf
+		}
+	}
+	f := fieldsOf(best)
+	if best.labels >= 2 {
+		m.Kind = KindForm
+	} else {
+		// Mail a person wrote directly (procedure.md §1): the body is the
+		// description; what is missing will be asked for.
+		m.Kind = KindOther
+		m.setReply(bt, textFromHTML)
+		if f.Description == "" {
+			f.Description = strings.TrimSpace(m.Text)
+		}
+	}
+
+	formEmail := strings.TrimSpace(f.Email)
+	if formEmail == "" {
+		f.Email = m.senderAddress(opt)
+	}
+	norm, missing, inv, invEN := ValidateFields(f, opt)
+	if norm.Email == "" && formEmail != "" {
+		// The form's address is invalid (named in Invalid); answer the
+		// sender instead, when there is one.
+		norm.Email = m.senderAddress(opt)
+	}
+	m.Fields, m.Missing, m.Invalid, m.InvalidEN = norm, missing, inv, invEN
+	m.DateAssumed = norm.Date == ""
+	return m, nil
+}
+
+// setReply sets Reply (the new text without quotes and signature) and the
+// #command on its first line.
+func (m *Message) setReply(bt bodyText, textFromHTML bool) {
+	var r string
+	if textFromHTML {
+		r = ReplyTextHTML(bt.html)
+	} else {
+		r = ReplyText(m.Text)
+	}
+	cmd, rest := ParseCommand(r)
+	m.Command, m.Reply = cmd, strings.TrimSpace(rest)
+}
+
+// senderAddress is the complainant's address when the form gives none:
+// Reply-To, else From, never the form's own sender nor our own address.
+func (m *Message) senderAddress(opt Options) string {
+	for _, a := range []string{m.ReplyTo, m.From} {
+		if a == "" || containsFold(opt.FormSenders, a) || containsFold(opt.OwnAddresses, a) {
+			continue
+		}
+		if norm, nl, _ := normEmail(a); nl == "" {
+			return norm
+		}
+	}
+	return ""
+}
+
+// fieldsOf turns raw form values into Fields (not yet validated).
+func fieldsOf(rf rawFields) Fields {
+	var f Fields
+	for name, v := range rf.values {
+		setField(&f, name, v)
+	}
+	return f
+}
+
+func normalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// readHeaders fills the header facts of m.
+func readHeaders(m *Message, h header) {
+	m.MessageID = CanonicalMessageID(h.get("Message-Id"))
+	m.InReplyTo = MessageIDs(strings.Join(h.values("In-Reply-To"), " "))
+	m.References = MessageIDs(strings.Join(h.values("References"), " "))
+	m.Subject = strings.TrimSpace(decodeHeaderText(h.get("Subject")))
+	if from := parseAddressList(h.get("From")); len(from) > 0 {
+		m.From = strings.ToLower(from[0].Address)
+		m.FromName = strings.TrimSpace(from[0].Name)
+	}
+	if rt := parseAddressList(h.get("Reply-To")); len(rt) > 0 {
+		m.ReplyTo = strings.ToLower(rt[0].Address)
+	}
+	var tokens []string
+	seenTok := map[string]bool{}
+	collect := func(keys ...string) []string {
+		var out []string
+		for _, k := range keys {
+			for _, v := range h.values(k) {
+				for _, a := range parseAddressList(v) {
+					out = append(out, strings.ToLower(a.Address))
+					if t := plusToken(a.Address); t != "" && !seenTok[t] {
+						seenTok[t] = true
+						tokens = append(tokens, t)
+					}
+				}
+			}
+		}
+		return out
+	}
+	m.DeliveredTo = collect("Delivered-To", "X-Original-To")
+	m.To = collect("To")
+	m.Cc = collect("Cc")
+	m.Tokens = tokens
+	if d := strings.TrimSpace(h.get("Date")); d != "" {
+		if t, err := mail.ParseDate(d); err == nil {
+			m.Date = t
+		} else {
+			m.Defects = append(m.Defects, fmt.Sprintf("date %q unreadable", d))
+		}
+	}
+	m.AuthResults = h.values("Authentication-Results")
+}

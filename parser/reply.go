@@ -1,0 +1,744 @@
+package parser
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ReplyText returns the new text of a plain-text reply: without quoted
+// history, quote headers ("On … wrote:", "Op … schreef …:", Outlook blocks)
+// and signature. Bounded time on any input.
+//
+// What is removed:
+//   - `>` quoted lines, with the attribution line(s) just above them
+//     ("On … wrote:", "Op … schreef …:", "Op … heeft … het volgende
+//     geschreven:", "2014-10-17 11:28 GMT+03:00 Name <addr>:" …);
+//   - everything from the first of: a quote header not followed by `>`
+//     lines (Apple Mail, Outlook for Mac), an Outlook header block
+//     (From:/Sent:/To:/Subject:, Van:/Verzonden:/Aan:/Onderwerp:, bold
+//     *From:* …), "-----Original Message-----" and its Dutch forms, a
+//     forwarded-message marker, a `-- ` signature separator, an underscore
+//     line;
+//   - trailing "Sent from my iPhone"/"Verzonden vanaf mijn iPhone" lines
+//     and separator lines; trailing white space.
+//
+// An interleaved reply (answers under two or more quoted passages) keeps
+// the quoted passages that were answered, so the answers can be read.
+// A mail that is nothing but a forwarded message keeps the forwarded text.
+// Only the first 1 MB is looked at; every line is looked at a bounded
+// number of times.
+func ReplyText(text string) string {
+	s := rpSplit(text)
+	var out []string
+	for _, f := range s.frags {
+		if !f.visible {
+			continue
+		}
+		for k, l := range f.lines {
+			if f.kind == rpFragQuote && s.kinds[f.start+k] == rpAttr {
+				continue // an interleaved reply keeps the quote, not "On … wrote:"
+			}
+			out = append(out, l)
+		}
+	}
+	out = rpCleanup(out)
+	if len(out) == 0 && s.forward {
+		// Nothing but a forward: the forwarded text is what was sent.
+		for _, f := range s.frags {
+			if f.kind == rpFragTail {
+				out = rpCleanup(append([]string(nil), f.lines...))
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// rpMaxBytes caps what ReplyText looks at: the new text of a reply is at the
+// top, and anything beyond a megabyte is history, a log paste or an attack.
+const rpMaxBytes = 1 << 20
+
+// rpMaxHeaderLen bounds a quote header ("On … wrote:", over up to five
+// lines); longer candidates are not headers. It keeps the work per line
+// bounded.
+const rpMaxHeaderLen = 400
+
+// rpKind classifies one line of a plain-text reply.
+type rpKind uint8
+
+const (
+	rpText  rpKind = iota
+	rpBlank        // only white space
+	rpQuote        // `>` quoted (or a wrapped piece of a quoted line)
+	rpAttr         // attribution belonging to the quote below it ("On … wrote:")
+)
+
+// rpFragKind is the kind of a fragment of a reply.
+type rpFragKind uint8
+
+const (
+	rpFragText  rpFragKind = iota // new text
+	rpFragQuote                   // attribution + `>` lines + blank lines after
+	rpFragTail                    // everything from a signature / Outlook block / original message on
+)
+
+// rpFragment is a run of lines of one kind; the reply is a list of them.
+type rpFragment struct {
+	kind    rpFragKind
+	start   int // index of the first line in rpSplitResult.lines
+	lines   []string
+	visible bool
+}
+
+type rpSplitResult struct {
+	lines   []string
+	kinds   []rpKind
+	frags   []rpFragment
+	forward bool // the tail starts at a forwarded-message marker
+}
+
+// rpLines caps the text, normalises line ends and splits it into lines.
+func rpLines(text string) []string {
+	text = rpCap(text, rpMaxBytes)
+	if strings.IndexByte(text, '\r') >= 0 {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
+	return strings.Split(text, "\n")
+}
+
+// rpCap cuts s to at most max bytes, at a rune boundary.
+func rpCap(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
+// rpSplit cuts a reply into fragments and marks which are visible.
+func rpSplit(text string) rpSplitResult {
+	lines := rpLines(text)
+	n := len(lines)
+	kinds := make([]rpKind, n)
+	for i, l := range lines {
+		switch {
+		case strings.TrimSpace(l) == "":
+			kinds[i] = rpBlank
+		case rpIsQuoteLine(l):
+			kinds[i] = rpQuote
+		default:
+			kinds[i] = rpText
+		}
+	}
+	// A single unquoted line squeezed between quoted lines is a quoted line
+	// whose link was wrapped by the client. Seen in practice:
+	// "> View ticket (http://example.com/action\n_nonce=3dd518)\n>".
+	for i := 1; i+1 < n; i++ {
+		if kinds[i] == rpText && kinds[i-1] == rpQuote && kinds[i+1] == rpQuote &&
+			rpWrappedQuote(lines[i-1], lines[i]) {
+			kinds[i] = rpQuote
+		}
+	}
+
+	res := rpSplitResult{lines: lines, kinds: kinds}
+	cut, cutPrefix := n, ""
+	prefixes := map[int]string{} // attribution lines that share their line with new text
+scan:
+	for i := 0; i < n; i++ {
+		if kinds[i] != rpText {
+			continue
+		}
+		l := lines[i]
+		switch {
+		case rpIsSignatureDelimiter(l), rpIsUnderscoreLine(l):
+			cut = i
+			break scan
+		case rpIsOriginalMessage(l):
+			cut = i
+			break scan
+		case rpIsForwardMarker(l):
+			cut, res.forward = i, true
+			break scan
+		case rpHeaderBlockAt(lines, i):
+			cut = i
+			break scan
+		}
+		end, prefix, mid, ok := rpQuoteHeaderAt(lines, i)
+		if !ok {
+			continue
+		}
+		next := end + 1
+		for next < n && kinds[next] == rpBlank {
+			next++
+		}
+		if next < n && kinds[next] == rpQuote {
+			for k := i; k <= end; k++ {
+				kinds[k] = rpAttr
+			}
+			if p := rpTrimSplitterPrefix(prefix); p != "" {
+				prefixes[i] = p
+			}
+			i = end
+			continue
+		}
+		// Not followed by a quote: the history follows unquoted (Apple
+		// Mail, Outlook for Mac, Gmail's plain part of an HTML quote). In
+		// the middle of a line only after dashes ("reply--- On … wrote:").
+		if mid && !strings.HasSuffix(strings.TrimRight(prefix, " \t"), "-") {
+			continue
+		}
+		cut, cutPrefix = i, rpTrimSplitterPrefix(prefix)
+		break
+	}
+
+	// Attribution lines of another form just above a quote: "2011/4/7 Name
+	// <addr>", "02.04.2012 14:20 пользователь … написал:", "Sent from
+	// Samsung Mobile Name <addr> wrote:".
+	for q := 0; q < cut; q++ {
+		if kinds[q] != rpQuote || (q > 0 && (kinds[q-1] == rpQuote || kinds[q-1] == rpAttr)) {
+			continue
+		}
+		p := q - 1
+		for p >= 0 && kinds[p] == rpBlank {
+			p--
+		}
+		if p < 0 || kinds[p] != rpText {
+			continue
+		}
+		s := p
+		for s > 0 && p-s < 2 && kinds[s-1] == rpText && rpAttrContinues(lines[s-1], lines[s]) {
+			s--
+		}
+		if rpLooksAttribution(strings.Join(lines[s:p+1], " ")) {
+			for k := s; k <= p; k++ {
+				kinds[k] = rpAttr
+			}
+		}
+	}
+
+	// Fragments.
+	for i := 0; i < cut; {
+		j := i
+		if kinds[i] == rpAttr || kinds[i] == rpQuote {
+			if p, ok := prefixes[i]; ok {
+				res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: []string{p}})
+			}
+			for j < cut && kinds[j] != rpText {
+				j++
+			}
+			res.frags = append(res.frags, rpFragment{kind: rpFragQuote, start: i, lines: lines[i:j]})
+		} else {
+			for j < cut && (kinds[j] == rpText || kinds[j] == rpBlank) {
+				j++
+			}
+			res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: lines[i:j]})
+		}
+		i = j
+	}
+	if cutPrefix != "" {
+		res.frags = append(res.frags, rpFragment{kind: rpFragText, start: cut, lines: []string{cutPrefix}})
+	}
+	if cut < n {
+		tail := append([]string(nil), lines[cut:]...)
+		tail[0] = strings.TrimLeft(tail[0][len(rpRawPrefix(lines[cut], cutPrefix)):], " \t")
+		res.frags = append(res.frags, rpFragment{kind: rpFragTail, start: cut, lines: tail})
+	}
+
+	// Visibility: new text always; quoted passages only in an interleaved
+	// reply, and then only those that are answered.
+	answered := 0
+	for k, f := range res.frags {
+		if f.kind == rpFragQuote && k+1 < len(res.frags) && res.frags[k+1].kind == rpFragText &&
+			rpHasContent(res.frags[k+1].lines) {
+			answered++
+		}
+	}
+	for k := range res.frags {
+		f := &res.frags[k]
+		switch f.kind {
+		case rpFragText:
+			f.visible = true
+		case rpFragQuote:
+			f.visible = answered >= 2 && k+1 < len(res.frags) &&
+				res.frags[k+1].kind == rpFragText && rpHasContent(res.frags[k+1].lines)
+		}
+	}
+	return res
+}
+
+// rpRawPrefix returns the part of line that the kept prefix p came from.
+func rpRawPrefix(line, p string) string {
+	if p == "" {
+		return ""
+	}
+	if i := strings.Index(line, p); i >= 0 {
+		rest := line[i+len(p):]
+		return line[:len(line)-len(strings.TrimLeft(rest, " \t-"))]
+	}
+	return ""
+}
+
+// rpTrimSplitterPrefix trims the new text in front of a quote header on
+// the same line: "reply--- On …" keeps "reply".
+func rpTrimSplitterPrefix(p string) string {
+	return strings.TrimRight(p, " \t-")
+}
+
+func rpHasContent(lines []string) bool {
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// rpIsQuoteLine reports a `>` quoted line. A line that starts with `>` and
+// ends with `<` is decoration, not a quote (">>> http://example.com <<<").
+func rpIsQuoteLine(l string) bool {
+	t := strings.TrimLeft(l, " \t")
+	if !strings.HasPrefix(t, ">") {
+		return false
+	}
+	return !strings.HasSuffix(strings.TrimRight(t, " \t"), "<")
+}
+
+// rpWrappedQuote reports whether l, between two quoted lines, is the wrapped
+// rest of a quoted link rather than an answer.
+func rpWrappedQuote(prev, l string) bool {
+	t := strings.TrimSpace(l)
+	if strings.Contains(t, "://") {
+		return true
+	}
+	return !strings.ContainsAny(t, " \t") && strings.Contains(prev, "://")
+}
+
+// rpIsSignatureDelimiter reports "-- " (RFC 3676 §4.3) and the "--" that
+// clients make of it by trimming.
+func rpIsSignatureDelimiter(l string) bool {
+	return strings.TrimSpace(l) == "--"
+}
+
+// rpIsUnderscoreLine reports the line of underscores Outlook puts above its
+// header block, also used above mailing-list footers.
+func rpIsUnderscoreLine(l string) bool {
+	t := strings.TrimSpace(l)
+	return len(t) >= 8 && strings.Trim(t, "_") == ""
+}
+
+var rpOriginalMessage = map[string]bool{
+	"original message":             true,
+	"oorspronkelijk bericht":       true,
+	"oorspronkelijke bericht":      true,
+	"origineel bericht":            true,
+	"oorspronkelijk e-mailbericht": true,
+	"ursprüngliche nachricht":      true,
+	"message d'origine":            true,
+	"mensaje original":             true,
+	"messaggio originale":          true,
+	"reply message":                true,
+	"original":                     true,
+	"oprindelig meddelelse":        true,
+	"opprinnelig melding":          true,
+	"ursprungligt meddelande":      true,
+}
+
+var rpForwardMessage = map[string]bool{
+	"forwarded message":          true,
+	"doorgestuurd bericht":       true,
+	"begin forwarded message":    true,
+	"begin doorgestuurd bericht": true,
+	"weitergeleitete nachricht":  true,
+	"message transféré":          true,
+	"mensaje reenviado":          true,
+}
+
+// rpSeparatorText returns the words of a "-----Original Message-----" style
+// line, lower-cased, and whether they were decorated with dashes or the
+// like (or end in a colon: "Begin forwarded message:").
+func rpSeparatorText(l string) (string, bool) {
+	t := strings.TrimSpace(l)
+	if len(t) > 80 {
+		return "", false
+	}
+	inner := strings.Trim(t, "-_=*~ \t")
+	decorated := len(inner) < len(t)
+	if strings.HasSuffix(inner, ":") {
+		inner = strings.TrimSpace(strings.TrimSuffix(inner, ":"))
+		decorated = true
+	}
+	return strings.ToLower(inner), decorated
+}
+
+func rpIsOriginalMessage(l string) bool {
+	w, dec := rpSeparatorText(l)
+	return dec && rpOriginalMessage[w]
+}
+
+func rpIsForwardMarker(l string) bool {
+	w, dec := rpSeparatorText(l)
+	// Lotus Notes: "----- Forwarded by Name/Org on 01-02-2012 10:00 -----".
+	return dec && (rpForwardMessage[w] || strings.HasPrefix(w, "forwarded by "))
+}
+
+// rpField is a header field name in a quoted header block.
+type rpField uint8
+
+const (
+	rpFieldNone rpField = iota
+	rpFieldFrom
+	rpFieldTo
+	rpFieldCc
+	rpFieldSubject
+	rpFieldDate
+)
+
+// rpFieldNames maps the header names clients write above quoted history, in
+// the languages we meet, to what they mean. "Sent"/"Verzonden" count as a
+// date.
+var rpFieldNames = map[string]rpField{
+	"from": rpFieldFrom, "van": rpFieldFrom, "von": rpFieldFrom, "de": rpFieldFrom,
+	"fra": rpFieldFrom, "från": rpFieldFrom, "от": rpFieldFrom, "afzender": rpFieldFrom,
+	"to": rpFieldTo, "aan": rpFieldTo, "an": rpFieldTo, "à": rpFieldTo, "til": rpFieldTo,
+	"till": rpFieldTo, "para": rpFieldTo, "кому": rpFieldTo, "ontvanger": rpFieldTo,
+	"cc": rpFieldCc, "bcc": rpFieldCc, "kopie": rpFieldCc,
+	"subject": rpFieldSubject, "onderwerp": rpFieldSubject, "betreff": rpFieldSubject,
+	"objet": rpFieldSubject, "emne": rpFieldSubject, "ämne": rpFieldSubject,
+	"asunto": rpFieldSubject, "тема": rpFieldSubject, "oggetto": rpFieldSubject,
+	"date": rpFieldDate, "datum": rpFieldDate, "sent": rpFieldDate, "verzonden": rpFieldDate,
+	"verstuurd": rpFieldDate, "gesendet": rpFieldDate, "envoyé": rpFieldDate,
+	"sendt": rpFieldDate, "skickat": rpFieldDate, "enviado": rpFieldDate,
+	"отправлено": rpFieldDate, "дата": rpFieldDate, "inviato": rpFieldDate,
+}
+
+// rpInlineFields are further fields on the From line itself, as HTML with
+// <b>From:</b> … <b>Date:</b> … renders when no line break separates them.
+var rpInlineFields = []struct {
+	s string
+	f rpField
+}{
+	{" Sent: ", rpFieldDate}, {" Date: ", rpFieldDate}, {" To: ", rpFieldTo},
+	{" Subject: ", rpFieldSubject}, {" Verzonden: ", rpFieldDate},
+	{" Datum: ", rpFieldDate}, {" Aan: ", rpFieldTo}, {" Onderwerp: ", rpFieldSubject},
+}
+
+// rpHeaderField reads "From: …", "*Van:* …", "De : …" at the start of l.
+func rpHeaderField(l string) (rpField, string) {
+	t := strings.TrimLeft(l, " \t*")
+	i := strings.IndexByte(t, ':')
+	if i <= 0 || i > 24 {
+		return rpFieldNone, ""
+	}
+	name := strings.ToLower(strings.TrimFunc(t[:i], func(r rune) bool {
+		return r == '*' || unicode.IsSpace(r) || r == '\u200e' || r == '\u200f'
+	}))
+	f := rpFieldNames[name]
+	if f == rpFieldNone {
+		return rpFieldNone, ""
+	}
+	return f, strings.TrimLeft(t[i+1:], "* \t")
+}
+
+// rpHeaderBlockAt reports whether an Outlook-style header block of quoted
+// history starts at line i: a From (or Date/Sent) line and at least one
+// more header line within the next few lines. From + anything, or Date +
+// To/Subject; a lone "Datum:" in a complainant's text is not a block.
+func rpHeaderBlockAt(lines []string, i int) bool {
+	f0, rest := rpHeaderField(lines[i])
+	if f0 != rpFieldFrom && f0 != rpFieldDate {
+		return false
+	}
+	var seen [rpFieldDate + 1]bool
+	seen[f0] = true
+	if len(rest) <= rpMaxHeaderLen {
+		for _, in := range rpInlineFields {
+			if strings.Contains(rest, in.s) {
+				seen[in.f] = true
+			}
+		}
+	}
+	misses := 0
+	for k := i + 1; k < len(lines) && k <= i+8; k++ {
+		if f, _ := rpHeaderField(lines[k]); f != rpFieldNone {
+			seen[f] = true
+			misses = 0
+			continue
+		}
+		// A wrapped value ("*From:* bob@example.com [mailto:\n  bob@example.com]").
+		if misses++; misses > 2 {
+			break
+		}
+	}
+	distinct := 0
+	for _, s := range seen[1:] {
+		if s {
+			distinct++
+		}
+	}
+	return (seen[rpFieldFrom] && distinct >= 2) ||
+		(seen[rpFieldDate] && (seen[rpFieldTo] || seen[rpFieldSubject]))
+}
+
+// rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
+// "Le …", "El …", "Il …", "Em …", "Den …", "På …", "Vào …", "W dniu …".
+var rpOpeners = map[string]bool{
+	"on": true, "op": true, "am": true, "le": true, "el": true, "il": true,
+	"em": true, "den": true, "på": true, "vào": true, "w": true,
+}
+
+// rpEndVerbs end a quote header (before the colon).
+var rpEndVerbs = []string{
+	"wrote", "sent", "schreef", "geschreven", "écrit", "ecrit", "schrieb", "skrev",
+	"napisał", "napisal", "escribió", "escribio", "escreveu", "scritto", "viết",
+	"написал", "написала", "kirjoitti", "yazdı",
+}
+
+// rpMidVerbs stand before the name: "Op … schreef Sanne <sanne@…>:".
+var rpMidVerbs = []string{" schreef ", " schrieb ", " wrote ", " skrev ", " escribió "}
+
+// rpQuoteHeaderAt looks for a quote header ("On … wrote:") starting on line
+// i, possibly after new text on the same line, over at most five lines. It
+// returns the last line of the header, the text in front of it on line i,
+// and whether the header starts in the middle of the line.
+func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok bool) {
+	first := lines[i]
+	if len(first) > 2*rpMaxHeaderLen {
+		return 0, "", false, false
+	}
+	starts := []int{len(first) - len(strings.TrimLeft(first, " \t*"))}
+	// "reply On Wed, …", "reply--- On Wed, …": a few candidates only.
+	for _, op := range []string{"On ", "Op "} {
+		from := starts[0] + 1
+		for c := 0; c < 3 && from < len(first); c++ {
+			j := strings.Index(first[from:], op)
+			if j < 0 {
+				break
+			}
+			j += from
+			if b := first[j-1]; b == ' ' || b == '-' || b == '\t' {
+				starts = append(starts, j)
+			}
+			from = j + 1
+		}
+	}
+	for si, s := range starts {
+		joined := first[s:]
+		for k := 0; k < 5 && i+k < len(lines); k++ {
+			if k > 0 {
+				next := strings.TrimSpace(lines[i+k])
+				if next == "" {
+					// Polymail breaks "<\nmailto:…>" after a blank line;
+					// otherwise a blank line ends the header.
+					if i+k+1 >= len(lines) || !strings.HasPrefix(strings.TrimSpace(lines[i+k+1]), "<") {
+						break
+					}
+					continue
+				}
+				joined += " " + next
+			}
+			if len(joined) > rpMaxHeaderLen {
+				break
+			}
+			if rpIsQuoteHeader(joined) {
+				return i + k, first[:s], si > 0, true
+			}
+		}
+	}
+	return 0, "", false, false
+}
+
+// rpIsQuoteHeader reports whether t (one or more lines joined) is a quote
+// header: an opener word, a digit (date or time), and a verb at the end
+// before the colon ("wrote:", "schreef:", "het volgende geschreven:") or
+// before the name ("schreef Sanne <…>:"). Dashed Android headers
+// ("---- John Smith wrote ----") need no opener or date.
+func rpIsQuoteHeader(t string) bool {
+	t = strings.TrimSpace(t)
+	leadDash := strings.HasPrefix(t, "--")
+	trailDash := strings.HasSuffix(t, "-")
+	t = strings.Trim(t, "- \t")
+	colon := strings.HasSuffix(t, ":")
+	if colon {
+		t = strings.TrimSpace(strings.TrimSuffix(t, ":"))
+	} else if !trailDash {
+		return false
+	}
+	lower := strings.ToLower(t)
+	endVerb := rpEndsWithVerb(lower)
+	if leadDash && trailDash && endVerb {
+		return true
+	}
+	if !rpHasOpener(lower) || !strings.ContainsAny(t, "0123456789") || rpHasSentenceBreak(t) {
+		return false
+	}
+	if endVerb {
+		return true
+	}
+	if !colon {
+		return false
+	}
+	for _, v := range rpMidVerbs {
+		if strings.Contains(lower, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func rpHasOpener(lower string) bool {
+	w := lower
+	if i := strings.IndexAny(w, " \t,"); i >= 0 {
+		w = w[:i]
+	}
+	if w == "w" {
+		return strings.HasPrefix(lower, "w dniu ")
+	}
+	return rpOpeners[w]
+}
+
+func rpEndsWithVerb(lower string) bool {
+	for _, v := range rpEndVerbs {
+		if strings.HasSuffix(lower, v) {
+			before, _ := utf8.DecodeLastRuneInString(lower[:len(lower)-len(v)])
+			if len(lower) == len(v) || !unicode.IsLetter(before) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rpHasSentenceBreak reports ". X" after a word of four letters or more:
+// "On 12 May I visited your shop. Your colleague wrote:" is new text, not a
+// header; "Op ma 23 nov. 2026" and "Jan. Smith" are fine.
+func rpHasSentenceBreak(t string) bool {
+	for i := 0; i+2 < len(t); i++ {
+		if t[i] != '.' || t[i+1] != ' ' {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(t[i+2:])
+		if !unicode.IsUpper(r) {
+			continue
+		}
+		letters := 0
+		for j := i - 1; j >= 0 && ((t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z')); j-- {
+			letters++
+		}
+		if letters >= 4 {
+			return true
+		}
+	}
+	return false
+}
+
+// rpAttrContinues reports whether line cur continues the attribution begun on
+// the line above ("… Postmaster <\npostmaster@example.org>:").
+func rpAttrContinues(above, cur string) bool {
+	a := strings.TrimSpace(above)
+	if strings.HasSuffix(a, "<") || strings.HasSuffix(a, ",") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(cur))
+	return !unicode.IsUpper(r) && !unicode.IsDigit(r)
+}
+
+// rpLooksAttribution reports whether t, just above a quote, introduces it:
+// it ends in a colon (or in "<addr>" with a date) and names an address or a
+// date.
+func rpLooksAttribution(t string) bool {
+	t = strings.TrimSpace(t)
+	if len(t) > rpMaxHeaderLen {
+		return false
+	}
+	at := strings.Contains(t, "@")
+	switch {
+	case strings.HasSuffix(t, ":"):
+		return at || rpHasDate(t)
+	case strings.HasSuffix(t, ">"):
+		return at && rpHasDate(t)
+	}
+	return false
+}
+
+// rpHasDate reports a year (19xx, 20xx) or a time (h:mm) in t.
+func rpHasDate(t string) bool {
+	for i := 0; i < len(t); {
+		if t[i] < '0' || t[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && t[j] >= '0' && t[j] <= '9' {
+			j++
+		}
+		run := t[i:j]
+		if len(run) == 4 && (run[:2] == "19" || run[:2] == "20") {
+			return true
+		}
+		if len(run) <= 2 && j+2 < len(t) && t[j] == ':' && t[j+1] >= '0' && t[j+1] <= '9' && t[j+2] >= '0' && t[j+2] <= '9' {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// rpMobilePrefixes start the one-line signatures mail apps add.
+var rpMobilePrefixes = []string{
+	"sent from ", "sent with ", "sent via ", "sent using ", "sent on the go",
+	"verzonden vanaf ", "verzonden vanuit ", "verzonden met ", "verzonden via ",
+	"verstuurd vanaf ", "verstuurd vanuit ", "verstuurd met ", "verstuurd via ",
+	"get outlook for ", "download outlook for ", "outlook voor ", "von meinem ",
+	"gesendet von ", "envoyé de mon ", "enviado desde mi ", "inviato da ",
+}
+
+// rpIsMobileSignature reports "Sent from my iPhone", "Verzonden vanaf mijn
+// iPhone", "Get Outlook for iOS", "Outlook voor iOS downloaden" and the
+// like: short, no sentence in it ("Sent from my desk, is much easier …" is
+// text).
+func rpIsMobileSignature(l string) bool {
+	t := strings.TrimSpace(l)
+	if len(t) > 100 || strings.Contains(t, ", ") || strings.Contains(t, ". ") ||
+		len(strings.Fields(t)) > 10 {
+		return false
+	}
+	lower := strings.ToLower(t)
+	for _, p := range rpMobilePrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// rpIsSeparatorLine reports a line of only dashes, underscores, equals
+// signs or stars.
+func rpIsSeparatorLine(l string) bool {
+	t := strings.TrimSpace(l)
+	return len(t) >= 2 && strings.Trim(t, "-_=*~") == ""
+}
+
+// rpCleanup trims trailing white space from every line, drops leading
+// blank lines, and drops trailing blank lines, separator lines and mobile
+// signatures.
+func rpCleanup(lines []string) []string {
+	for i, l := range lines {
+		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 {
+		last := lines[len(lines)-1]
+		if last == "" || rpIsSeparatorLine(last) || rpIsMobileSignature(last) {
+			lines = lines[:len(lines)-1]
+			continue
+		}
+		break
+	}
+	return lines
+}
