@@ -193,7 +193,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	}
 	defer w2.Close()
 	w2.Deliver(user, testMsg(4, ""))
-	waitUntil(t, 10*time.Second, "mail 4 handled", func() bool { return len(h.handled()) == 4 })
+	waitUntil(t, 10*time.Second, "mail 4 handled", func() bool { _, l := cur.get("INBOX"); return l == 4 })
 	if calls, uids := h.stats(); calls != 4 || uids[3] != 4 {
 		t.Errorf("handler calls = %d uids %v, want 4 with uid 4 last", calls, uids)
 	}

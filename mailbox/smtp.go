@@ -24,7 +24,8 @@ const DefaultSMTPTimeout = 30 * time.Second
 // answered 5xx, so errors.Is(err, ErrPermanent) and IsTemporary decide what
 // the outbox does.
 type SendError struct {
-	// Stage is the SMTP step that failed: "connect", "mail", "rcpt", "data".
+	// Stage is the SMTP step that failed: "connect", "ehlo", "starttls",
+	// "auth", "mail", "rcpt", "data".
 	Stage string
 	// Recipient is set when Stage is "rcpt".
 	Recipient string
@@ -51,8 +52,17 @@ func (e *SendError) Error() string {
 	return b.String()
 }
 
-// Permanent reports whether the server refused with a 5xx reply.
-func (e *SendError) Permanent() bool { return e.Code >= 500 && e.Code < 600 }
+// Permanent reports whether the server refused the letter with a 5xx reply
+// to MAIL, RCPT or DATA. A 5xx while connecting (EHLO, STARTTLS, AUTH: a
+// wrong password, say) is our configuration's fault, not the letter's, and
+// stays temporary so the letter waits for the fix.
+func (e *SendError) Permanent() bool {
+	switch e.Stage {
+	case "mail", "rcpt", "data":
+		return e.Code >= 500 && e.Code < 600
+	}
+	return false
+}
 
 // Temporary reports whether retrying may help: anything but a 5xx reply.
 func (e *SendError) Temporary() bool { return !e.Permanent() }

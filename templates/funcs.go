@@ -65,6 +65,7 @@ var lexicon = map[string]words{
 //	state s        a state code in words ("open" → "in behandeling")
 //	indent p s     every line of s prefixed with p
 //	list a b …     a slice, to pass several values to a partial
+//	abs n          |n|
 func funcMap(lang string) map[string]any {
 	w := lexicon[lang]
 	return map[string]any{
@@ -85,6 +86,12 @@ func funcMap(lang string) map[string]any {
 		"join":  func(list []string, sep string) string { return strings.Join(list, sep) },
 		"lines": lines,
 		"list":  func(v ...any) []any { return v },
+		"abs": func(n int) int {
+			if n < 0 {
+				return -n
+			}
+			return n
+		},
 		"upper": strings.ToUpper,
 		"lower": strings.ToLower,
 		"none":  func() string { return w.none },

@@ -222,7 +222,7 @@ L['info_request']=('''{{define "subject"}}A question about your complaint{{end}}
 
 {{template "quote" .Text}}
 
-Please answer it by replying to this e-mail. The handling term keeps running: you will receive our substantive response by {{date .EndDate}} at the latest.
+The handling term keeps running: you will receive our substantive response by {{date .EndDate}} at the latest.
 
 {{template "howto" .}}
 
@@ -230,7 +230,7 @@ Please answer it by replying to this e-mail. The handling term keeps running: yo
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''{{or .Handler "The handler of your complaint"}} has a question for you:</p>
 {{template "quote" .Text}}
-'''+P+'''Please answer it by replying to this e-mail. The handling term keeps running: you will receive our substantive response by <strong>{{date .EndDate}}</strong> at the latest.</p>
+'''+P+'''The handling term keeps running: you will receive our substantive response by <strong>{{date .EndDate}}</strong> at the latest.</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -462,14 +462,13 @@ Please find below the written record of the conversation{{if not .MeetingAt.IsZe
 
 {{if .Resolved}}Outcome: a solution was found in the conversation.{{else}}Outcome: the conversation did not lead to a solution that satisfies you. You may bring the complaint before the competent court: {{or .Court "the District Court of Rotterdam (rechtbank Rotterdam)"}}.{{end}} This completes the complaints procedure of {{or .Organisation "Ingressus"}}, and we close your complaint.
 
-Do you have a question about this record? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''Please find below the written record of the conversation{{if not .MeetingAt.IsZero}} of {{date .MeetingAt}}{{end}} about your complaint.</p>
 {{template "quote" .Text}}
 '''+P+'''{{if .Resolved}}<strong>Outcome:</strong> a solution was found in the conversation.{{else}}<strong>Outcome:</strong> the conversation did not lead to a solution that satisfies you. You may bring the complaint before the competent court: {{or .Court "the District Court of Rotterdam (rechtbank Rotterdam)"}}.{{end}} This completes the complaints procedure of {{or .Organisation "Ingressus"}}, and we close your complaint.</p>
-'''+P+'''Do you have a question about this record?</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -480,13 +479,12 @@ The window for objecting to our response to your complaint has passed{{if not .O
 
 Thank you for taking the trouble to tell us what we can do better. Should you have another complaint later, please submit it through our digital complaint form{{with .FormURL}}: {{.}}{{end}}.
 
-Do you still have a question about this complaint? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''The window for objecting to our response to your complaint has passed{{if not .ObjectionEnd.IsZero}} ({{date .ObjectionEnd}}){{end}} without an objection from you. We have therefore closed your complaint.</p>
 '''+P+'''Thank you for taking the trouble to tell us what we can do better. Should you have another complaint later, please submit it through our digital complaint form{{with .FormURL}}: <a href="{{.}}" style="color:#1f4e79;">{{.}}</a>{{end}}.</p>
-'''+P+'''Do you still have a question about this complaint?</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -499,14 +497,13 @@ L['closed']=('''{{define "subject"}}Your complaint has been closed{{end}}
 {{end}}
 Should you have another complaint later, please submit it through our digital complaint form{{with .FormURL}}: {{.}}{{end}}.
 
-Do you still have a question about this complaint? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''{{if eq .State "withdrawn"}}We have registered your complaint as withdrawn and closed it.{{else}}We have closed your complaint{{if .Text}} for the following reason:{{else}}.{{end}}{{end}}</p>
 {{with .Text}}{{template "quote" .}}{{end}}
 '''+P+'''Should you have another complaint later, please submit it through our digital complaint form{{with .FormURL}}: <a href="{{.}}" style="color:#1f4e79;">{{.}}</a>{{end}}.</p>
-'''+P+'''Do you still have a question about this complaint?</p>
 {{template "howto" .}}{{end}}
 ''')
 

@@ -222,7 +222,7 @@ L['info_request']=('''{{define "subject"}}Vraag over uw klacht{{end}}
 
 {{template "quote" .Text}}
 
-Wilt u deze vraag beantwoorden door op deze e-mail te reageren? De behandeltermijn loopt intussen door: u ontvangt onze inhoudelijke reactie uiterlijk op {{date .EndDate}}.
+De behandeltermijn loopt intussen door: u ontvangt onze inhoudelijke reactie uiterlijk op {{date .EndDate}}.
 
 {{template "howto" .}}
 
@@ -230,7 +230,7 @@ Wilt u deze vraag beantwoorden door op deze e-mail te reageren? De behandeltermi
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''{{or .Handler "De behandelaar van uw klacht"}} heeft een vraag aan u:</p>
 {{template "quote" .Text}}
-'''+P+'''Wilt u deze vraag beantwoorden door op deze e-mail te reageren? De behandeltermijn loopt intussen door: u ontvangt onze inhoudelijke reactie uiterlijk op <strong>{{date .EndDate}}</strong>.</p>
+'''+P+'''De behandeltermijn loopt intussen door: u ontvangt onze inhoudelijke reactie uiterlijk op <strong>{{date .EndDate}}</strong>.</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -462,14 +462,13 @@ Hierbij ontvangt u het schriftelijke verslag van het gesprek{{if not .MeetingAt.
 
 {{if .Resolved}}Uitkomst: in het gesprek is een oplossing gevonden.{{else}}Uitkomst: het gesprek heeft niet geleid tot een voor u bevredigende oplossing. U kunt de klacht voorleggen aan de bevoegde rechter: {{or .Court "de rechtbank Rotterdam (arrondissement Rotterdam)"}}.{{end}} Hiermee is de klachtenprocedure van {{or .Organisation "Ingressus"}} afgerond en sluiten wij uw klacht af.
 
-Heeft u een vraag over dit verslag? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''Hierbij ontvangt u het schriftelijke verslag van het gesprek{{if not .MeetingAt.IsZero}} van {{date .MeetingAt}}{{end}} over uw klacht.</p>
 {{template "quote" .Text}}
 '''+P+'''{{if .Resolved}}<strong>Uitkomst:</strong> in het gesprek is een oplossing gevonden.{{else}}<strong>Uitkomst:</strong> het gesprek heeft niet geleid tot een voor u bevredigende oplossing. U kunt de klacht voorleggen aan de bevoegde rechter: {{or .Court "de rechtbank Rotterdam (arrondissement Rotterdam)"}}.{{end}} Hiermee is de klachtenprocedure van {{or .Organisation "Ingressus"}} afgerond en sluiten wij uw klacht af.</p>
-'''+P+'''Heeft u een vraag over dit verslag?</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -480,13 +479,12 @@ De termijn om bezwaar te maken tegen onze reactie op uw klacht is {{if not .Obje
 
 Dank u wel dat u de moeite heeft genomen ons te laten weten wat er beter kan. Heeft u later opnieuw een klacht, dien deze dan in via ons digitale klachtenformulier{{with .FormURL}}: {{.}}{{end}}.
 
-Heeft u nog een vraag over deze klacht? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''De termijn om bezwaar te maken tegen onze reactie op uw klacht is {{if not .ObjectionEnd.IsZero}}op {{date .ObjectionEnd}} {{end}}verstreken, zonder dat wij een bezwaar hebben ontvangen. Wij sluiten uw klacht daarom af.</p>
 '''+P+'''Dank u wel dat u de moeite heeft genomen ons te laten weten wat er beter kan. Heeft u later opnieuw een klacht, dien deze dan in via ons digitale klachtenformulier{{with .FormURL}}: <a href="{{.}}" style="color:#1f4e79;">{{.}}</a>{{end}}.</p>
-'''+P+'''Heeft u nog een vraag over deze klacht?</p>
 {{template "howto" .}}{{end}}
 ''')
 
@@ -499,14 +497,13 @@ L['closed']=('''{{define "subject"}}Uw klacht is afgesloten{{end}}
 {{end}}
 Heeft u later opnieuw een klacht, dien deze dan in via ons digitale klachtenformulier{{with .FormURL}}: {{.}}{{end}}.
 
-Heeft u nog een vraag over deze klacht? {{template "howto" .}}
+{{template "howto" .}}
 
 {{template "signature" .}}{{end}}
 ''','''{{define "body"}}{{template "salutation" .}}
 '''+P+'''{{if eq .State "withdrawn"}}Wij hebben uw klacht als ingetrokken geregistreerd en sluiten deze af.{{else}}Wij sluiten uw klacht af{{if .Text}} om de volgende reden:{{else}}.{{end}}{{end}}</p>
 {{with .Text}}{{template "quote" .}}{{end}}
 '''+P+'''Heeft u later opnieuw een klacht, dien deze dan in via ons digitale klachtenformulier{{with .FormURL}}: <a href="{{.}}" style="color:#1f4e79;">{{.}}</a>{{end}}.</p>
-'''+P+'''Heeft u nog een vraag over deze klacht?</p>
 {{template "howto" .}}{{end}}
 ''')
 
