@@ -38,6 +38,9 @@ const (
 	cmdTimeout = 2 * time.Minute
 	// fetchTimeout is the watchdog on one body FETCH (up to 50 MB).
 	fetchTimeout = 10 * time.Minute
+	// shutdownGrace is how long a cancelled Run lets a running command
+	// finish before it closes the connection.
+	shutdownGrace = 5 * time.Second
 )
 
 // IntakeStatus is a snapshot of the intake's health, for status pages and
@@ -78,8 +81,10 @@ type Intake struct {
 	fetchTimeout time.Duration
 }
 
-// NewIntake returns an intake for cfg; zero fields get their defaults. It does
-// no I/O: Run connects.
+// NewIntake returns an intake for cfg. Zero fields get defaults: TLS
+// implicit, Folder INBOX, PollInterval 30 s, MaxBytes 25 MB. It does no I/O:
+// Run connects. cur is read at every (re)connect and written after each
+// move; h is called from Run's goroutine only, one mail at a time.
 func NewIntake(cfg IMAPConfig, h Handler, cur CursorStore, log *slog.Logger) *Intake {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -97,11 +102,11 @@ func NewIntake(cfg IMAPConfig, h Handler, cur CursorStore, log *slog.Logger) *In
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Intake{
-		cfg:        cfg,
-		h:          h,
-		cur:        cur,
-		log:        log.With("mailbox", cfg.Folder),
-		wake:       make(chan struct{}, 1),
+		cfg:          cfg,
+		h:            h,
+		cur:          cur,
+		log:          log.With("mailbox", cfg.Folder),
+		wake:         make(chan struct{}, 1),
 		backoffMin:   time.Second,
 		backoffMax:   time.Minute,
 		cmdTimeout:   cmdTimeout,
@@ -158,7 +163,7 @@ func (in *Intake) Run(ctx context.Context) error {
 	}
 	var delay time.Duration
 	for {
-		established, err := in.session(ctx)
+		connected, healthy, err := in.session(ctx)
 		in.setConnected(false)
 		if ctx.Err() != nil {
 			return nil
@@ -167,11 +172,13 @@ func (in *Intake) Run(ctx context.Context) error {
 			return err
 		}
 		in.setFailing(err)
-		if established {
-			delay = 0 // a working session resets the schedule
+		if healthy {
+			// A session that completed a check resets the schedule; one
+			// that fails right after SELECT every time does not.
+			delay = 0
 		}
 		delay = nextBackoff(delay, in.backoffMin, in.backoffMax)
-		if established {
+		if connected {
 			in.log.Warn("imap connection lost, reconnecting in "+delay.String(), "err", err)
 		} else {
 			in.log.Warn("imap connect failed, retrying in "+delay.String(), "err", err, "failing_since", in.Status().FailingSince)
@@ -272,6 +279,7 @@ type conn struct {
 	uidValidity uint32
 	last        uint32
 	idle        bool
+	passed      bool // a check completed on this connection
 }
 
 // watch runs f with a watchdog that closes the connection if f takes longer
@@ -326,34 +334,42 @@ func (in *Intake) dial() (*imapclient.Client, *traceWriter, error) {
 }
 
 // session runs one connection: connect, log in, prepare folders, then sync
-// and wait until an error or ctx is done. established reports whether the
-// session got as far as a selected folder.
-func (in *Intake) session(ctx context.Context) (established bool, err error) {
+// and wait until an error or ctx is done. connected reports whether the
+// session got as far as a selected folder, healthy whether it completed at
+// least one check.
+func (in *Intake) session(ctx context.Context) (connected, healthy bool, err error) {
 	c, tw, err := in.dial()
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	s := &conn{in: in, c: c}
 	defer c.Close()
-	// Cancelling ctx must not leave us blocked in a command: the watchdogs
-	// cover a silent server, and the wait loops watch ctx themselves.
+	// On shutdown the wait loops notice ctx and log out cleanly; should we
+	// be stuck in a command instead (a big FETCH on a slow link), the
+	// connection is closed after a grace period so Run returns promptly.
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(shutdownGrace, func() { c.Close() })
+		<-c.Closed()
+		t.Stop()
+	})
+	defer stop()
 
 	if err := s.watch(s.in.cmdTimeout, "greeting", c.WaitGreeting); err != nil {
-		return false, fmt.Errorf("greeting: %w", err)
+		return false, false, fmt.Errorf("greeting: %w", err)
 	}
 	tw.mute(true)
 	err = s.watch(s.in.cmdTimeout, "login", func() error { return c.Login(in.cfg.Username, in.cfg.Password).Wait() })
 	tw.mute(false)
 	if err != nil {
-		return false, fmt.Errorf("login as %q: %w", in.cfg.Username, err)
+		return false, false, fmt.Errorf("login as %q: %w", in.cfg.Username, err)
 	}
 	for _, name := range []string{in.cfg.Processed, in.cfg.Quarantine} {
 		if err := s.ensureFolder(name); err != nil {
-			return false, err
+			return false, false, err
 		}
 	}
 	if err := s.selectFolder(ctx); err != nil {
-		return false, err
+		return false, false, err
 	}
 	s.idle = !in.noIdle && c.Caps().Has(imap.CapIdle)
 	in.setConnected(true)
@@ -362,9 +378,9 @@ func (in *Intake) session(ctx context.Context) (established bool, err error) {
 	err = s.loop(ctx)
 	if ctx.Err() != nil {
 		s.logout()
-		return true, nil
+		return true, s.passed, nil
 	}
-	return true, err
+	return true, s.passed, err
 }
 
 func (s *conn) logout() {
@@ -463,6 +479,7 @@ func (s *conn) loop(ctx context.Context) error {
 			return err
 		}
 		hdelay = 0
+		s.passed = true
 		in.setPolled()
 		if err := s.wait(ctx); err != nil {
 			return err

@@ -99,8 +99,9 @@ type Sender struct {
 	used int      // letters sent over c, for the log
 }
 
-// NewSender returns a Sender for cfg; zero fields get their defaults. It does
-// no I/O: the first Send connects.
+// NewSender returns a Sender for cfg. Zero fields get defaults: TLS
+// STARTTLS, Timeout 30 s, HeloName the host name. It does no I/O: the first
+// Send connects, and later Sends reuse that connection.
 func NewSender(cfg SMTPConfig, log *slog.Logger) *Sender {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultSMTPTimeout

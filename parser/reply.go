@@ -429,7 +429,11 @@ var rpInlineFields = []struct {
 // rpHeaderField reads "From: …", "*Van:* …", "De : …" at the start of l.
 func rpHeaderField(l string) (rpField, string) {
 	t := strings.TrimLeft(l, " \t*")
-	i := strings.IndexByte(t, ':')
+	head := t
+	if len(head) > 32 {
+		head = head[:32] // a field name is short; keeps the work per line bounded
+	}
+	i := strings.IndexByte(head, ':')
 	if i <= 0 || i > 24 {
 		return rpFieldNone, ""
 	}
