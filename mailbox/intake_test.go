@@ -318,6 +318,7 @@ func TestIntakeUIDValidityChange(t *testing.T) {
 	srv.DropConnections()
 	waitUntil(t, 5*time.Second, "4 distinct mails", func() bool { return len(h.handled()) == 4 })
 	waitUntil(t, 5*time.Second, "INBOX empty", func() bool { return len(srv.List("INBOX")) == 0 })
+	waitUntil(t, 5*time.Second, "cursor at 4", func() bool { _, l := cur.get("INBOX"); return l == 4 })
 	uv, last := cur.get("INBOX")
 	if uv == oldUV || uv != srv.UIDValidity("INBOX") || last != 4 {
 		t.Errorf("cursor = (%d, %d), want (%d, 4)", uv, last, srv.UIDValidity("INBOX"))

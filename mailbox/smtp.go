@@ -37,6 +37,7 @@ type SendError struct {
 	Err error
 }
 
+// Error reads like "smtp rcpt a@b: 550 no such user".
 func (e *SendError) Error() string {
 	var b strings.Builder
 	b.WriteString("smtp ")

@@ -456,6 +456,12 @@ func rpHeaderBlockAt(lines []string, i int) bool {
 	if f0 != rpFieldFrom && f0 != rpFieldDate {
 		return false
 	}
+	// A header's date has a time ("Verzonden: maandag 23 november 2026
+	// 10:12"); a complainant's "Datum: 12-11-2026" above "Onderwerp: …"
+	// does not.
+	if f0 == rpFieldDate && !rpHasTime(rest) {
+		return false
+	}
 	var seen [rpFieldDate + 1]bool
 	seen[f0] = true
 	if len(rest) <= rpMaxHeaderLen {
@@ -667,6 +673,18 @@ func rpLooksAttribution(t string) bool {
 	}
 	return false
 }
+
+// rpHasTime reports a time (h:mm) in t.
+func rpHasTime(t string) bool {
+	for i := 1; i+2 < len(t); i++ {
+		if t[i] == ':' && rpDigit(t[i-1]) && rpDigit(t[i+1]) && rpDigit(t[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func rpDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // rpHasDate reports a year (19xx, 20xx) or a time (h:mm) in t.
 func rpHasDate(t string) bool {

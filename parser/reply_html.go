@@ -32,14 +32,34 @@ func ReplyTextHTML(s string) string {
 	}
 	rpCutAfterMarker(doc)
 	rpPrune(doc, false)
+	if out := ReplyText(rpRender(doc)); out != "" {
+		return out
+	}
+	// Nothing left: a mail that is only a forward (Gmail puts "----------
+	// Forwarded message ---------" inside its gmail_quote) keeps the
+	// forwarded text, as ReplyText does for plain text.
+	doc, _ = html.Parse(strings.NewReader(s))
+	text := rpRender(doc)
+	if rpSplit(text).forward {
+		return ReplyText(text)
+	}
+	return ""
+}
+
+// rpRender turns a tree into text with `>` lines for quoting blockquotes.
+func rpRender(doc *html.Node) string {
 	r := &rpRenderer{last: rpLastText(doc)}
 	r.node(doc, 0)
-	return ReplyText(r.text())
+	return r.text()
 }
 
 // rpMaxHTMLBytes caps the HTML ReplyTextHTML parses; HTML carries styles
 // and markup, so more than the 1 MB of text.
 const rpMaxHTMLBytes = 4 << 20
+
+// rpMaxQuoteMarks bounds the `>` written for nested quoting; deeper
+// nesting reads the same and would only make the text longer.
+const rpMaxQuoteMarks = 4
 
 // rpMaxDepth bounds how deep the tree walk goes; deeper content is dropped.
 const rpMaxDepth = 512
@@ -280,7 +300,7 @@ func (r *rpRenderer) text() string {
 		}
 		prevBlank = l.text == ""
 		if l.depth > 0 {
-			b.WriteString(strings.Repeat(">", l.depth))
+			b.WriteString(strings.Repeat(">", min(l.depth, rpMaxQuoteMarks)))
 			if l.text != "" {
 				b.WriteByte(' ')
 			}

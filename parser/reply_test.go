@@ -89,6 +89,8 @@ func TestReplyText(t *testing.T) {
 		{"interleaved", "Op 23-11-2026 om 10:12 schreef Ingressus Klachten <klachten@ingressus.nl>:\n> Wat is uw adres?\n\nKerkstraat 12\n\n> Wanneer bent u bereikbaar?\n\nNa vijf uur\n\n> Met vriendelijke groet,\n> Jan\n",
 			"> Wat is uw adres?\n\nKerkstraat 12\n\n> Wanneer bent u bereikbaar?\n\nNa vijf uur"},
 		// A complainant's "Label: value" lines are not an Outlook block.
+		{"fields with Onderwerp kept", "Hierbij:\nNaam: Sanne\nDatum: 12-11-2026\nOnderwerp: lekkage\n\nGroet", "Hierbij:\nNaam: Sanne\nDatum: 12-11-2026\nOnderwerp: lekkage\n\nGroet"},
+		{"date-led header block", "Ok\n\nGesendet: Montag, 23. November 2026 um 10:12 Uhr\nVon: a@example.de\nAn: b@example.de\nBetreff: x\n\nalt", "Ok"},
 		{"fields kept", "Naam: Sanne de Vries\nDatum: 12-11-2026\nAdres: Kerkstraat 12\n", "Naam: Sanne de Vries\nDatum: 12-11-2026\nAdres: Kerkstraat 12"},
 		// New text that starts like a header is not one.
 		{"sentence starting with Op", "Op 12 mei heb ik uw winkel bezocht. Uw medewerker schreef:\n> Wij komen langs.\n\nDat is niet gebeurd.\n",
@@ -137,6 +139,16 @@ Jan</pre></body></html>`,
 			"Ok."},
 		{"entities and script", `<style>p{color:red}</style><script>alert(1)</script><p>5 &lt; 6 &euro;</p>`, "5 < 6 €"},
 		{"list", `<p>Punten:</p><ul><li>een</li><li>twee</li></ul>`, "Punten:\n\n- een\n- twee"},
+		{"gmail interleaved", `<div dir="ltr">Zie onder.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Op ma 23 nov. 2026 om 10:12 schreef X &lt;x@example.nl&gt;:<br></div><blockquote class="gmail_quote">Wat is uw adres?</blockquote><div>Kerkstraat 12</div><blockquote class="gmail_quote">Wanneer?</blockquote><div>Na vijf uur</div><blockquote class="gmail_quote">Groet<br>Jan</blockquote></div>`,
+			"Zie onder.\n\n> Wat is uw adres?\nKerkstraat 12\n> Wanneer?\nNa vijf uur"},
+		// Gmail puts a forward inside gmail_quote; a mail that is only a
+		// forward keeps it.
+		{"gmail pure forward", `<div dir="ltr"><br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>Van: <b>Woonbedrijf</b> &lt;info@example.nl&gt;<br>Date: ma 23 nov. 2026<br>Subject: Uw melding<br></div><br><div>Wij komen niet.</div></div></div>`,
+			"---------- Forwarded message ---------\nVan: Woonbedrijf <info@example.nl>\nDate: ma 23 nov. 2026\nSubject: Uw melding\n\nWij komen niet."},
+		{"gmail forward under text", `<div dir="ltr">Zie hieronder.<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>Van: a<br></div><div>Oud</div></div></div>`,
+			"Zie hieronder."},
+		{"deep quote marks capped", strings.Repeat("<blockquote type=cite>", 10) + "q" + strings.Repeat("</blockquote>", 10) + "a<blockquote type=cite>q2</blockquote>b<blockquote type=cite>q3</blockquote>",
+			">>>> q\na\n> q2\nb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -439,8 +451,14 @@ func FuzzReplyText(f *testing.F) {
 		if len(out) > len(in) {
 			t.Errorf("ReplyText(%q) = %q: longer than the input", in, out)
 		}
-		if out != strings.TrimSpace(out) && strings.TrimLeft(out, " \t") == out {
-			t.Errorf("ReplyText(%q) = %q: not trimmed", in, out)
+		// No trailing white space on any line, no blank line first or last.
+		for _, l := range strings.Split(out, "\n") {
+			if l != strings.TrimRightFunc(l, unicode.IsSpace) {
+				t.Errorf("ReplyText(%q) = %q: line %q not trimmed", in, out, l)
+			}
+		}
+		if out != "" && (strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n")) {
+			t.Errorf("ReplyText(%q) = %q: blank line first or last", in, out)
 		}
 		if again := ReplyText(in); again != out {
 			t.Errorf("ReplyText(%q) not deterministic", in)

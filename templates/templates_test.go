@@ -406,3 +406,20 @@ func TestOverride(t *testing.T) {
 		t.Errorf("New(missing folder) = nil, want an error")
 	}
 }
+
+func TestRenderConcurrent(t *testing.T) {
+	r := newRenderer(t)
+	d := fullData()
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		go func(i int) {
+			_, err := r.Render(Names[i%len(Names)], Languages[i%2], d)
+			done <- err
+		}(i)
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Errorf("concurrent Render = %v", err)
+		}
+	}
+}

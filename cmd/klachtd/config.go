@@ -56,19 +56,20 @@ type GatewayConfig struct {
 
 // ServerConfig is the [imap] or [smtp] table.
 type ServerConfig struct {
-	Address        string `toml:"address"`
-	TLS            string `toml:"tls"`
-	Username       string `toml:"username"`
-	Password       string `toml:"password"`
-	PasswordEnv    string `toml:"password_env"`
-	InsecureVerify bool   `toml:"insecure_skip_verify"`
-	Folder         string `toml:"folder"`
-	Processed      string `toml:"processed"`
-	Quarantine     string `toml:"quarantine"`
-	PollInterval   string `toml:"poll_interval"`
-	MaxMessageSize int64  `toml:"max_message_size"`
-	Helo           string `toml:"helo"`
-	Timeout        string `toml:"timeout"`
+	Address        string   `toml:"address"`
+	TLS            string   `toml:"tls"`
+	Username       string   `toml:"username"`
+	Password       string   `toml:"password"`
+	PasswordEnv    string   `toml:"password_env"`
+	InsecureVerify bool     `toml:"insecure_skip_verify"`
+	Folder         string   `toml:"folder"`
+	Processed      string   `toml:"processed"`
+	Quarantine     string   `toml:"quarantine"`
+	PollInterval   string   `toml:"poll_interval"`
+	MaxMessageSize int64    `toml:"max_message_size"`
+	Helo           string   `toml:"helo"`
+	Timeout        string   `toml:"timeout"`
+	RetrySchedule  []string `toml:"retry_schedule"`
 }
 
 // PersonConfig is one [[handlers]] or [[management]] entry.
@@ -219,6 +220,11 @@ func (c *Config) validate() []string {
 	}
 	if _, err := time.ParseDuration(c.SMTP.Timeout); err != nil {
 		bad("smtp.timeout", "expected a duration like 30s, got %q", c.SMTP.Timeout)
+	}
+	for i, d := range c.SMTP.RetrySchedule {
+		if v, err := time.ParseDuration(d); err != nil || v <= 0 {
+			bad(fmt.Sprintf("smtp.retry_schedule[%d]", i), "expected a duration like 5m, got %q", d)
+		}
 	}
 	if c.IMAP.MaxMessageSize <= 0 {
 		bad("imap.max_message_size", "expected a size in bytes above 0, got %d", c.IMAP.MaxMessageSize)
@@ -400,6 +406,13 @@ func (c *Config) settings() correspondence.Settings {
 	s.ExposeHandlerAddress = c.Gateway.ExposeHandlerAddress
 	s.MaxRelayAttachment = c.Gateway.MaxRelayAttachment
 	s.AutoLetterCap = c.Gateway.AutoLetterCap
+	if len(c.SMTP.RetrySchedule) > 0 {
+		s.OutboxRetry = nil
+		for _, d := range c.SMTP.RetrySchedule {
+			v, _ := time.ParseDuration(d)
+			s.OutboxRetry = append(s.OutboxRetry, v)
+		}
+	}
 	s.TrustFrom = c.Security.TrustFrom
 	s.AuthServID = c.Security.AuthServID
 	return s

@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -112,6 +113,37 @@ func (ts *trackedSession) Login(username, password string) error {
 		return imapserver.ErrAuthFailed
 	}
 	return ts.SessionIMAP4rev2.Login(username, password)
+}
+
+// Idle flushes updates queued before IDLE began, which imapserver's tracker
+// would otherwise hold back until the next change (Dovecot sends them at
+// once), then idles in rounds of a second with a flush between rounds.
+func (ts *trackedSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		if err := ts.SessionIMAP4rev2.Poll(w, true); err != nil {
+			return err
+		}
+		round := make(chan struct{})
+		t := time.AfterFunc(time.Second, func() { close(round) })
+		var outer bool
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-stop:
+				outer = true
+				if t.Stop() {
+					close(round)
+				}
+			case <-round:
+			}
+			close(done)
+		}()
+		err := ts.SessionIMAP4rev2.Idle(w, round)
+		<-done
+		if err != nil || outer {
+			return err
+		}
+	}
 }
 
 func (ts *trackedSession) Close() error {

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ingressus/klachtd/mailbox/mailtest"
+)
+
+// world is one daemon's surroundings in a test: real IMAP and SMTP servers
+// in-process and a config pointing at them.
+type world struct {
+	t       *testing.T
+	imap    *mailtest.IMAPServer
+	smtp    *mailtest.SMTPServer
+	dir     string
+	cfgPath string
+}
+
+func newWorld(t *testing.T, extra string) *world {
+	t.Helper()
+	w := &world{t: t, imap: mailtest.NewIMAPServer(t), smtp: mailtest.NewSMTPServer(t), dir: t.TempDir()}
+	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
+	cfg := fmt.Sprintf(`
+[gateway]
+address = "klachten@example.nl"
+form_senders = ["noreply@web.example.nl"]
+intake_team = ["intake@example.nl"]
+log_level = "warn"
+[imap]
+address = %q
+tls = "none"
+username = %q
+password = %q
+poll_interval = "2s"
+[smtp]
+address = %q
+tls = "none"
+timeout = "5s"
+%s
+[[handlers]]
+name = "Marieke de Vries"
+email = "m.devries@example.nl"
+[[handlers]]
+name = "Jeroen Bakker"
+email = "j.bakker@example.nl"
+[[management]]
+name = "Directie"
+email = "directie@example.nl"
+[security]
+trust_from = true
+[digest]
+daily = false
+weekly = false
+`, w.imap.Addr(), mailtest.IMAPUser, mailtest.IMAPPassword, w.smtp.Addr(), extra)
+	if err := os.WriteFile(w.cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// start runs the daemon until the returned stop is called.
+func (w *world) start() (stop func()) {
+	w.t.Helper()
+	cfg, err := LoadConfig(w.cfgPath)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := runDaemon(ctx, cfg, newLogger(io.Discard, "error"), nil); err != nil {
+			w.t.Errorf("runDaemon: %v", err)
+		}
+	}()
+	return func() { cancel(); wg.Wait() }
+}
+
+func testForm(i int) []byte {
+	return []byte(strings.ReplaceAll(fmt.Sprintf(`From: Website <noreply@web.example.nl>
+To: klachten@example.nl
+Subject: Nieuwe klacht
+Date: Mon, 23 Nov 2026 10:12:31 +0100
+Message-ID: <form-%d@web.example.nl>
+Content-Type: text/plain; charset=utf-8
+
+Bedrijfsnaam: Klant %d B.V.
+Adres: Hoofdstraat %d, Rotterdam
+Naam: Klant %d
+Telefoonnummer: 010-1234567
+Bereikbaarheid: ma-vr 9-12
+E-mailadres: klant%d@example.com
+Datum: 23-11-2026
+Omschrijving van de klacht: Levering %d was niet compleet.
+`, i, i, i, i, i, i), "\n", "\r\n"))
+}
+
+// letterKind reads the X-Klachtd-Letter header of a captured letter.
+func letterKind(raw []byte) (kind, msgID string) {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return "", ""
+	}
+	return m.Header.Get("X-Klachtd-Letter"), m.Header.Get("Message-Id")
+}
+
+func countKinds(msgs []mailtest.Message) (map[string]int, map[string]int) {
+	kinds := map[string]int{}
+	ids := map[string]int{}
+	for _, m := range msgs {
+		k, id := letterKind(m.Raw)
+		kinds[k]++
+		ids[id]++
+	}
+	return kinds, ids
+}
+
+func TestDaemonWorksThroughBacklogAcrossRestart(t *testing.T) {
+	w := newWorld(t, "")
+	const n = 40
+	for i := 0; i < n; i++ {
+		w.imap.Append("INBOX", testForm(i))
+	}
+	stop := w.start()
+	if _, err := w.smtp.WaitFor(10, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	stop() // mid-backlog: a clean stop and a new daemon
+	stop = w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(2*n, 30*time.Second)
+	if err != nil {
+		t.Fatalf("%v (got %d letters)", err, len(w.smtp.Messages()))
+	}
+	time.Sleep(500 * time.Millisecond) // a second acknowledgement would show up now
+	msgs = w.smtp.Messages()
+	kinds, ids := countKinds(msgs)
+	if kinds["acknowledgement"] != n || kinds["handler_new"] != n {
+		t.Errorf("letters by kind = %v, want %d acknowledgements and %d handler notifications", kinds, n, n)
+	}
+	for id, c := range ids {
+		if c > 1 {
+			t.Errorf("Message-ID %s sent %d times", id, c)
+		}
+	}
+	acksTo := map[string]int{}
+	for _, m := range msgs {
+		if k, _ := letterKind(m.Raw); k == "acknowledgement" {
+			acksTo[m.To[0]]++
+		}
+	}
+	if len(acksTo) != n {
+		t.Errorf("acknowledged %d complainants, want %d", len(acksTo), n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(w.imap.List("INBOX")) > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if left := len(w.imap.List("INBOX")); left != 0 {
+		t.Errorf("%d mails left in the inbox", left)
+	}
+	if got := len(w.imap.List("Verwerkt")); got != n {
+		t.Errorf("processed folder holds %d mails, want %d", got, n)
+	}
+}
+
+func TestDaemonRetriesAfterTemporaryFailure(t *testing.T) {
+	w := newWorld(t, `retry_schedule = ["200ms", "200ms", "200ms"]`)
+	w.smtp.FailData(451, 2) // the first two attempts are deferred
+	w.imap.Append("INBOX", testForm(1))
+	stop := w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(2, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, ids := countKinds(msgs)
+	if kinds["acknowledgement"] != 1 || kinds["handler_new"] != 1 {
+		t.Errorf("after 451s: %v", kinds)
+	}
+	for id, c := range ids {
+		if c > 1 {
+			t.Errorf("%s accepted %d times", id, c)
+		}
+	}
+}
+
+func TestDaemonPermanentFailureTellsHandler(t *testing.T) {
+	w := newWorld(t, `retry_schedule = ["200ms"]`)
+	w.smtp.FailRcpt(550, 1) // the acknowledgement's recipient is refused
+	w.imap.Append("INBOX", testForm(2))
+	stop := w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(2, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, _ := countKinds(msgs)
+	if kinds["acknowledgement"] != 0 || kinds["handler_new"] != 1 || kinds["staff_notice"] != 1 {
+		t.Fatalf("after a 550: %v", kinds)
+	}
+	for _, m := range msgs {
+		if k, _ := letterKind(m.Raw); k == "staff_notice" && !strings.Contains(strings.Join(m.To, ","), "@example.nl") {
+			t.Errorf("undeliverable notice went to %v", m.To)
+		}
+	}
+}
