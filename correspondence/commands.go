@@ -281,6 +281,9 @@ func (h *handling) closeComplaint(c *Complaint, how, reason string) error {
 	d := h.g.baseData(c, h.now)
 	d.Text = reason
 	d.Notice = how
+	if how == "withdrawn" {
+		d.State = "withdrawn" // the letter words a withdrawal differently
+	}
 	if _, err := h.queue(letter{name: templates.Closed, key: "closed:" + c.Ref, to: []string{c.Email}, c: c, data: d}); err != nil {
 		return err
 	}

@@ -84,11 +84,12 @@ func (t *txn) due() error {
 				if c.Lang == "en" {
 					reason = g.set.DefaultDelayEN
 				}
+				mark := t.mark()
 				if err := t.delay(c, g.set.DefaultDelayDays, reason, true, fmt.Sprintf("autodelay:%s:%s", c.Ref, c.TermEnd)); err != nil {
 					return err
 				}
 				if late {
-					t.markLate()
+					t.markLate(mark)
 				}
 			}
 		case StateResponded:
@@ -121,17 +122,29 @@ func (t *txn) due() error {
 // queueDue queues a scheduled letter, flagging it late in the event log when
 // it should have gone out on an earlier day.
 func (t *txn) queueDue(c *Complaint, late bool, l letter) (bool, error) {
+	mark := t.mark()
 	ok, err := t.queue(l)
 	if ok && late {
 		t.event(c.ID, "late", l.name+" queued after its day (catch-up after downtime)", true, 0)
-		t.markLate()
+		t.markLate(mark)
 	}
 	return ok, err
 }
 
-func (t *txn) markLate() {
-	if t.record != nil && len(*t.record) > 0 {
-		(*t.record)[len(*t.record)-1].Late = true
+// mark and markLate flag as late every letter recorded since the mark.
+func (t *txn) mark() int {
+	if t.record == nil {
+		return 0
+	}
+	return len(*t.record)
+}
+
+func (t *txn) markLate(from int) {
+	if t.record == nil {
+		return
+	}
+	for i := from; i < len(*t.record); i++ {
+		(*t.record)[i].Late = true
 	}
 }
 

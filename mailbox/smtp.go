@@ -37,13 +37,13 @@ type SendError struct {
 	Err error
 }
 
-// Error reads like "smtp rcpt a@b: 550 no such user".
+// Error reads like `smtp rcpt "a@b": 550 no such user`.
 func (e *SendError) Error() string {
 	var b strings.Builder
 	b.WriteString("smtp ")
 	b.WriteString(e.Stage)
 	if e.Recipient != "" {
-		fmt.Fprintf(&b, " %s", e.Recipient)
+		fmt.Fprintf(&b, " %q", e.Recipient) // quoted: it may hold a line break
 	}
 	if e.Code != 0 {
 		fmt.Fprintf(&b, ": %d %s", e.Code, e.Message)
@@ -133,6 +133,17 @@ func (s *Sender) Send(ctx context.Context, from string, to []string, raw []byte)
 	if len(to) == 0 {
 		return &SendError{Stage: "rcpt", Code: 554, Message: "no recipients", Err: errors.New("no recipients")}
 	}
+	// A line break in an address would be refused by go-mail before it
+	// reaches the server; no retry can cure it, so it is permanent here.
+	for i, addr := range append([]string{from}, to...) {
+		if strings.ContainsAny(addr, "\r\n") || (i > 0 && strings.TrimSpace(addr) == "") {
+			stage, rcpt := "rcpt", addr
+			if i == 0 {
+				stage, rcpt = "mail", ""
+			}
+			return &SendError{Stage: stage, Recipient: rcpt, Code: 501, Message: "invalid address (refused locally, not sent)", Err: errors.New("invalid address")}
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -184,14 +195,14 @@ func (s *Sender) transaction(ctx context.Context, from string, to []string, raw 
 	if err := s.step(); err != nil {
 		return &SendError{Stage: "mail", Err: err}
 	}
-	if err := s.c.Mail(from); err != nil {
+	if err := s.c.Mail(envelopeAddr(from)); err != nil {
 		return s.abort(newSendError("mail", "", err))
 	}
 	for _, rcpt := range to {
 		if err := s.step(); err != nil {
 			return &SendError{Stage: "rcpt", Recipient: rcpt, Err: err}
 		}
-		if err := s.c.Rcpt(rcpt); err != nil {
+		if err := s.c.Rcpt(envelopeAddr(rcpt)); err != nil {
 			// One refused recipient fails the letter: we send one
 			// recipient per letter, and a partial delivery would make a
 			// retry send twice to the others.
@@ -214,6 +225,15 @@ func (s *Sender) transaction(ctx context.Context, from string, to []string, raw 
 	}
 	s.used++
 	return nil
+}
+
+// envelopeAddr writes an address as RFC 5321 §4.1.2 wants it in MAIL and
+// RCPT: in angle brackets; "" becomes the null sender "<>". go-mail's smtp
+// package sends the argument as given (its Client adds the brackets).
+func envelopeAddr(a string) string {
+	a = strings.TrimSpace(a)
+	a = strings.TrimSuffix(strings.TrimPrefix(a, "<"), ">")
+	return "<" + a + ">"
 }
 
 // step renews the per-step deadline.

@@ -211,3 +211,29 @@ func TestSenderConnectionRefusedIsTemporary(t *testing.T) {
 		t.Fatalf("Send() = %v, want temporary", err)
 	}
 }
+
+func TestSenderAddressWithLineBreakIsPermanent(t *testing.T) {
+	srv := mailtest.NewSMTPServer(t)
+	s := newTestSender(t, srv, 5*time.Second)
+	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org\r\nRCPT TO:<x@evil>"}, letter(1))
+	if !errors.Is(err, ErrPermanent) {
+		t.Fatalf("Send() = %v, want permanent", err)
+	}
+	if srv.Sessions() != 0 {
+		t.Errorf("a connection was opened for an invalid address")
+	}
+}
+
+func TestSenderNullSenderAndBrackets(t *testing.T) {
+	srv := mailtest.NewSMTPServer(t)
+	s := newTestSender(t, srv, 5*time.Second)
+	// The null sender, as a bounce-like notice would use, and an address
+	// already in brackets.
+	if err := s.Send(context.Background(), "", []string{"<piet@example.org>"}, letter(1)); err != nil {
+		t.Fatalf("Send() = %v", err)
+	}
+	m := srv.Messages()[0]
+	if m.From != "" || len(m.To) != 1 || m.To[0] != "piet@example.org" {
+		t.Errorf("envelope = %q -> %q, want \"\" -> [piet@example.org]", m.From, m.To)
+	}
+}

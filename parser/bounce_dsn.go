@@ -63,9 +63,10 @@ func parseDSNFields(s string) []dsnRecipient {
 		if !ok {
 			continue
 		}
-		// Folded values: RFC 3464 fields follow RFC 822 syntax.
-		for i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') &&
-			!strings.Contains(lines[i+1], ":") {
+		// Folded values: RFC 3464 fields follow RFC 822 syntax. A few
+		// lines are enough for an address; more would cost quadratic time.
+		for n := 0; n < 4 && i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') &&
+			!strings.Contains(lines[i+1], ":"); n++ {
 			i++
 			v += " " + strings.TrimSpace(lines[i])
 		}

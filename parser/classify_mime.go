@@ -11,11 +11,12 @@ import (
 
 // Bounds on the work ClassifyMachine does for one message.
 const (
-	classifyMaxBytes = 4 << 20   // read at most this much of raw
-	classifyMaxParts = 1000      // MIME parts looked at
-	classifyMaxDepth = 20        // multipart nesting followed
-	classifyMaxText  = 256 << 10 // body text scanned for phrases and addresses
-	classifyMaxField = 1000      // header fields kept per header block
+	classifyMaxBytes    = 4 << 20   // read at most this much of raw
+	classifyMaxParts    = 1000      // MIME parts looked at
+	classifyMaxDepth    = 20        // multipart nesting followed
+	classifyMaxText     = 256 << 10 // body text scanned for phrases and addresses
+	classifyMaxField    = 1000      // header fields kept per header block
+	classifyMaxFieldLen = 64 << 10  // bytes kept of one header field
 )
 
 // hfield is one header field: the name lower-cased, the value unfolded.
@@ -78,16 +79,27 @@ func clSplitHeader(b []byte) (head, body []byte) {
 // skipped, 8-bit bytes and NULs are kept as they are, continuation lines are
 // joined. A leading mbox "From " line is skipped (seen in maildir dumps).
 func clParseHeader(b []byte) cheader {
-	var h cheader
-	lines := bytes.Split(b, []byte("\n"))
-	for i, line := range lines {
+	type field struct {
+		name  string
+		value []byte
+	}
+	var fs []field
+	// add continues the last field's value, amortized and capped, so that
+	// a header of a million folded lines costs linear time.
+	add := func(line []byte) {
+		f := &fs[len(fs)-1]
+		if len(f.value) < classifyMaxFieldLen {
+			f.value = append(append(f.value, ' '), bytes.TrimSpace(line)...)
+		}
+	}
+	for i, line := range bytes.Split(b, []byte("\n")) {
 		line = bytes.TrimRight(line, "\r")
 		if len(line) == 0 {
 			continue
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if n := len(h); n > 0 {
-				h[n-1].value += " " + string(bytes.TrimSpace(line))
+			if len(fs) > 0 {
+				add(line)
 			}
 			continue
 		}
@@ -98,8 +110,8 @@ func clParseHeader(b []byte) cheader {
 		if k <= 0 {
 			// Seen in practice: a parameter continued on an unindented
 			// line ("Content-Type: multipart/alternative;\nboundary=…").
-			if n := len(h); n > 0 && strings.HasSuffix(strings.TrimSpace(h[n-1].value), ";") && bytes.IndexByte(line, '=') > 0 {
-				h[n-1].value += " " + string(bytes.TrimSpace(line))
+			if n := len(fs); n > 0 && bytes.HasSuffix(bytes.TrimSpace(fs[n-1].value), []byte(";")) && bytes.IndexByte(line, '=') > 0 {
+				add(line)
 			}
 			continue
 		}
@@ -107,10 +119,18 @@ func clParseHeader(b []byte) cheader {
 		if name == "" || strings.ContainsAny(name, " \t") {
 			continue
 		}
-		if len(h) >= classifyMaxField {
+		if len(fs) >= classifyMaxField {
 			break
 		}
-		h = append(h, hfield{name: name, value: string(line[k+1:])})
+		v := line[k+1:]
+		if len(v) > classifyMaxFieldLen {
+			v = v[:classifyMaxFieldLen]
+		}
+		fs = append(fs, field{name: name, value: append([]byte(nil), v...)})
+	}
+	h := make(cheader, len(fs))
+	for i, f := range fs {
+		h[i] = hfield{name: f.name, value: string(f.value)}
 	}
 	return h
 }

@@ -124,9 +124,6 @@ var cmdByWord = func() map[string]string {
 	for _, c := range cmdTable {
 		m[c.name] = c.name
 		m[c.nl] = c.name
-		for _, w := range c.extraWords {
-			m[w] = c.name
-		}
 	}
 	return m
 }()

@@ -144,6 +144,15 @@ func rpSplit(text string) rpSplitResult {
 		}
 	}
 
+	// The header field each line starts with, once: a header block is
+	// looked for at every line, over the next few.
+	fields := make([]rpField, n)
+	for i, l := range lines {
+		if kinds[i] == rpText {
+			fields[i], _ = rpHeaderField(l)
+		}
+	}
+
 	res := rpSplitResult{lines: lines, kinds: kinds}
 	cut, cutPrefix := n, ""
 	prefixes := map[int]string{} // attribution lines that share their line with new text
@@ -154,7 +163,7 @@ scan:
 		}
 		l := lines[i]
 		switch {
-		case rpIsSignatureDelimiter(l), rpIsUnderscoreLine(l):
+		case rpIsSignatureDelimiter(l), rpIsUnderscoreLine(l, lines[i+1:], fields[i+1:]):
 			cut = i
 			break scan
 		case rpIsOriginalMessage(l):
@@ -163,7 +172,7 @@ scan:
 		case rpIsForwardMarker(l):
 			cut, res.forward = i, true
 			break scan
-		case rpHeaderBlockAt(lines, i):
+		case rpHeaderBlockAt(lines, fields, i):
 			cut = i
 			break scan
 		}
@@ -324,10 +333,23 @@ func rpIsSignatureDelimiter(l string) bool {
 }
 
 // rpIsUnderscoreLine reports the line of underscores Outlook puts above its
-// header block, also used above mailing-list footers.
-func rpIsUnderscoreLine(l string) bool {
+// header block (32 of them; 40 in older versions) and mailing lists above
+// their footer (47). A shorter one is a writer's divider unless a header
+// block follows it.
+func rpIsUnderscoreLine(l string, next []string, fields []rpField) bool {
 	t := strings.TrimSpace(l)
-	return len(t) >= 8 && strings.Trim(t, "_") == ""
+	if len(t) < 8 || strings.Trim(t, "_") != "" {
+		return false
+	}
+	if len(t) >= 30 {
+		return true
+	}
+	for k := 0; k < len(next) && k < 3; k++ {
+		if rpHeaderBlockAt(next, fields, k) {
+			return true
+		}
+	}
+	return false
 }
 
 var rpOriginalMessage = map[string]bool{
@@ -451,7 +473,10 @@ func rpHeaderField(l string) (rpField, string) {
 // history starts at line i: a From (or Date/Sent) line and at least one
 // more header line within the next few lines. From + anything, or Date +
 // To/Subject; a lone "Datum:" in a complainant's text is not a block.
-func rpHeaderBlockAt(lines []string, i int) bool {
+func rpHeaderBlockAt(lines []string, fields []rpField, i int) bool {
+	if fields[i] != rpFieldFrom && fields[i] != rpFieldDate {
+		return false
+	}
 	f0, rest := rpHeaderField(lines[i])
 	if f0 != rpFieldFrom && f0 != rpFieldDate {
 		return false
@@ -473,7 +498,7 @@ func rpHeaderBlockAt(lines []string, i int) bool {
 	}
 	misses := 0
 	for k := i + 1; k < len(lines) && k <= i+8; k++ {
-		if f, _ := rpHeaderField(lines[k]); f != rpFieldNone {
+		if f := fields[k]; f != rpFieldNone {
 			seen[f] = true
 			misses = 0
 			continue
@@ -519,10 +544,16 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 	if len(first) > 2*rpMaxHeaderLen {
 		return 0, "", false, false
 	}
-	starts := []int{len(first) - len(strings.TrimLeft(first, " \t*"))}
+	s0 := len(first) - len(strings.TrimLeft(first, " \t*"))
+	var starts []int
+	// A header starts with an opener word or with dashes; most lines do
+	// not, and cost no more than this look.
+	if w := first[s0:min(len(first), s0+12)]; strings.HasPrefix(w, "--") || rpHasOpener(strings.ToLower(w)) {
+		starts = append(starts, s0)
+	}
 	// "reply On Wed, …", "reply--- On Wed, …": a few candidates only.
 	for _, op := range []string{"On ", "Op "} {
-		from := starts[0] + 1
+		from := s0 + 1
 		for c := 0; c < 3 && from < len(first); c++ {
 			j := strings.Index(first[from:], op)
 			if j < 0 {
@@ -535,7 +566,7 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 			from = j + 1
 		}
 	}
-	for si, s := range starts {
+	for _, s := range starts {
 		joined := first[s:]
 		for k := 0; k < 5 && i+k < len(lines); k++ {
 			if k > 0 {
@@ -554,7 +585,7 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 				break
 			}
 			if rpIsQuoteHeader(joined) {
-				return i + k, first[:s], si > 0, true
+				return i + k, first[:s], s != s0, true
 			}
 		}
 	}
@@ -582,7 +613,9 @@ func rpIsQuoteHeader(t string) bool {
 	if leadDash && trailDash && endVerb {
 		return true
 	}
-	if !rpHasOpener(lower) || !strings.ContainsAny(t, "0123456789") || rpHasSentenceBreak(t) {
+	// A client's header names a time or an address; "Op 12 mei 2026
+	// schreef uw collega:" in a complaint does neither.
+	if !rpHasOpener(lower) || !(rpHasTime(t) || strings.Contains(t, "@")) || rpHasSentenceBreak(t) {
 		return false
 	}
 	if endVerb {
@@ -657,21 +690,14 @@ func rpAttrContinues(above, cur string) bool {
 }
 
 // rpLooksAttribution reports whether t, just above a quote, introduces it:
-// it ends in a colon (or in "<addr>" with a date) and names an address or a
-// date.
+// it names an address and ends in a colon, or in "<addr>" after a date.
+// "Op 12 mei om 10:00 zei uw monteur:" names no address and stays.
 func rpLooksAttribution(t string) bool {
 	t = strings.TrimSpace(t)
-	if len(t) > rpMaxHeaderLen {
+	if len(t) > rpMaxHeaderLen || !strings.Contains(t, "@") {
 		return false
 	}
-	at := strings.Contains(t, "@")
-	switch {
-	case strings.HasSuffix(t, ":"):
-		return at || rpHasDate(t)
-	case strings.HasSuffix(t, ">"):
-		return at && rpHasDate(t)
-	}
-	return false
+	return strings.HasSuffix(t, ":") || (strings.HasSuffix(t, ">") && rpHasDate(t))
 }
 
 // rpHasTime reports a time (h:mm) in t.

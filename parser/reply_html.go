@@ -14,7 +14,9 @@ import (
 // div.gmail_quote, gmail_extra and gmail_signature; Outlook's
 // div#divRplyFwdMsg, #appendonsend and Outlook for Mac's
 // #OLK_SRC_BODY_SECTION with everything after them; Yahoo's yahoo_quoted;
-// Thunderbird's moz-cite-prefix and moz-signature; Outlook's div#Signature.
+// Thunderbird's moz-cite-prefix and moz-signature; the signature divs of
+// Outlook (#Signature, #ms-outlook-mobile-signature) and Samsung Email
+// (#composer_signature).
 // Quoting blockquotes (type=cite, a quote class, or one that follows a line
 // ending in ':' or holds the end of the mail) become `>` lines; the tree
 // becomes text (<br>, <p>, <div> … end lines, entities decoded), and
@@ -135,7 +137,10 @@ func rpDropped(n *html.Node, keepGmail bool) bool {
 	id := rpHTMLAttr(n, "id")
 	return rpHasClass(n, "gmail_signature") || rpHTMLAttr(n, "data-smartmail") == "gmail_signature" ||
 		rpHasClass(n, "yahoo_quoted") || rpHasClass(n, "moz-cite-prefix") ||
-		rpHasClass(n, "moz-signature") || id == "Signature" || strings.HasSuffix(id, "_Signature")
+		rpHasClass(n, "moz-signature") || id == "Signature" || strings.HasSuffix(id, "_Signature") ||
+		// Outlook for iOS/Android ("Outlook voor iOS downloaden"), Samsung
+		// Email ("Verzonden vanaf mijn Galaxy").
+		strings.HasSuffix(id, "ms-outlook-mobile-signature") || strings.HasSuffix(id, "composer_signature")
 }
 
 // rpPrune removes quoted history and signatures from the tree.
@@ -242,6 +247,8 @@ type rpRenderer struct {
 	// space is set when a line so far holds only white space that came
 	// from &nbsp;: Outlook's empty paragraph, a deliberate blank line.
 	space bool
+	// lastLine is the last non-empty line ended so far.
+	lastLine string
 }
 
 func (r *rpRenderer) write(s string) {
@@ -266,7 +273,11 @@ func (r *rpRenderer) endLine(force bool) {
 	if r.cur.Len() == 0 {
 		d = r.depth
 	}
-	r.lines = append(r.lines, rpLine{d, strings.TrimSpace(r.cur.String())})
+	l := rpLine{d, strings.TrimSpace(r.cur.String())}
+	r.lines = append(r.lines, l)
+	if l.text != "" {
+		r.lastLine = l.text
+	}
 	r.cur.Reset()
 }
 
@@ -280,15 +291,10 @@ func (r *rpRenderer) blankLine() {
 
 // lastText is the text of the current or the last non-empty line.
 func (r *rpRenderer) lastText() string {
-	if r.cur.Len() > 0 {
-		return strings.TrimSpace(r.cur.String())
+	if t := strings.TrimSpace(r.cur.String()); t != "" {
+		return t
 	}
-	for i := len(r.lines) - 1; i >= 0; i-- {
-		if r.lines[i].text != "" {
-			return r.lines[i].text
-		}
-	}
-	return ""
+	return r.lastLine
 }
 
 func (r *rpRenderer) text() string {

@@ -95,6 +95,10 @@ func TestReplyText(t *testing.T) {
 		// New text that starts like a header is not one.
 		{"sentence starting with Op", "Op 12 mei heb ik uw winkel bezocht. Uw medewerker schreef:\n> Wij komen langs.\n\nDat is niet gebeurd.\n",
 			"Op 12 mei heb ik uw winkel bezocht. Uw medewerker schreef:\nDat is niet gebeurd."},
+		{"date sentence with colon before a quote", "Op 12 mei om 10:00 zei uw monteur:\n> Wij komen dinsdag.\n\nHij kwam niet.", "Op 12 mei om 10:00 zei uw monteur:\nHij kwam niet."},
+		{"wrote sentence without time", "Op 12 mei 2026 schreef uw collega:\n\n'Wij komen dinsdag.'\n\nNiemand kwam.", "Op 12 mei 2026 schreef uw collega:\n\n'Wij komen dinsdag.'\n\nNiemand kwam."},
+		{"short underscore divider", "Punt een\n__________\nPunt twee", "Punt een\n__________\nPunt twee"},
+		{"short underscore before header", "Ok\n__________\nVan: a\nAan: b\n\nOud", "Ok"},
 		{"On in text", "On Monday the plumber came.\nOn Tuesday he left.\n", "On Monday the plumber came.\nOn Tuesday he left."},
 		{"quote header shares line", "ok--- On Wed, Apr 4, 2012 at 3:59 PM, a@example.com wrote:\n> Hi\n", "ok"},
 		{"underscore separator", "Ok\n________________________________\nVan: a\n", "Ok"},
@@ -137,6 +141,10 @@ Jan</pre></body></html>`,
 			"Akkoord."},
 		{"yahoo", `<div class="ydp1yahoo-style-wrap">Ok.</div><div id="yahoo_quoted_123" class="yahoo_quoted"><div>Op maandag 23 november 2026 10:12:13 CET schreef X &lt;x@example.nl&gt;:</div><div>Oud</div></div>`,
 			"Ok."},
+		{"outlook ios nl", `<html><body><div dir="ltr">Prima, tot dinsdag.</div><div id="ms-outlook-mobile-signature" dir="ltr"><div><a href="https://aka.ms/o0ukef">Outlook voor iOS</a> downloaden</div></div><div id="mail-editor-reference-message-container"><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>Van:</b> Ingressus Klachten &lt;klachten@ingressus.nl&gt;<br><b>Verzonden:</b> maandag, november 23, 2026 14:02<br><b>Aan:</b> Sanne<br><b>Onderwerp:</b> x</div><div>Oud</div></div></body></html>`,
+			"Prima, tot dinsdag."},
+		{"samsung email nl", `<html><body><div dir="auto">Dank u</div><div dir="auto"><br></div><div id="composer_signature" dir="auto"><div style="font-size:85%;color:#575757">Verzonden vanaf mijn Galaxy</div></div><div dir="auto"><br></div><div align="left" dir="auto" style="font-size:100%;color:#000000"><div>-------- Oorspronkelijk bericht --------</div><div>Van: Ingressus Klachten &lt;klachten@ingressus.nl&gt; </div><div>Datum: 23-11-26 14:02 (GMT+01:00) </div><div>Aan: Sanne </div><div>Onderwerp: x </div><div><br></div></div>Oud</body></html>`,
+			"Dank u"},
 		{"entities and script", `<style>p{color:red}</style><script>alert(1)</script><p>5 &lt; 6 &euro;</p>`, "5 < 6 €"},
 		{"list", `<p>Punten:</p><ul><li>een</li><li>twee</li></ul>`, "Punten:\n\n- een\n- twee"},
 		{"gmail interleaved", `<div dir="ltr">Zie onder.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Op ma 23 nov. 2026 om 10:12 schreef X &lt;x@example.nl&gt;:<br></div><blockquote class="gmail_quote">Wat is uw adres?</blockquote><div>Kerkstraat 12</div><blockquote class="gmail_quote">Wanneer?</blockquote><div>Na vijf uur</div><blockquote class="gmail_quote">Groet<br>Jan</blockquote></div>`,
@@ -400,39 +408,62 @@ func TestReplyTextTalonInline(t *testing.T) {
 // parsers. There is no timing assertion: the test timeout guards it, and
 // BenchmarkReplyTextPathological measures it.
 func TestReplyTextPathological(t *testing.T) {
-	for _, in := range replyPathological(t) {
-		out := ReplyText(in)
-		if len(out) > len(in) {
-			t.Errorf("ReplyText(%d bytes) returned %d bytes", len(in), len(out))
+	// A tenth of the benchmark's sizes: still 100 KB of each, where
+	// anything quadratic would not finish, and quick under -race.
+	for _, p := range replyPathological(t, 10) {
+		out := ReplyText(p.in)
+		if len(out) > len(p.in) {
+			t.Errorf("ReplyText(%s) returned %d bytes from %d", p.name, len(out), len(p.in))
 		}
-		_ = ReplyTextHTML(in)
+		_ = ReplyTextHTML(p.in)
 	}
 }
 
 func BenchmarkReplyTextPathological(b *testing.B) {
-	ins := replyPathological(b)
-	for b.Loop() {
-		for _, in := range ins {
-			ReplyText(in)
-		}
+	for _, p := range replyPathological(b, 1) {
+		b.Run(p.name, func(b *testing.B) {
+			b.SetBytes(int64(len(p.in)))
+			for b.Loop() {
+				ReplyText(p.in)
+			}
+		})
 	}
 }
 
-func replyPathological(tb testing.TB) []string {
-	ins := []string{
-		strings.Repeat(">", 1<<20),
-		strings.Repeat("On ", 200000) + "wrote:",
-		strings.Repeat("On 1 wrote\n", 100000),
-		strings.Repeat("From: a\n", 100000),
-		strings.Repeat("-- On 2012 ", 50000),
-		strings.Repeat("a\n> b\nc\n", 100000),
-		strings.Repeat("<blockquote>", 20000),
-		strings.Repeat("<div class=gmail_quote>", 20000),
-		strings.Repeat("x", 2<<20),
+func BenchmarkReplyTextHTMLPathological(b *testing.B) {
+	for _, p := range replyPathological(b, 1) {
+		b.Run(p.name, func(b *testing.B) {
+			b.SetBytes(int64(len(p.in)))
+			for b.Loop() {
+				ReplyTextHTML(p.in)
+			}
+		})
+	}
+}
+
+type replyInput struct{ name, in string }
+
+// replyPathological returns github's pathological.txt (when the corpus is
+// there) and synthetic worst cases for each rule, their sizes divided by
+// div (the benchmark uses 1: around a megabyte each, past the cap).
+func replyPathological(tb testing.TB, div int) []replyInput {
+	rep := func(s string, n int) string { return strings.Repeat(s, n/div) }
+	ins := []replyInput{
+		{"quote-marks", rep(">", 1<<20)},
+		{"on-words", rep("On ", 200000) + "wrote:"},
+		{"on-lines", rep("On 1 wrote\n", 100000)},
+		{"from-lines", rep("From: a\n", 100000)},
+		{"dash-on", rep("-- On 2012 ", 50000)},
+		{"interleaved", rep("a\n> b\nc\n", 100000)},
+		{"blockquotes-open", rep("<blockquote>", 20000)},
+		{"gmail-open", rep("<div class=gmail_quote>", 20000)},
+		{"br-then-blockquotes", "x" + rep("<br>", 100000) + rep("<blockquote></blockquote>", 100000)},
+		{"nested-blockquotes", rep("<blockquote>", 20000) + "x" + rep("</blockquote>y", 20000)},
+		{"one-line", rep("x", 2<<20)},
 	}
 	p := filepath.Join(replyCorpus, "github_email_reply_parser/test/emails/pathological.txt")
 	if b, err := os.ReadFile(p); err == nil {
-		ins = append(ins, string(b))
+		ins = append(ins, replyInput{"pathological.txt", string(b)})
 	} else {
 		tb.Logf("%s not present (corpus absent); synthetic inputs only", p)
 	}

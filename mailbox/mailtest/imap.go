@@ -230,11 +230,18 @@ func (s *IMAPServer) DropConnections() {
 	}
 }
 
-// Connections is the number of open client connections.
+// Connections is the number of open client connections, the helpers' own
+// (List, Messages) not counted.
 func (s *IMAPServer) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.conns)
+	n := 0
+	for c := range s.conns {
+		if !s.helpers[c.NetConn().RemoteAddr().String()] {
+			n++
+		}
+	}
+	return n
 }
 
 // List returns the raw messages in mailbox, in UID order; nil if the
