@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ingressus/klachtd/correspondence/workdays"
@@ -32,7 +33,16 @@ type Gateway struct {
 	log    *slog.Logger
 	wake   chan struct{}
 	digest DigestSchedule
+
+	// failures counts consecutive failed attempts per mail, so that one
+	// mail that cannot be handled is quarantined instead of blocking the
+	// inbox behind it.
+	failMu   sync.Mutex
+	failures map[string]int
 }
+
+// maxAttempts is how often a mail may fail before it is quarantined as it is.
+const maxAttempts = 3
 
 // New returns a gateway over store. now is the clock: the domain never reads
 // the time any other way.
@@ -42,7 +52,7 @@ func New(store *Store, set Settings, cal *workdays.Calendar, tpl *templates.Rend
 	}
 	popt.OwnAddresses = append(popt.OwnAddresses, set.Gateway)
 	return &Gateway{store: store, set: set, cal: cal, tpl: tpl, popt: popt, now: now, log: log,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), failures: map[string]int{}}
 }
 
 // SetDigestSchedule sets when digests go out (default: none).
@@ -77,6 +87,62 @@ type Incoming struct {
 // Message-ID and content after a UIDVALIDITY change) is not acted on again.
 // It reports whether the mail belongs in quarantine.
 func (g *Gateway) Handle(ctx context.Context, in Incoming) (quarantine bool, err error) {
+	key := fmt.Sprintf("%s/%d/%d", in.Mailbox, in.UIDValidity, in.UID)
+	q, err := g.handleOnce(ctx, in)
+	if err == nil || ctx.Err() != nil {
+		g.failMu.Lock()
+		delete(g.failures, key)
+		g.failMu.Unlock()
+		return q, err
+	}
+	g.failMu.Lock()
+	g.failures[key]++
+	n := g.failures[key]
+	g.failMu.Unlock()
+	if n < maxAttempts {
+		return false, err
+	}
+	// The same mail failed again and again: keep it, quarantine it, tell the
+	// intake team, and let the mails behind it through.
+	g.log.Error("mail cannot be handled; quarantined as it is", "uid", in.UID, "attempts", n, "err", err)
+	if qerr := g.quarantineRaw(ctx, in, err); qerr != nil {
+		return false, fmt.Errorf("%w (and quarantine failed: %v)", err, qerr)
+	}
+	g.failMu.Lock()
+	delete(g.failures, key)
+	g.failMu.Unlock()
+	return true, nil
+}
+
+// quarantineRaw stores a mail that could not be handled, with the reason.
+func (g *Gateway) quarantineRaw(ctx context.Context, in Incoming, cause error) error {
+	sum := sha256.Sum256(in.Raw)
+	hash := hex.EncodeToString(sum[:])
+	return g.run(ctx, func(t *txn) error {
+		prior, err := t.priorOutcome(in, "", hash)
+		if err != nil || prior != "" {
+			return err
+		}
+		h := &handling{txn: t, in: in, msg: &parser.Message{Kind: parser.KindOther, Invalid: map[string]string{}}}
+		if err := h.store(hash); err != nil {
+			return err
+		}
+		if err := h.quarantineWith("handling-failed", cause.Error()); err != nil {
+			return err
+		}
+		_, err = t.tx.Exec(`UPDATE messages SET outcome = 'quarantined', note = ? WHERE id = ?`, h.note, h.row)
+		return err
+	})
+}
+
+// handleOnce is one attempt at Handle. A panic in parsing or handling one
+// mail becomes an error for that mail: the daemon goes on.
+func (g *Gateway) handleOnce(ctx context.Context, in Incoming) (quarantine bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("handle uid %d: panic: %v", in.UID, r)
+		}
+	}()
 	sum := sha256.Sum256(in.Raw)
 	hash := hex.EncodeToString(sum[:])
 	msg, perr := parser.Parse(in.Raw, g.popt)

@@ -2,6 +2,8 @@ package correspondence
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -284,3 +286,72 @@ func TestTimelineAndExport(t *testing.T) {
 }
 
 var _ = time.Second
+
+// writeBrokenOverride makes a template folder whose acknowledgement fails
+// at render time (not at parse time: it calls a method on a missing value
+// only when a reference is set).
+func writeBrokenOverride(t *testing.T) string {
+	dir := t.TempDir()
+	nl := filepath.Join(dir, "nl")
+	os.MkdirAll(nl, 0o700)
+	src := `{{define "subject"}}Ontvangstbevestiging [{{.Ref}}]{{end}}{{define "text"}}{{if .Ref}}{{index .Complaint.References 99}}{{end}}{{end}}`
+	os.WriteFile(filepath.Join(nl, "acknowledgement.txt.tmpl"), []byte(src), 0o600)
+	return dir
+}
+
+func TestPoisonMailIsQuarantinedAfterRetries(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	// A template set that fails for the acknowledgement makes every attempt
+	// at this mail fail; after maxAttempts it must be quarantined.
+	bad, err := templates.New(writeBrokenOverride(t))
+	if err != nil {
+		t.Fatalf("override: %v", err)
+	}
+	e.g.tpl = bad
+	raw := []byte(strings.ReplaceAll(form("poison", "010-1234567"), "\n", "\r\n"))
+	in := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw}
+	for i := 1; i < maxAttempts; i++ {
+		if _, err := e.g.Handle(context.Background(), in); err == nil {
+			t.Fatalf("attempt %d succeeded with a broken template", i)
+		}
+	}
+	q, err := e.g.Handle(context.Background(), in)
+	if err != nil || !q {
+		t.Fatalf("attempt %d = %v, %v; want quarantined", maxAttempts, q, err)
+	}
+	var n int
+	e.store.DB.Get(&n, `SELECT count(*) FROM messages WHERE outcome = 'quarantined' AND note LIKE 'handling-failed%'`)
+	if n != 1 {
+		t.Errorf("quarantined rows = %d, want 1", n)
+	}
+}
+
+func TestEnglishFormGetsEnglishLetters(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	en := `From: Website <noreply@web.ingressus.nl>
+To: klachten@ingressus.nl
+Subject: New complaint
+Message-ID: <en-1@web>
+Content-Type: text/plain; charset=utf-8
+
+Company name: Acme Ltd
+Address: 1 Main Street, London
+Name: John Smith
+Phone number: +44 20 7946 0958
+Availability: weekdays 9-17
+Email address: john@acme.example
+Date: 2026-11-23
+Description: The delivery was late.
+`
+	e.deliver(en)
+	acks := e.lettersOf(templates.Acknowledgement)
+	if len(acks) != 1 {
+		t.Fatalf("acknowledgements = %d", len(acks))
+	}
+	if !strings.Contains(acks[0].text(), "21 December 2026") {
+		t.Errorf("English acknowledgement lacks the English date:\n%s", acks[0].text())
+	}
+	if notes := e.lettersOf(templates.HandlerNew); len(notes) != 1 || !strings.Contains(notes[0].text(), "21 december 2026") {
+		t.Error("the handler's notification should stay in the staff language (nl)")
+	}
+}

@@ -120,7 +120,7 @@ func (h *handling) register() error {
 		return err
 	}
 	c := &Complaint{Ref: ref, Token: strings.ToLower(ref) + "." + randomToken(5), State: StateIncomplete,
-		Lang: h.g.set.Lang, Email: strings.ToLower(f.Email), ReceivedAt: h.now.UTC()}
+		Lang: languageOf(h.msg.Text, h.g.set.Lang), Email: strings.ToLower(f.Email), ReceivedAt: h.now.UTC()}
 	c.setFields(f)
 	c.Handler = h.assign(c)
 	res, err := h.tx.NamedExec(`INSERT INTO complaints (ref, token, state, lang, email, received_at, handler)
@@ -239,4 +239,30 @@ func (h *handling) incomplete(c *Complaint, problems map[string]reasons) error {
 		return err
 	}
 	return h.saveComplaint(c)
+}
+
+// languageOf guesses the complainant's language from the form's labels: a
+// form filled in on the English page gets English letters.
+func languageOf(text, fallback string) string {
+	en, nl := 0, 0
+	for _, line := range strings.Split(text, "\n") {
+		l := strings.ToLower(strings.TrimLeft(strings.TrimSpace(line), "-* "))
+		for _, w := range []string{"company", "description", "phone", "availability", "email address", "address:", "name:", "your name", "complaint"} {
+			if strings.HasPrefix(l, w) {
+				en++
+			}
+		}
+		for _, w := range []string{"bedrijfsnaam", "omschrijving", "telefoon", "bereikbaarheid", "e-mailadres", "adres:", "naam:", "klacht"} {
+			if strings.HasPrefix(l, w) {
+				nl++
+			}
+		}
+	}
+	if en > nl && en >= 2 {
+		return "en"
+	}
+	if nl > en {
+		return "nl"
+	}
+	return fallback
 }

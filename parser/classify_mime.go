@@ -11,12 +11,12 @@ import (
 
 // Bounds on the work ClassifyMachine does for one message.
 const (
-	classifyMaxBytes    = 4 << 20   // read at most this much of raw
-	classifyMaxParts    = 1000      // MIME parts looked at
-	classifyMaxDepth    = 20        // multipart nesting followed
-	classifyMaxText     = 256 << 10 // body text scanned for phrases and addresses
-	classifyMaxField    = 1000      // header fields kept per header block
-	classifyMaxFieldLen = 64 << 10  // bytes kept of one header field
+	classifyMaxBytes    = 4 << 20  // read at most this much of raw
+	classifyMaxParts    = 1000     // MIME parts looked at
+	classifyMaxDepth    = 12       // multipart nesting followed
+	classifyMaxText     = 64 << 10 // body text scanned for phrases and addresses
+	classifyMaxField    = 1000     // header fields kept per header block
+	classifyMaxFieldLen = 64 << 10 // bytes kept of one header field
 )
 
 // hfield is one header field: the name lower-cased, the value unfolded.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // autoCorpus is the shared corpus of real machine mail (see
@@ -275,8 +276,28 @@ func TestClassifyMachineBounded(t *testing.T) {
 	if kind, _ := ClassifyMachine([]byte(nested), "", nil); kind != "" {
 		t.Errorf("ClassifyMachine(5000 nested messages) = %q, want \"\"", kind)
 	}
-	big := append([]byte("From: a@example.nl\r\n\r\n"), make([]byte, 30<<20)...)
+	big := append([]byte("From: a@example.nl\r\n\r\n"), make([]byte, 6<<20)...)
 	if kind, _ := ClassifyMachine(big, "", nil); kind != "" {
-		t.Errorf("ClassifyMachine(30 MB of NULs) = %q, want \"\"", kind)
+		t.Errorf("ClassifyMachine(6 MB of NULs) = %q, want \"\"", kind)
+	}
+	// Inputs that cost quadratic time in a careless reader. The limit is
+	// far above what they take (under 0.1 s each); it catches a hang,
+	// not a slow machine.
+	hostile := map[string]string{
+		"250000 folded header lines": "Subject: x\r\n" + strings.Repeat(" x\r\n", 250000) + "\r\n",
+		"125000 header fields":       strings.Repeat("X-A: b\r\n", 125000) + "\r\n",
+		"unindented parameter lines": "Content-Type: multipart/mixed;\r\n" + strings.Repeat("a=b\r\n", 250000) + "\r\n",
+		"50000 recipient lines":      "From: MAILER-DAEMON\r\n\r\n" + strings.Repeat("<a@b.cd>: user unknown\n", 50000),
+		"folded DSN fields":          "Content-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822;\n" + strings.Repeat(" x\n", 250000),
+		"25000 nested multiparts":    strings.Repeat("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n", 25000),
+	}
+	for name, raw := range hostile {
+		start := time.Now()
+		ClassifyMachine([]byte(raw), raw, nil)
+		d := time.Since(start)
+		t.Logf("%s: %v", name, d)
+		if d > 5*time.Second {
+			t.Errorf("ClassifyMachine(%s) took %v, want well under a second", name, d)
+		}
 	}
 }

@@ -111,7 +111,12 @@ func (m labelMap) classify(t string, bare bool) classified {
 		// "http://…" or "10:30" is no label.
 		if !strings.HasPrefix(rest, "//") {
 			if f := m.lookup(label); f != "" {
-				return classified{class: lineKnown, field: f, inline: strings.TrimSpace(strings.TrimLeft(rest, "* \t"))}
+				inline := strings.TrimSpace(strings.TrimLeft(rest, "* \t"))
+				if f == fieldNameMail && !strings.Contains(inline, "@") {
+					// "Van: maandag tot vrijdag": no sender line.
+					return classified{}
+				}
+				return classified{class: lineKnown, field: f, inline: inline}
 			}
 			if looksLikeLabel(label) {
 				return classified{class: lineUnknown}
@@ -147,8 +152,14 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 	lines := strings.Split(text, "\n")
 	cls := make([]classified, len(lines))
 	for i, l := range lines {
+		l, heading := strings.CutPrefix(l, headingMark)
 		lines[i] = strings.TrimRight(strings.ReplaceAll(l, "\u00a0", " "), " \t")
-		cls[i] = m.classify(strings.TrimSpace(lines[i]), bare)
+		cls[i] = m.classify(strings.TrimSpace(lines[i]), bare || heading)
+		if heading && cls[i].class != lineKnown && cls[i].class != lineStop {
+			// A bold-only line of an HTML form is a label or a section
+			// heading: it ends the value above it.
+			cls[i] = classified{class: lineUnknown, block: true}
+		}
 	}
 	out := rawFields{values: map[string]string{}}
 	seen := map[string]bool{}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +26,11 @@ func FuzzParse(f *testing.F) {
 		m, err := Parse(raw, Options{})
 		if m == nil {
 			t.Fatalf("Parse(%q) = nil, %v", raw, err)
+		}
+		for _, d := range m.Defects {
+			if strings.HasPrefix(d, "internal error") {
+				t.Fatalf("Parse(%q) recovered a panic: %s", raw, d)
+			}
 		}
 		if m.Missing == nil || m.Invalid == nil {
 			t.Fatalf("Parse(%q): Missing or Invalid nil", raw)

@@ -19,6 +19,21 @@ const cellSep = '\x1f'
 // an empty spacer cell is dropped (Gravity Forms). Bounded: one pass over
 // the tokens.
 func HTMLToText(s string) string {
+	return htmlToText(s, false)
+}
+
+// Bold text is wrapped in boldOn/boldOff while the text is built, so that a
+// line that is bold only (a form's label or section heading: Gravity Forms,
+// WPForms, Drupal) can be marked with headingMark for field parsing.
+const (
+	boldOn      = '\x02'
+	boldOff     = '\x03'
+	headingMark = "\x1e"
+)
+
+// htmlToText is HTMLToText; with mark, bold-only lines start with
+// headingMark.
+func htmlToText(s string, mark bool) string {
 	if s == "" {
 		return ""
 	}
@@ -33,6 +48,7 @@ func HTMLToText(s string) string {
 	pendingSpace := false
 	// lastNL counts the newlines at the end of b (0, 1, 2+).
 	lastNL := 2
+	bold := 0 // depth inside b/strong
 	write := func(t string) {
 		if t == "" {
 			return
@@ -41,7 +57,13 @@ func HTMLToText(s string) string {
 			b.WriteByte(' ')
 		}
 		pendingSpace = false
-		b.WriteString(t)
+		if bold > 0 {
+			b.WriteRune(boldOn)
+			b.WriteString(t)
+			b.WriteRune(boldOff)
+		} else {
+			b.WriteString(t)
+		}
 		if strings.HasSuffix(t, "\n") {
 			lastNL = 1
 			if strings.HasSuffix(t, "\n\n") {
@@ -62,7 +84,7 @@ func HTMLToText(s string) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return finishText(b.String())
+			return finishText(b.String(), mark)
 		case html.TextToken:
 			if skip > 0 {
 				continue
@@ -71,18 +93,13 @@ func HTMLToText(s string) string {
 			t = strings.ReplaceAll(t, "\u00a0", " ")
 			if pre > 0 {
 				t = strings.ReplaceAll(t, "\r\n", "\n")
-				t = strings.ReplaceAll(t, string(rune(cellSep)), " ")
+				t = strings.Map(noMarks, t)
 				if t != "" {
 					write(t)
 				}
 				continue
 			}
-			t = strings.Map(func(r rune) rune {
-				if r == cellSep {
-					return ' '
-				}
-				return r
-			}, t)
+			t = strings.Map(noMarks, t)
 			lead := len(t) > 0 && isHTMLSpace(t[0])
 			trail := len(t) > 0 && isHTMLSpace(t[len(t)-1])
 			words := strings.Fields(t)
@@ -121,6 +138,14 @@ func HTMLToText(s string) string {
 				continue
 			}
 			switch a {
+			case atom.B, atom.Strong:
+				if end {
+					if bold > 0 {
+						bold--
+					}
+				} else if tt != html.SelfClosingTagToken && bold < 100 {
+					bold++
+				}
 			case atom.Br:
 				newline(lastNL + 1)
 				if lastNL > 2 {
@@ -181,15 +206,55 @@ func isHTMLSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
-// finishText resolves cell separators line by line, trims the lines and
-// collapses runs of blank lines to one.
-func finishText(s string) string {
+// noMarks replaces our private marker characters in input text.
+func noMarks(r rune) rune {
+	if r == cellSep || r == boldOn || r == boldOff || r == '\x1e' {
+		return ' '
+	}
+	return r
+}
+
+// boldOnly reports whether a line's text is all inside bold marks.
+func boldOnly(l string) bool {
+	in, any := false, false
+	for _, r := range l {
+		switch r {
+		case boldOn:
+			in, any = true, true
+		case boldOff:
+			in = false
+		case cellSep, ' ', '\t', ':':
+		default:
+			if !in {
+				return false
+			}
+		}
+	}
+	return any
+}
+
+// finishText resolves cell separators and bold marks line by line, trims
+// the lines and collapses runs of blank lines to one.
+func finishText(s string, mark bool) string {
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	blank := 0
 	for _, l := range lines {
+		heading := false
+		if strings.ContainsRune(l, boldOn) {
+			heading = mark && boldOnly(l)
+			l = strings.Map(func(r rune) rune {
+				if r == boldOn || r == boldOff {
+					return -1
+				}
+				return r
+			}, l)
+		}
 		if strings.ContainsRune(l, cellSep) {
 			l = joinCells(strings.Split(l, string(rune(cellSep))))
+		}
+		if heading && strings.TrimSpace(l) != "" {
+			l = headingMark + strings.TrimSpace(l)
 		}
 		l = strings.TrimRight(l, " \t")
 		if l == "" {

@@ -525,7 +525,7 @@ func (w *walker) walk(h header, body []byte, depth int, defaultType string) body
 					w.alternatives = append(w.alternatives, bt.text)
 				}
 				if bt.hasHTML {
-					w.alternatives = append(w.alternatives, HTMLToText(bt.html))
+					w.alternatives = append(w.alternatives, htmlToText(bt.html, true))
 				}
 				// RFC 2046 §5.1.4: alternatives are not joined; keep the
 				// first text and the first HTML.

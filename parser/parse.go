@@ -103,12 +103,17 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	cands := []struct {
 		text string
 		bare bool
-	}{{m.Text, textFromHTML}}
-	if bt.hasHTML && !textFromHTML {
-		cands = append(cands, struct {
+	}{{m.Text, false}}
+	if bt.hasHTML {
+		h := struct {
 			text string
 			bare bool
-		}{HTMLToText(bt.html), true})
+		}{htmlToText(bt.html, true), true}
+		if textFromHTML {
+			cands[0] = h
+		} else {
+			cands = append(cands, h)
+		}
 	}
 	for _, a := range w.alternatives {
 		cands = append(cands, struct {
@@ -130,10 +135,10 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		// Mail a person wrote directly (procedure.md §1): the body is the
 		// description; what is missing will be asked for.
 		m.Kind = KindOther
+		// A single "Klacht: …" line does not make a form: the whole
+		// body is the description.
 		m.setReply(bt, textFromHTML)
-		if f.Description == "" {
-			f.Description = strings.TrimSpace(m.Text)
-		}
+		f.Description = strings.TrimSpace(m.Text)
 	}
 
 	formEmail := strings.TrimSpace(f.Email)

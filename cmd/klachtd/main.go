@@ -39,6 +39,9 @@ var commands = map[string]command{
 }
 
 func main() {
+	// Everything klachtd writes — the database, its WAL, exports, the
+	// demo's mail — holds complainants' mail: readable by this user only.
+	syscall.Umask(0o077)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
