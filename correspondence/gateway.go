@@ -217,6 +217,9 @@ type handling struct {
 
 func (h *handling) store(hash string) error {
 	pj, _ := json.Marshal(h.msg)
+	if h.in.Raw == nil {
+		h.in.Raw = []byte{} // an empty mail is still a mail: stored, not NULL
+	}
 	res, err := h.tx.Exec(`INSERT INTO messages (mailbox, uidvalidity, uid, message_id, content_hash, arrived_at, raw, size, truncated, kind, parse_json, outcome, from_addr, subject)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'processed', ?, ?)`,
 		h.in.Mailbox, h.in.UIDValidity, h.in.UID, h.msg.MessageID, hash, h.now.UTC(), h.in.Raw,

@@ -43,7 +43,9 @@ func MessageIDs(s string) []string {
 			j := strings.IndexAny(rest, "<>")
 			if j < 0 {
 				// "<abc@def" without the closing bracket: up to the next blank.
-				raw = append(raw, strings.Fields(rest+" ")[0])
+				if w := strings.Fields(rest); len(w) > 0 {
+					raw = append(raw, w[0])
+				}
 				break
 			}
 			raw = append(raw, rest[:j])

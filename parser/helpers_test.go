@@ -20,6 +20,8 @@ func TestCanonicalMessageID(t *testing.T) {
 		{"<a@b> (comment)", "a@b"},
 		{"", ""},
 		{"<>", ""},
+		{"0<", ""},
+		{"<", ""},
 	}
 	for _, tt := range tests {
 		if got := CanonicalMessageID(tt.in); got != tt.want {
