@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/mail"
 	"strings"
 	"testing"
@@ -81,8 +84,11 @@ func TestBadInputsGetAnOutcome(t *testing.T) {
 		if m.Header.Get("Bcc") != "" || strings.Contains(l.Rcpt, "victim") {
 			t.Errorf("header injected into %s: Bcc=%q rcpt=%q", l.Kind, m.Header.Get("Bcc"), l.Rcpt)
 		}
-		if l.Kind == templates.Acknowledgement && strings.Contains(string(l.Raw), "<script>") {
-			t.Errorf("HTML from a form field not escaped in the acknowledgement")
+		if l.Kind == templates.Acknowledgement {
+			html := htmlPartOf(t, l.Raw)
+			if html == "" || strings.Contains(html, "<script>") || !strings.Contains(html, "&lt;script&gt;") {
+				t.Errorf("HTML from a form field not escaped in the acknowledgement's HTML part")
+			}
 		}
 	}
 }
@@ -100,4 +106,38 @@ func TestOversizeMailIsQuarantinedInPart(t *testing.T) {
 	if n := len(e.lettersOf(templates.Acknowledgement)); n != 0 {
 		t.Errorf("a partly stored mail was acknowledged")
 	}
+}
+
+// htmlPartOf returns the decoded text/html part of a letter.
+func htmlPartOf(t *testing.T, raw []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(ct string, body io.Reader) string
+	walk = func(ct string, body io.Reader) string {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return ""
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(body, params["boundary"])
+			for {
+				p, err := mr.NextPart() // decodes quoted-printable itself
+				if err != nil {
+					return ""
+				}
+				if s := walk(p.Header.Get("Content-Type"), p); s != "" {
+					return s
+				}
+			}
+		}
+		if mt == "text/html" {
+			b, _ := io.ReadAll(body)
+			return string(b)
+		}
+		return ""
+	}
+	return walk(m.Header.Get("Content-Type"), m.Body)
 }
