@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/mail"
@@ -506,5 +505,3 @@ func lastLogMsg(data []byte) string {
 	}
 	return "(nothing logged yet)"
 }
-
-var _ = io.Discard

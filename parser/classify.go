@@ -34,6 +34,7 @@ func classifyMachine(raw []byte, text string, own []string) (kind Kind, bounced,
 			c.text = c.text[:classifyMaxText]
 		}
 	}
+	c.lower = strings.ToLower(c.text)
 	c.extra = text
 	if len(c.extra) > classifyMaxText {
 		c.extra = c.extra[:classifyMaxText]
@@ -77,6 +78,7 @@ type classifier struct {
 	from    string // bare lower-case From address, "" when none
 	subject string // decoded
 	text    string // the message's own text (not a returned original)
+	lower   string // text lower-cased, for cheap checks before a regexp
 	extra   string // the caller's decoded text
 	why     string // the sign that decided
 }
@@ -124,7 +126,7 @@ func (c *classifier) reports() (Kind, string, bool) {
 	case hasARF || (isReport && m.reportType == "feedback-report"):
 		c.because("feedback report (RFC 5965)")
 		return KindAutomated, "", true
-	case arfFieldsRe.MatchString(c.text):
+	case strings.Contains(c.lower, "feedback-type:") && arfFieldsRe.MatchString(c.text):
 		c.because("feedback report fields in the text")
 		return KindAutomated, "", true
 	case m.header.has("x-apple-unsubscribe"):
@@ -146,7 +148,9 @@ func (c *classifier) reports() (Kind, string, bool) {
 			return KindAutomated, "", true
 		}
 	}
-	if sm := sesTypeRe.FindStringSubmatch(c.text); sm != nil {
+	if !strings.Contains(c.text, "notificationType") {
+		// not Amazon SES
+	} else if sm := sesTypeRe.FindStringSubmatch(c.text); sm != nil {
 		c.because("Amazon SES notification: " + sm[1])
 		if strings.EqualFold(sm[1], "bounce") {
 			b := ""
@@ -159,8 +163,10 @@ func (c *classifier) reports() (Kind, string, bool) {
 	}
 	// A DSN forwarded or pasted as text (seen in practice: "Fwd: Returned
 	// mail" with the status fields quoted).
-	if recs := parseDSNFields(c.text); len(recs) > 0 && dsnActionRe.MatchString(c.text) {
-		return c.dsnVerdict(recs, false)
+	if strings.Contains(c.lower, "action:") && strings.Contains(c.lower, "recipient:") && dsnActionRe.MatchString(c.text) {
+		if recs := parseDSNFields(c.text); len(recs) > 0 {
+			return c.dsnVerdict(recs, false)
+		}
 	}
 	return "", "", false
 }
@@ -341,8 +347,22 @@ func (c *classifier) bounceStrong() bool {
 		// fml, a Japanese list server, refusing the post.
 		return c.because("fml list server error")
 	}
+	if !bounceStrongHint(c.lower) {
+		return false
+	}
 	if s := bounceStrongTextRe.FindString(c.text); s != "" {
 		return c.because("bounce text: " + clShort(s))
+	}
+	return false
+}
+
+// bounceStrongHint is a cheap test that lower-cased text may match
+// bounceStrongTextRe: every phrase of it holds one of these words.
+func bounceStrongHint(lower string) bool {
+	for _, w := range []string{"deliver", "qmail-send", "mail system", "fatal error", "permanent error", "sorry to have to inform", "did not reach", "failed recipient", "interscan"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
 	}
 	return false
 }
@@ -354,10 +374,6 @@ func (c *classifier) bounceStrong() bool {
 // mail software.
 func (c *classifier) bounceWeak() bool {
 	h := c.m.header
-	words := bounceSubjectRe.FindString(c.subject)
-	if words == "" {
-		words = bounceWeakTextRe.FindString(c.text)
-	}
 	machine := ""
 	switch {
 	case clNullReturnPath(h):
@@ -365,18 +381,27 @@ func (c *classifier) bounceWeak() bool {
 	case clAutoSubmitted(h) != "":
 		machine = "Auto-Submitted " + clAutoSubmitted(h)
 	}
-	if d := daemonWeakRe.FindString(c.fromRaw); d != "" {
+	d := daemonWeakRe.FindString(c.fromRaw)
+	if d == "" && machine == "" {
+		return false
+	}
+	words := bounceSubjectRe.FindString(c.subject)
+	if words == "" {
+		words = bounceWeakTextRe.FindString(c.text)
+	}
+	if d != "" {
+		d = strings.Trim(d, ` "<(`)
 		switch {
 		case words != "":
-			return c.because("From " + strings.Trim(d, ` "<(`) + " and " + clShort(words))
+			return c.because("From " + d + " and " + clShort(words))
 		case machine != "":
-			return c.because("From " + strings.Trim(d, ` "<(`) + " and " + machine)
+			return c.because("From " + d + " and " + machine)
 		case len(c.m.inner) > 0:
-			return c.because("From " + strings.Trim(d, ` "<(`) + " and a returned message")
+			return c.because("From " + d + " and a returned message")
 		}
 		return false
 	}
-	if words != "" && machine != "" {
+	if words != "" {
 		return c.because(machine + " and " + clShort(words))
 	}
 	return false
