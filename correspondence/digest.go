@@ -3,6 +3,7 @@ package correspondence
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"time"
 
@@ -136,6 +137,7 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 		row.Note = e.Detail
 		switch e.Kind {
 		case "delay":
+			row.Note = delayNote(e.Detail)
 			d.Delays = append(d.Delays, row)
 		case "meeting":
 			row.Note = "gesprek: " + e.Detail
@@ -237,4 +239,24 @@ func (g *Gateway) scheduleDigests(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+var delayDetailRe = regexp.MustCompile(`^\+(\d+) working days \((.*)\); term ends \S+; automatic=(\w+) late=(\w+)$`)
+
+// delayNote turns a delay event into the digest's words: extension, reason,
+// who sent it, and whether it was late.
+func delayNote(detail string) string {
+	m := delayDetailRe.FindStringSubmatch(detail)
+	if m == nil {
+		return detail
+	}
+	who := "door de behandelaar"
+	if m[3] == "true" {
+		who = "automatisch verstuurd"
+	}
+	note := fmt.Sprintf("+%s werkdagen: %s (%s)", m[1], m[2], who)
+	if m[4] == "true" {
+		note += "; te laat gegeven"
+	}
+	return note
 }

@@ -282,3 +282,20 @@ func TestSimulatedYear(t *testing.T) {
 	t.Logf("simulated year: %d complaints, %d letters, %d restarts, %d handler delays, %d automatic delays, smallest delay margin %d working days, %d days with an overdue term, %d duplicates",
 		formsSent, total, restarts, handlerDelays, auto, minMargin, violations, dups)
 }
+
+func TestDigestListsDelaysInDutch(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("dg", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, e.lettersOf(templates.HandlerNew)[0], "#vertraging 5 wachten op de vervoerder"))
+	d, err := e.g.BuildDigest(context.Background(), at(2026, 11, 22, 8, 0), at(2026, 11, 23, 12, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.New) != 1 || len(d.Delays) != 1 || d.Delays[0].Note != "+5 werkdagen: wachten op de vervoerder (door de behandelaar)" {
+		t.Fatalf("digest new %d, delays %+v", len(d.New), d.Delays)
+	}
+	if d.Delays[0].Handler != "Marieke de Vries" && d.Delays[0].Handler != "Jeroen Bakker" {
+		t.Errorf("digest shows handler %q, want the name", d.Delays[0].Handler)
+	}
+}

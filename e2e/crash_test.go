@@ -39,7 +39,8 @@ const (
 //
 //	KLACHTD_CRASH=1 go test -count=1 -v ./e2e/ -run Crash
 //
-// KLACHTD_CRASH_SEED=N repeats a run's kill moments.
+// KLACHTD_CRASH_SEED=N repeats a run's kill moments; KLACHTD_CRASH_LOGS=DIR
+// keeps the daemon's and devmail's logs there.
 func TestCrash(t *testing.T) {
 	if os.Getenv("KLACHTD_CRASH") != "1" {
 		t.Skip("crash test skipped: it builds klachtd, runs `klachtd devmail` and SIGKILLs `klachtd run` " +
@@ -80,6 +81,17 @@ func TestCrash(t *testing.T) {
 			daemon.kill()
 		}
 		devmail.stop(5 * time.Second)
+		if keep := os.Getenv("KLACHTD_CRASH_LOGS"); keep != "" {
+			// Keep the daemon's and devmail's logs for a look afterwards.
+			os.MkdirAll(keep, 0o700)
+			logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+			for _, l := range logs {
+				if data, err := os.ReadFile(l); err == nil {
+					os.WriteFile(filepath.Join(keep, filepath.Base(l)), data, 0o600)
+				}
+			}
+			t.Logf("logs copied to %s", keep)
+		}
 		if t.Failed() {
 			t.Logf("devmail log (last lines):\n%s", devmail.tail(30))
 		}

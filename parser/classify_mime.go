@@ -189,6 +189,10 @@ func readClassifyMessage(raw []byte) *cmessage {
 	if len(raw) > classifyMaxBytes {
 		raw = raw[:classifyMaxBytes]
 	}
+	// Old Mac line ends: CR alone (sisimai keeps a set of such mails).
+	if bytes.IndexByte(raw, '\n') < 0 && bytes.IndexByte(raw, '\r') >= 0 {
+		raw = bytes.ReplaceAll(raw, []byte("\r"), []byte("\n"))
+	}
 	head, body := clSplitHeader(raw)
 	m := &cmessage{header: clParseHeader(head)}
 	var params map[string]string
