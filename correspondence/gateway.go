@@ -143,43 +143,107 @@ func (g *Gateway) handleOnce(ctx context.Context, in Incoming) (quarantine bool,
 			err = fmt.Errorf("handle uid %d: panic: %v", in.UID, r)
 		}
 	}()
-	sum := sha256.Sum256(in.Raw)
-	hash := hex.EncodeToString(sum[:])
-	msg, perr := parser.Parse(in.Raw, g.popt)
-	if msg == nil {
-		msg = &parser.Message{Kind: parser.KindOther}
-	}
+	p := g.parse(in)
 	var outcome string
 	err = g.run(ctx, func(t *txn) error {
-		prior, err := t.priorOutcome(in, msg.MessageID, hash)
-		if err != nil || prior != "" {
-			outcome = prior
-			return err
-		}
-		h := &handling{txn: t, in: in, msg: msg, perr: perr}
-		if err := h.store(hash); err != nil {
-			return err
-		}
-		if err := h.route(); err != nil {
-			return err
-		}
-		outcome = "processed"
-		if h.quarantine {
-			outcome = "quarantined"
-		}
-		var cid any
-		if h.complaintID != 0 {
-			cid = h.complaintID
-		}
-		_, err = t.tx.Exec(`UPDATE messages SET outcome = ?, note = ?, complaint_id = ? WHERE id = ?`,
-			outcome, h.note, cid, h.row)
+		outcome, err = t.handleParsed(p)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("handle uid %d: %w", in.UID, err)
 	}
-	g.log.Info("mail handled", "uid", in.UID, "kind", msg.Kind, "outcome", outcome, "message_id", msg.MessageID)
+	g.log.Info("mail handled", "uid", in.UID, "kind", p.msg.Kind, "outcome", outcome, "message_id", p.msg.MessageID)
 	return outcome == "quarantined", nil
+}
+
+// parsed is one incoming mail with its parse result, made before the
+// transaction so that parsing never holds the write lock.
+type parsed struct {
+	in   Incoming
+	msg  *parser.Message
+	perr error
+	hash string
+}
+
+func (g *Gateway) parse(in Incoming) parsed {
+	sum := sha256.Sum256(in.Raw)
+	msg, perr := parser.Parse(in.Raw, g.popt)
+	if msg == nil {
+		msg = &parser.Message{Kind: parser.KindOther}
+	}
+	return parsed{in: in, msg: msg, perr: perr, hash: hex.EncodeToString(sum[:])}
+}
+
+// handleParsed stores one mail and all its consequences in t; it returns the
+// outcome ("processed" or "quarantined"), or the earlier one for a mail seen
+// before.
+func (t *txn) handleParsed(p parsed) (string, error) {
+	prior, err := t.priorOutcome(p.in, p.msg.MessageID, p.hash)
+	if err != nil || prior != "" {
+		return prior, err
+	}
+	h := &handling{txn: t, in: p.in, msg: p.msg, perr: p.perr}
+	if err := h.store(p.hash); err != nil {
+		return "", err
+	}
+	if err := h.route(); err != nil {
+		return "", err
+	}
+	outcome := "processed"
+	if h.quarantine {
+		outcome = "quarantined"
+	}
+	var cid any
+	if h.complaintID != 0 {
+		cid = h.complaintID
+	}
+	_, err = t.tx.Exec(`UPDATE messages SET outcome = ?, note = ?, complaint_id = ? WHERE id = ?`,
+		outcome, h.note, cid, h.row)
+	return outcome, err
+}
+
+// HandleBatch is Handle for several mails in one transaction (group
+// commit): one fsync for the lot. If the batch fails as a whole, each mail
+// is handled on its own, so one bad mail costs the others nothing.
+func (g *Gateway) HandleBatch(ctx context.Context, ins []Incoming) ([]bool, error) {
+	quarantine := make([]bool, len(ins))
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		ps := make([]parsed, len(ins))
+		for i, in := range ins {
+			ps[i] = g.parse(in)
+		}
+		return g.run(ctx, func(t *txn) error {
+			for i, p := range ps {
+				outcome, err := t.handleParsed(p)
+				if err != nil {
+					return fmt.Errorf("uid %d: %w", p.in.UID, err)
+				}
+				quarantine[i] = outcome == "quarantined"
+			}
+			return nil
+		})
+	}()
+	if err == nil {
+		g.log.Info("mails handled", "count", len(ins), "first_uid", ins[0].UID, "last_uid", ins[len(ins)-1].UID)
+		return quarantine, nil
+	}
+	if ctx.Err() != nil {
+		return nil, err
+	}
+	g.log.Warn("batch failed, handling its mails one by one", "err", err)
+	for i, in := range ins {
+		q, err := g.Handle(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		quarantine[i] = q
+	}
+	return quarantine, nil
 }
 
 // priorOutcome finds a mail handled before.
@@ -273,7 +337,7 @@ func (g *Gateway) RecordIntakeStatus(ctx context.Context, failingSince, lastOK t
 	if !lastOK.IsZero() {
 		ok = lastOK.UTC()
 	}
-	_, err := g.store.DB.ExecContext(ctx, `INSERT INTO intake_status (id, failing_since, last_ok) VALUES (1, ?, ?)
+	_, err := g.store.exec(ctx, `INSERT INTO intake_status (id, failing_since, last_ok) VALUES (1, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET failing_since = excluded.failing_since, last_ok = excluded.last_ok`, fs, ok)
 	return err
 }

@@ -31,7 +31,7 @@ func at(y int, m time.Month, d, hh, mm int) time.Time {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	g     *Gateway
 	store *Store
 	clk   *clock
@@ -52,7 +52,11 @@ func newEnv(t *testing.T, start time.Time) *env {
 	return newEnvAt(t, filepath.Join(t.TempDir(), "klachtd.db"), start, testSettings())
 }
 
-func newEnvAt(t *testing.T, path string, start time.Time, set Settings) *env {
+func newEnvTB(b testing.TB) *env {
+	return newEnvAt(b, filepath.Join(b.TempDir(), "klachtd.db"), at(2026, 11, 23, 10, 15), testSettings())
+}
+
+func newEnvAt(t testing.TB, path string, start time.Time, set Settings) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := OpenStore(ctx, path)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -41,39 +42,36 @@ type outboxRow struct {
 // what its killed predecessor held.
 var owner = fmt.Sprintf("%d", os.Getpid())
 
-// claim takes the next due letter: its attempt is counted and its next
-// retry time written before the attempt is made.
-func (g *Gateway) claim(ctx context.Context) (*outboxRow, error) {
+// claimBatch takes up to n due letters: each attempt is counted and its next
+// retry time written before the attempt is made (a crash mid-send then
+// retries later, never forgets).
+func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 	now := g.now().UTC()
-	var row outboxRow
+	var rows []*outboxRow
 	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &row, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
 			WHERE state = 'queued' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until < ?)
-			ORDER BY next_attempt, id LIMIT 1`, now, now)
-		if err != nil {
+			ORDER BY next_attempt, id LIMIT ?`, now, now, n); err != nil {
 			return err
 		}
 		retry := g.set.OutboxRetry
-		step := row.Attempts
-		if step >= len(retry) {
-			step = len(retry) - 1
+		for _, row := range rows {
+			next := now.Add(time.Minute)
+			if len(retry) > 0 {
+				next = now.Add(retry[min(row.Attempts, len(retry)-1)])
+			}
+			row.Attempts++
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt = ?, lease_until = ?, last_error = ? WHERE id = ?`,
+				row.Attempts, next, now.Add(leaseTime), "lease:"+owner, row.ID); err != nil {
+				return err
+			}
 		}
-		next := now.Add(time.Minute)
-		if step >= 0 && len(retry) > 0 {
-			next = now.Add(retry[step])
-		}
-		row.Attempts++
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt = ?, lease_until = ?, last_error = ? WHERE id = ?`,
-			row.Attempts, next, now.Add(leaseTime), "lease:"+owner, row.ID)
-		return err
+		return nil
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, fmt.Errorf("claim letter: %w", err)
+		return nil, fmt.Errorf("claim letters: %w", err)
 	}
-	return &row, nil
+	return rows, nil
 }
 
 // ReleaseDeadLeases frees letters claimed by a process that no longer runs,
@@ -91,7 +89,7 @@ func (g *Gateway) ReleaseDeadLeases(ctx context.Context) error {
 		if pid == owner || processAlive(pid) {
 			continue
 		}
-		if _, err := g.store.DB.ExecContext(ctx, `UPDATE outbox SET lease_until = NULL, next_attempt = ? WHERE id = ? AND last_error = ?`,
+		if _, err := g.store.exec(ctx, `UPDATE outbox SET lease_until = NULL, next_attempt = ? WHERE id = ? AND last_error = ?`,
 			g.now().UTC(), r.ID, r.Owner); err != nil {
 			return err
 		}
@@ -104,26 +102,58 @@ func processAlive(pid string) bool {
 	return err == nil
 }
 
-// FlushOutbox sends every letter that is due now; it returns how many were
-// sent. temporary tells a failure worth retrying from a permanent one.
-func (g *Gateway) FlushOutbox(ctx context.Context, s Sender, temporary func(error) bool) (int, error) {
+// outboxBatch is how many letters one claim takes: enough to keep several
+// SMTP connections busy, few enough that a crash re-sends little.
+const outboxBatch = 64
+
+// FlushOutbox sends every letter that is due now, over the senders in
+// parallel (one SMTP connection each), and returns how many were sent.
+// temporary tells a failure worth retrying from a permanent one.
+func (g *Gateway) FlushOutbox(ctx context.Context, senders []Sender, temporary func(error) bool) (int, error) {
+	if len(senders) == 0 {
+		return 0, errors.New("no sender")
+	}
 	sent := 0
 	for ctx.Err() == nil {
-		row, err := g.claim(ctx)
+		rows, err := g.claimBatch(ctx, outboxBatch)
+		if err != nil || len(rows) == 0 {
+			return sent, err
+		}
+		results := make([]error, len(rows))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for _, s := range senders[:min(len(senders), len(rows))] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					if ctx.Err() != nil {
+						results[i] = ctx.Err() // not tried: due again after the restart
+						continue
+					}
+					// A send under way finishes even when shutdown begins:
+					// cut off in DATA, the server may have the letter while
+					// we think not, and the restart would send it twice.
+					results[i] = s.Send(context.WithoutCancel(ctx), rows[i].From, strings.Split(rows[i].Rcpt, "\n"), rows[i].Raw)
+				}
+			}()
+		}
+		for i := range rows {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		// Settle even when shutdown began: what was sent must be recorded.
+		unwell, err := g.settle(context.WithoutCancel(ctx), rows, results, temporary)
+		for _, r := range results {
+			if r == nil {
+				sent++
+			}
+		}
 		if err != nil {
 			return sent, err
 		}
-		if row == nil {
-			return sent, nil
-		}
-		to := strings.Split(row.Rcpt, "\n")
-		serr := s.Send(ctx, row.From, to, row.Raw)
-		if err := g.settle(ctx, row, serr, temporary); err != nil {
-			return sent, err
-		}
-		if serr == nil {
-			sent++
-		} else if temporary(serr) {
+		if unwell {
 			// The server is unwell: leave the rest for the next round
 			// rather than hammer it.
 			return sent, nil
@@ -132,58 +162,91 @@ func (g *Gateway) FlushOutbox(ctx context.Context, s Sender, temporary func(erro
 	return sent, ctx.Err()
 }
 
-// settle records the result of one attempt.
-func (g *Gateway) settle(ctx context.Context, row *outboxRow, serr error, temporary func(error) bool) error {
-	now := g.now()
-	if serr == nil {
-		_, err := g.store.DB.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, now.UTC(), row.ID)
-		if err == nil {
-			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
-		}
-		return err
-	}
-	if temporary(serr) && row.Attempts <= len(g.set.OutboxRetry) {
-		g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "err", serr)
-		_, err := g.store.DB.ExecContext(ctx, `UPDATE outbox SET lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID)
-		return err
-	}
-	g.log.Error("letter undeliverable", "kind", row.Kind, "to", row.Rcpt, "err", serr)
-	return g.run(ctx, func(t *txn) error {
-		if _, err := t.tx.Exec(`UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
-			return err
-		}
-		if !row.ComplaintID.Valid {
-			t.event(0, "letter-failed", fmt.Sprintf("%s to %s: %v", row.Kind, row.Rcpt, serr), false, 0)
-			return nil
-		}
-		c, err := t.complaintByID(row.ComplaintID.Int64)
-		if err != nil {
-			return err
-		}
-		t.event(c.ID, "letter-failed", fmt.Sprintf("%s to %s: %v", row.Kind, row.Rcpt, serr), false, 0)
-		if row.Kind == templates.StaffNotice || row.Kind == templates.Alert {
-			return nil // a notice about a failed notice would only fail again
-		}
-		if strings.EqualFold(row.Rcpt, c.Email) {
-			c.Undeliverable = true
-			if err := t.saveComplaint(c); err != nil {
-				return err
+// settle records the results of one batch in one transaction. It reports
+// whether any failure was temporary.
+func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error, temporary func(error) bool) (bool, error) {
+	unwell := false
+	err := g.run(ctx, func(t *txn) error {
+		for i, row := range rows {
+			serr := results[i]
+			switch {
+			case serr == nil:
+				if _, err := t.tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+					return err
+				}
+			case errors.Is(serr, context.Canceled):
+				// Interrupted by shutdown, not refused: no attempt counted,
+				// due again at once after the restart.
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ?, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+					return err
+				}
+			case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
+				unwell = true
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
+					return err
+				}
+			default:
+				if err := t.failLetter(row, serr); err != nil {
+					return err
+				}
 			}
 		}
-		to := []string{c.Handler}
-		if strings.EqualFold(row.Rcpt, c.Handler) {
-			to = t.g.set.IntakeTeam
-		}
-		_, err = t.staffNotice(c, fmt.Sprintf("undeliverable:%d", row.ID), to,
-			fmt.Sprintf("De brief %q (%s) aan %s kon niet worden bezorgd: %v.", row.Subject, row.Kind, row.Rcpt, serr),
-			"Neem op een andere manier contact op met de ontvanger en controleer het adres.")
-		return err
+		return nil
 	})
+	if err != nil {
+		return unwell, fmt.Errorf("settle letters: %w", err)
+	}
+	for i, row := range rows {
+		switch serr := results[i]; {
+		case serr == nil:
+			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
+		case errors.Is(serr, context.Canceled):
+		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
+			g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "err", serr)
+		default:
+			g.log.Error("letter undeliverable", "kind", row.Kind, "to", row.Rcpt, "err", serr)
+		}
+	}
+	return unwell, nil
+}
+
+// failLetter marks a letter undeliverable and tells the handler (or, for a
+// letter to the handler, the intake team).
+func (t *txn) failLetter(row *outboxRow, serr error) error {
+	if _, err := t.tx.Exec(`UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
+		return err
+	}
+	if !row.ComplaintID.Valid {
+		t.event(0, "letter-failed", fmt.Sprintf("%s to %s: %v", row.Kind, row.Rcpt, serr), false, 0)
+		return nil
+	}
+	c, err := t.complaintByID(row.ComplaintID.Int64)
+	if err != nil {
+		return err
+	}
+	t.event(c.ID, "letter-failed", fmt.Sprintf("%s to %s: %v", row.Kind, row.Rcpt, serr), false, 0)
+	if row.Kind == templates.StaffNotice || row.Kind == templates.Alert {
+		return nil // a notice about a failed notice would only fail again
+	}
+	if strings.EqualFold(row.Rcpt, c.Email) {
+		c.Undeliverable = true
+		if err := t.saveComplaint(c); err != nil {
+			return err
+		}
+	}
+	to := []string{c.Handler}
+	if strings.EqualFold(row.Rcpt, c.Handler) {
+		to = t.g.set.IntakeTeam
+	}
+	_, err = t.staffNotice(c, fmt.Sprintf("undeliverable:%d", row.ID), to,
+		fmt.Sprintf("De brief %q (%s) aan %s kon niet worden bezorgd: %v.", row.Subject, row.Kind, row.Rcpt, serr),
+		"Neem op een andere manier contact op met de ontvanger en controleer het adres.")
+	return err
 }
 
 // RunOutbox sends letters until ctx ends: at once when woken, else when the
 // next retry is due, and at least every interval.
-func (g *Gateway) RunOutbox(ctx context.Context, s Sender, temporary func(error) bool, interval time.Duration) error {
+func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary func(error) bool, interval time.Duration) error {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
@@ -191,7 +254,7 @@ func (g *Gateway) RunOutbox(ctx context.Context, s Sender, temporary func(error)
 		g.log.Warn("release dead leases", "err", err)
 	}
 	for {
-		if _, err := g.FlushOutbox(ctx, s, temporary); err != nil && ctx.Err() == nil {
+		if _, err := g.FlushOutbox(ctx, senders, temporary); err != nil && ctx.Err() == nil {
 			g.log.Error("outbox", "err", err)
 		}
 		wait := interval

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -22,6 +23,9 @@ var migrationFiles embed.FS
 // registered by the program that links this package; it is not imported here.
 type Store struct {
 	DB *sqlx.DB
+	// writeMu queues this process's writers in Go: two writers meeting in
+	// SQLite's busy handler would sleep for milliseconds each time.
+	writeMu sync.Mutex
 }
 
 // OpenStore opens (creating if needed) the database at path and applies the
@@ -125,6 +129,8 @@ func splitSQL(body string) []string {
 
 // tx runs fn in one immediate transaction, committing when fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.DB.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -158,11 +164,19 @@ func (s *Store) Cursor(ctx context.Context, mailbox string) (uidValidity, lastUI
 
 // SetCursor records the UIDVALIDITY and last handled UID of a mailbox.
 func (s *Store) SetCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO cursors(mailbox, uidvalidity, last_uid) VALUES (?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO cursors(mailbox, uidvalidity, last_uid) VALUES (?, ?, ?)
 		ON CONFLICT(mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid`,
 		mailbox, uidValidity, lastUID)
 	if err != nil {
 		return fmt.Errorf("write cursor %s: %w", mailbox, err)
 	}
 	return nil
+}
+
+// exec runs one writing statement outside a transaction, queued with the
+// other writers.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.DB.ExecContext(ctx, query, args...)
 }

@@ -40,6 +40,12 @@ const (
 // keeps the mail in the inbox; the intake backs off and tries again.
 type Handler func(ctx context.Context, d Delivery) (Outcome, error)
 
+// BatchHandler is a Handler for several mails at once, in UID order: one
+// transaction for all of them (group commit) is what lets a backlog go at
+// the speed of the servers. It returns one outcome per delivery; an error
+// keeps them all in the inbox.
+type BatchHandler func(ctx context.Context, ds []Delivery) ([]Outcome, error)
+
 // CursorStore keeps, per mailbox, the UIDVALIDITY and the highest UID whose
 // mail has been handled and moved.
 type CursorStore interface {

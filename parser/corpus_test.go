@@ -143,7 +143,10 @@ func names(as []Attachment) []string {
 // for the one property that holds everywhere: no panic, a Message, and a
 // subject or text where the mail has one.
 func TestParseOtherCorpora(t *testing.T) {
-	dirs := []string{"replies/mailgun_talon", "auto/flufl_bounce", "auto/sisimai_set-of-emails"}
+	dirs := []string{"replies/mailgun_talon", "auto/flufl_bounce"}
+	if !testing.Short() {
+		dirs = append(dirs, "auto/sisimai_set-of-emails")
+	}
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("corpus absent (%v): it lives in ../shared/corpora next to the repository", err)
 	}

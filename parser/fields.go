@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"html"
 	"regexp"
 	"strings"
 )
@@ -10,13 +11,26 @@ import (
 type rawFields struct {
 	values map[string]string
 	labels int
+	// loose counts the non-blank lines before the last label that belong
+	// to no field: a form's preamble is short, a person's letter is not.
+	loose int
+	// hasDesc is true when a description label was found.
+	hasDesc bool
+}
+
+// isForm reports whether the text reads as a form: two labels or more,
+// and either a description label or hardly any loose text before the
+// labels (a person's letter with "Telefoon:" and "E-mail:" in the
+// signature is no form).
+func (r rawFields) isForm() bool {
+	return r.labels >= 2 && (r.hasDesc || r.loose <= 2)
 }
 
 // filled counts the fields with a non-empty value.
 func (r rawFields) filled() int {
 	n := 0
-	for k, v := range r.values {
-		if v != "" && k != fieldIgnore && k != fieldNameMail {
+	for _, v := range r.values {
+		if v != "" {
 			n++
 		}
 	}
@@ -35,6 +49,7 @@ const (
 type classified struct {
 	class  lineClass
 	field  string
+	key    string // what "seen" tracks: the field, or the label for parts
 	inline string // value on the label's own line
 	block  bool   // "--- Label ---" (WPForms) or a bare label line
 }
@@ -42,7 +57,7 @@ type classified struct {
 var (
 	wpformsRe = regexp.MustCompile(`^-{3}\s*(.+?)\s*-{3}$`)
 	emailInRe = regexp.MustCompile(`[^\s<>()\[\],;:"']+@[^\s<>()\[\],;:"']+\.[^\s<>()\[\],;:"']+`)
-	bulletRe  = regexp.MustCompile(`^(?:[-•·>*]+\s+)`)
+	bulletRe  = regexp.MustCompile(`^(?:[-•·*]+\s+|\d{1,2}[.)]\s+)`)
 )
 
 // footerPrefixes start lines that end a form's data: signature separators
@@ -92,7 +107,7 @@ func (m labelMap) classify(t string, bare bool) classified {
 	}
 	if mm := wpformsRe.FindStringSubmatch(t); mm != nil {
 		if f := m.lookup(mm[1]); f != "" {
-			return classified{class: lineKnown, field: f, block: true}
+			return classified{class: lineKnown, field: f, key: partKey(f, mm[1]), block: true}
 		}
 		if looksLikeLabel(mm[1]) {
 			return classified{class: lineUnknown, block: true}
@@ -116,7 +131,7 @@ func (m labelMap) classify(t string, bare bool) classified {
 					// "Van: maandag tot vrijdag": no sender line.
 					return classified{}
 				}
-				return classified{class: lineKnown, field: f, inline: inline}
+				return classified{class: lineKnown, field: f, key: partKey(f, label), inline: inline}
 			}
 			if looksLikeLabel(label) {
 				return classified{class: lineUnknown}
@@ -125,17 +140,26 @@ func (m labelMap) classify(t string, bare bool) classified {
 	}
 	if i := strings.IndexByte(s, '\t'); i > 0 {
 		if f := m.lookup(s[:i]); f != "" {
-			return classified{class: lineKnown, field: f, inline: strings.TrimSpace(s[i+1:])}
+			return classified{class: lineKnown, field: f, key: partKey(f, s[:i]), inline: strings.TrimSpace(s[i+1:])}
 		}
 	}
 	if bare {
 		// A label alone on its line, its value on the next ones (HTML
 		// forms: Gravity Forms, WPForms, Drupal's <b>Title</b><br />).
 		if f := m.lookup(s); f != "" {
-			return classified{class: lineKnown, field: f, block: true}
+			return classified{class: lineKnown, field: f, key: partKey(f, s), block: true}
 		}
 	}
 	return classified{}
+}
+
+// partKey is what a label line counts as for "seen": its field, or for a
+// part of a field its own label.
+func partKey(field, label string) string {
+	if field == fieldNamePart || field == fieldAddressPart {
+		return field + ":" + normLabel(label)
+	}
+	return field
 }
 
 // multiLine fields keep their line breaks.
@@ -161,19 +185,34 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			cls[i] = classified{class: lineUnknown, block: true}
 		}
 	}
+	// labelTail[j]: from line j on there are only labelled lines, blank
+	// lines and footers (the unknown fields after a form's description:
+	// "Privacy: akkoord").
+	labelTail := make([]bool, len(lines)+1)
+	labelTail[len(lines)] = true
+	for j := len(lines) - 1; j >= 0; j-- {
+		labelTail[j] = labelTail[j+1] && (strings.TrimSpace(lines[j]) == "" || cls[j].class != linePlain)
+	}
 	out := rawFields{values: map[string]string{}}
 	seen := map[string]bool{}
+	counted := map[string]bool{}
+	parts := map[string][]string{}
+	zipLast := map[string]bool{}
+	used := make([]bool, len(lines))
+	lastLabel := -1
 	for i := 0; i < len(lines); i++ {
 		c := cls[i]
 		if c.class != lineKnown {
 			continue
 		}
-		first := !seen[c.field]
-		if first {
-			seen[c.field] = true
-			if c.field != fieldIgnore && c.field != fieldNameMail {
-				out.labels++
-			}
+		lastLabel = i
+		if c.field == FieldDescription {
+			out.hasDesc = true
+		}
+		seen[c.key] = true
+		if !counted[c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
+			counted[c.field] = true
+			out.labels++
 		}
 		var val []string
 		j := i + 1
@@ -185,8 +224,11 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 				val = append(val, c.inline)
 			}
 			for ; j < len(lines); j++ {
-				if (cls[j].class == lineKnown && !seen[cls[j].field]) || cls[j].class == lineStop ||
+				if (cls[j].class == lineKnown && !seen[cls[j].key]) || cls[j].class == lineStop ||
 					(cls[j].class == lineUnknown && cls[j].block) {
+					break
+				}
+				if cls[j].class == lineUnknown && labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" {
 					break
 				}
 				val = append(val, lines[j])
@@ -217,12 +259,42 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 				val = append(val, strings.TrimSpace(lines[j]))
 			}
 		}
+		for k := i; k < j; k++ {
+			used[k] = true
+		}
 		i = j - 1
 		v := joinValue(c.field, val)
+		if c.field == fieldNamePart || c.field == fieldAddressPart {
+			if v != "" && len(parts[c.field]) < 20 {
+				ps := parts[c.field]
+				// "Postcode: 3011 AB" then "Plaats: Rotterdam": one line.
+				if l := strings.TrimPrefix(c.key, fieldAddressPart+":"); len(ps) > 0 && cityLabels[l] && zipLast[c.field] {
+					ps[len(ps)-1] += " " + v
+				} else {
+					ps = append(ps, v)
+				}
+				parts[c.field] = ps
+				zipLast[c.field] = zipLabels[strings.TrimPrefix(c.key, fieldAddressPart+":")]
+			}
+			continue
+		}
 		if out.values[c.field] == "" {
 			out.values[c.field] = v
 		}
 	}
+	for k := 0; k < lastLabel; k++ {
+		if !used[k] && cls[k].class == linePlain && strings.TrimSpace(lines[k]) != "" {
+			out.loose++
+		}
+	}
+	if p := parts[fieldNamePart]; len(p) > 0 && out.values[FieldName] == "" {
+		out.values[FieldName] = strings.Join(p, " ")
+	}
+	if p := parts[fieldAddressPart]; len(p) > 0 && out.values[FieldAddress] == "" {
+		out.values[FieldAddress] = strings.Join(p, "\n")
+	}
+	delete(out.values, fieldNamePart)
+	delete(out.values, fieldAddressPart)
 	// Contact Form 7's default "From: NAME <MAIL>".
 	if nm := out.values[fieldNameMail]; nm != "" {
 		if addr := emailInRe.FindString(nm); addr != "" {
@@ -269,5 +341,15 @@ func joinValue(field string, lines []string) string {
 	if emptyMarkers[strings.ToLower(v)] {
 		return ""
 	}
+	// Seen in practice: esc_html'd values in a plain-text mail
+	// ("Smith &amp; Sons", "&#039;t Hoekje").
+	if strings.Contains(v, "&") && strings.Contains(v, ";") {
+		v = html.UnescapeString(v)
+	}
 	return v
 }
+
+var (
+	zipLabels  = map[string]bool{"postcode": true, "zip": true, "zip code": true, "postal code": true}
+	cityLabels = map[string]bool{"plaats": true, "woonplaats": true, "vestigingsplaats": true, "city": true, "town": true}
+)

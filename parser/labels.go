@@ -15,6 +15,10 @@ const FieldContact = "contact"
 const (
 	fieldIgnore   = "-"         // Subject, Submitted by, …: ends a value, kept nowhere
 	fieldNameMail = "name+mail" // Contact Form 7's "From: NAME <MAIL>"
+	// Parts of a field a form asks for separately ("Voornaam",
+	// "Achternaam"; "Straat", "Postcode", "Plaats"): joined in order.
+	fieldNamePart    = "name-part"
+	fieldAddressPart = "address-part"
 )
 
 // defaultLabels maps normalised form labels (see normLabel) to fields.
@@ -54,7 +58,8 @@ var defaultLabels = map[string]string{
 	"wanneer bereikbaar": FieldAvailability, "wanneer bent u bereikbaar": FieldAvailability,
 	"telefonisch bereikbaar": FieldAvailability, "beschikbaarheid": FieldAvailability,
 	"availability": FieldAvailability, "available": FieldAvailability, "reachable": FieldAvailability,
-	"when can we reach you": FieldAvailability, "best time to call": FieldAvailability,
+	"when can we reach you": FieldAvailability, "wanneer kunnen wij u bereiken": FieldAvailability,
+	"wanneer bent u het best bereikbaar": FieldAvailability, "wanneer kunnen we u bellen": FieldAvailability, "best time to call": FieldAvailability,
 	"best time to reach you": FieldAvailability,
 
 	// email
@@ -96,6 +101,21 @@ var defaultLabels = map[string]string{
 	"contact person": FieldContact, "your contact person": FieldContact,
 	"contact at ingressus": FieldContact, "ingressus contact": FieldContact,
 
+	// parts of the name and the address
+	"voornaam": fieldNamePart, "voorletters": fieldNamePart, "tussenvoegsel": fieldNamePart,
+	"tussenvoegsels": fieldNamePart, "achternaam": fieldNamePart, "familienaam": fieldNamePart,
+	"first name": fieldNamePart, "given name": fieldNamePart, "middle name": fieldNamePart,
+	"last name": fieldNamePart, "surname": fieldNamePart, "family name": fieldNamePart,
+	"straat": fieldAddressPart, "straatnaam": fieldAddressPart, "straat en huisnummer": fieldAddressPart,
+	"straat + huisnummer": fieldAddressPart, "huisnummer": fieldAddressPart, "huisnr": fieldAddressPart,
+	"toevoeging": fieldAddressPart, "postcode": fieldAddressPart, "plaats": fieldAddressPart,
+	"woonplaats": fieldAddressPart, "vestigingsplaats": fieldAddressPart, "land": fieldAddressPart,
+	"adresregel 1": fieldAddressPart, "adresregel 2": fieldAddressPart, "street": fieldAddressPart,
+	"house number": fieldAddressPart, "address line 1": fieldAddressPart, "address line 2": fieldAddressPart,
+	"city": fieldAddressPart, "town": fieldAddressPart, "zip": fieldAddressPart, "zip code": fieldAddressPart,
+	"postal code": fieldAddressPart, "state": fieldAddressPart, "province": fieldAddressPart,
+	"country": fieldAddressPart,
+
 	// Form-template lines that are no complaint data (Contact Form 7,
 	// Drupal Webform, Gravity Forms): they end the value above them.
 	"subject": fieldIgnore, "onderwerp": fieldIgnore, "submitted by": fieldIgnore,
@@ -113,7 +133,7 @@ var (
 func normLabel(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.ReplaceAll(s, "\u00a0", " ")
-	s = strings.Trim(s, "*:：#_ \t")
+	s = strings.Trim(s, "*:：#_? \t")
 	s = strings.ReplaceAll(s, "(s)", "")
 	s = strings.ReplaceAll(s, "*", "")
 	s = spaceRe.ReplaceAllString(s, " ")
@@ -133,6 +153,10 @@ func newLabelMap(extra map[string]string) labelMap {
 		m[k] = v
 	}
 	for k, v := range extra {
+		v = strings.ToLower(strings.TrimSpace(v))
+		if v == "ignore" || v == "" {
+			v = fieldIgnore // a label to skip: it still ends the value above it
+		}
 		m[normLabel(k)] = v
 	}
 	return m

@@ -92,31 +92,54 @@ func readHeader(b []byte, defects *[]string) (h header, body []byte, ok bool) {
 	if first, _ := nextLine(rest); len(first) == 0 {
 		// Empty header block: the body follows at once.
 		_, rest = nextLine(rest)
-		return nil, rest, rest != nil || len(b) > 0
+		return nil, rest, true
 	}
-	malformed := false
+	var (
+		key      string
+		val      strings.Builder // the field being read; a Builder, as folding may be long
+		have     bool
+		defects1 = map[string]bool{}
+	)
+	defect := func(d string) {
+		if !defects1[d] {
+			defects1[d] = true
+			*defects = append(*defects, d)
+		}
+	}
+	flush := func() {
+		if have {
+			h = append(h, headerField{Key: key, Value: strings.TrimSpace(val.String())})
+			val.Reset()
+			have = false
+		}
+	}
+	appendCont := func(line []byte) {
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			val.WriteByte(' ')
+			val.Write(t)
+		}
+	}
 	for len(rest) > 0 {
 		line, after := nextLine(rest)
 		if len(line) == 0 {
+			flush()
 			return h, after, true
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if len(h) == 0 {
+			if !have {
 				// RFC 5322 §2.2.3: a continuation needs a field before it.
-				if !malformed {
-					*defects = append(*defects, "header: continuation line before any field")
-					malformed = true
-				}
+				defect("header: continuation line before any field")
 			} else {
-				h[len(h)-1].Value += " " + strings.TrimSpace(string(line))
+				appendCont(line)
 			}
 			rest = after
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon > 0 && isFieldName(line[:colon]) {
+			flush()
 			if len(h) >= maxHeaderFields {
-				*defects = append(*defects, fmt.Sprintf("header: more than %d fields, rest skipped", maxHeaderFields))
+				defect(fmt.Sprintf("header: more than %d fields, rest skipped", maxHeaderFields))
 				// Skip to the end of the block.
 				for len(rest) > 0 {
 					l, a := nextLine(rest)
@@ -127,25 +150,24 @@ func readHeader(b []byte, defects *[]string) (h header, body []byte, ok bool) {
 				}
 				return h, rest, true
 			}
-			h = append(h, headerField{
-				Key:   string(bytes.TrimRight(line[:colon], " \t")),
-				Value: strings.TrimSpace(string(line[colon+1:])),
-			})
+			key = string(bytes.TrimRight(line[:colon], " \t"))
+			val.Write(bytes.TrimSpace(line[colon+1:]))
+			have = true
 			rest = after
 			continue
 		}
-		if len(h) == 0 {
+		if !have && len(h) == 0 {
 			return nil, b, false
 		}
 		// QUIRK: a line that is no field inside the header block; take it
 		// as folded onto the previous field, as most readers do.
-		if !malformed {
-			*defects = append(*defects, "header: malformed line taken as continuation")
-			malformed = true
+		defect("header: malformed line taken as continuation")
+		if have {
+			appendCont(line)
 		}
-		h[len(h)-1].Value += " " + strings.TrimSpace(string(line))
 		rest = after
 	}
+	flush()
 	return h, nil, true
 }
 

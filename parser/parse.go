@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 )
 
@@ -99,27 +100,27 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		return m, nil
 	}
 
-	// The form fields: from whichever version of the body yields most.
-	cands := []struct {
+	// The form fields: from whichever version of the body yields most
+	// (multipart/alternative text and HTML may differ).
+	type candidate struct {
 		text string
-		bare bool
-	}{{m.Text, false}}
+		bare bool // a label alone on its line counts (text made from HTML)
+	}
+	cands := []candidate{{m.Text, false}}
 	if bt.hasHTML {
-		h := struct {
-			text string
-			bare bool
-		}{htmlToText(bt.html, true), true}
+		h := candidate{htmlToText(bt.html, true), true}
 		if textFromHTML {
 			cands[0] = h
 		} else {
 			cands = append(cands, h)
 		}
 	}
+	if !textFromHTML && looksLikeHTML(m.Text) {
+		// Seen in practice: HTML sent as text/plain (nl2br'd values).
+		cands = append(cands, candidate{htmlToText(m.Text, true), true})
+	}
 	for _, a := range w.alternatives {
-		cands = append(cands, struct {
-			text string
-			bare bool
-		}{a, true})
+		cands = append(cands, candidate{a, true})
 	}
 	var best rawFields
 	for i, c := range cands {
@@ -129,14 +130,14 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		}
 	}
 	f := fieldsOf(best)
-	if best.labels >= 2 {
+	if best.isForm() {
 		m.Kind = KindForm
 	} else {
 		// Mail a person wrote directly (procedure.md §1): the body is the
 		// description; what is missing will be asked for.
+		// A single "Klacht: …" line does not make a form either: the
+		// whole body is the description.
 		m.Kind = KindOther
-		// A single "Klacht: …" line does not make a form: the whole
-		// body is the description.
 		m.setReply(bt, textFromHTML)
 		f.Description = strings.TrimSpace(m.Text)
 	}
@@ -242,4 +243,14 @@ func readHeaders(m *Message, h header) {
 		}
 	}
 	m.AuthResults = h.values("Authentication-Results")
+}
+
+var htmlTagRe = regexp.MustCompile(`(?i)<(?:br\s*/?|p|/p|td|/td|tr|table|div|/div|b|strong)\b[^>]*>`)
+
+// looksLikeHTML reports whether a text part holds HTML markup.
+func looksLikeHTML(s string) bool {
+	if len(s) > 1<<20 {
+		s = s[:1<<20]
+	}
+	return len(htmlTagRe.FindAllStringIndex(s, 3)) >= 2
 }

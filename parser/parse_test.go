@@ -40,6 +40,9 @@ var fixtures = []struct{ file, why string }{
 	{"incomplete-form.eml", "incomplete form: missing address/availability, phone too short, a date that does not exist, e-mail from Reply-To"},
 	{"nodate-bademail.eml", "no date (assumed, not missing) and an invalid e-mail address in the form; Reply-To answers"},
 	{"reply-fields.eml", "complainant's reply with token address, In-Reply-To/References, supplying phone and availability"},
+	{"gravity-sections.eml", "Gravity Forms HTML with a section heading and an unknown field between known ones, '*' marker, checkbox list"},
+	{"cf7-default.eml", "Contact Form 7 default template in Dutch: 'Van: NAAM <MAIL>', 'Onderwerp:', 'Bericht:' on its own line, footer"},
+	{"drupal-parts.eml", "Drupal text, English: first/last name and street/postcode/city as parts, numbered label, &amp;, trailing consent fields"},
 	{"mixed-attachment.eml", "multipart/mixed with alternative inside, encoded attachment name, Message-ID without brackets, epilogue"},
 }
 
@@ -209,6 +212,18 @@ func TestParseFields(t *testing.T) {
 			Phone: "+31263512345", Availability: "'s middags", Email: "tom@blad.nl",
 			Description: "Heg verkeerd gesnoeid.",
 		}, nil, []string{"email"}},
+		{"gravity-sections.eml", KindForm, Fields{
+			Company: "Acme", Address: "Straat 1\n1234 AB Plaats", Email: "jan@x.nl",
+			Description: "Kapot<3 & stuk.\nTweede regel.",
+		}, []string{"name", "phone", "availability"}, nil},
+		{"cf7-default.eml", KindForm, Fields{
+			Name: "Jan Jansen", Email: "jan@jansen.nl", Description: "Mijn klacht is dit.\nTweede regel.",
+		}, []string{"company", "address", "phone", "availability"}, nil},
+		{"drupal-parts.eml", KindForm, Fields{
+			Company: "Smith & Sons", Address: "Molenstraat 12\n3011 AB Rotterdam", Name: "John Smith",
+			Phone: "+31612345678", Email: "john@smith.example",
+			Description: "Line one.\nIk belde: niemand nam op.\n\nMore text.",
+		}, []string{"availability"}, nil},
 		{"reply-fields.eml", KindReply, Fields{Phone: "+31612345678", Availability: "werkdagen na 16 uur"}, nil, nil},
 	}
 	for _, tt := range tests {
@@ -297,6 +312,8 @@ func TestParseKinds(t *testing.T) {
 		{"token", "From: a@b.nl\nTo: klachten+abc@ingressus.nl\n\ntekst", KindReply},
 		{"form", "From: a@b.nl\nSubject: klacht\n\n" + form, KindForm},
 		{"one label", "From: a@b.nl\nSubject: klacht\n\nNaam: Jan\nik heb een klacht", KindOther},
+		{"signature labels", "From: a@b.nl\nSubject: klacht\n\nGeachte heer,\n\nDe monteur was te laat.\nHij heeft ook schade gemaakt.\n\nMet vriendelijke groet,\nJan\nTelefoon: 0612345678\nE-mail: jan@b.nl\n", KindOther},
+		{"form with short preamble", "From: a@b.nl\nSubject: klacht\n\nHey there,\nSomeone submitted your form.\n\nNaam: Jan\nTelefoon: 0612345678\n", KindForm},
 	}
 	for _, tt := range tests {
 		m, err := Parse([]byte(tt.raw), Options{})
@@ -400,3 +417,47 @@ func TestParseBounded(t *testing.T) {
 	}
 }
 
+// TestParseLinear feeds shapes that would be quadratic in a careless
+// parser (long folded headers, many labels, deep tables, glued encodings);
+// each must stay fast.
+func TestParseLinear(t *testing.T) {
+	n := 64 << 10
+	cases := map[string]string{
+		"folded header":  "Subject: a\n" + strings.Repeat(" b\n", n/3) + "\nx",
+		"many labels":    "From: a@b\n\n" + strings.Repeat("Naam: x\n", n/8),
+		"one long value": "From: a@b\n\nOmschrijving:\n" + strings.Repeat("tekst regel\n", n/12),
+		"colons":         "From: a@b\n\n" + strings.Repeat("a:", n/2),
+		"open tables":    "From: a@b\nContent-Type: text/html\n\n" + strings.Repeat("<table><tr><td>a</td><td>", n/30),
+		"bold labels":    "From: a@b\nContent-Type: text/html\n\n" + strings.Repeat("<b>Naam</b><br>x<br>", n/20),
+		"references":     "From: a@b\nReferences: " + strings.Repeat("<a", n/2) + "\n\nx",
+		"many headers":   strings.Repeat("X-A: b\n", n/7) + "\nx",
+		"qp":             "From: a@b\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("=\n", n/2),
+		"boundaries":     "From: a@b\nContent-Type: multipart/mixed; boundary=x\n\n" + strings.Repeat("--x\n", n/4),
+		"date":           "From: a@b\n\nDatum: " + strings.Repeat("1 ", n/2),
+		"phone":          "From: a@b\n\nTelefoon: " + strings.Repeat("1-", n/2) + "\nNaam: x",
+		"addresses":      "From: a@b\nTo: " + strings.Repeat("a@b, ", n/5) + "\n\nx",
+		"label parts":    "From: a@b\n\n" + strings.Repeat("Referentienummers / ", n/20) + ": x\nNaam: y",
+	}
+	for name, in := range cases {
+		start := time.Now()
+		if m, _ := Parse([]byte(in), Options{}); m == nil {
+			t.Fatalf("%s: Parse = nil", name)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: Parse(%d bytes) took %v", name, len(in), d)
+		}
+	}
+}
+
+// A person's own mail keeps its whole body as the description, and what
+// its signature labels give (phone, e-mail) is used.
+func TestParseDirectMailSignature(t *testing.T) {
+	raw := "From: Jan <jan@b.nl>\nSubject: klacht\n\nGeachte heer,\n\nDe monteur was te laat.\n\nMet vriendelijke groet,\nJan\nTelefoon: 0612345678\n"
+	m, err := Parse([]byte(raw), Options{})
+	if err != nil || m.Kind != KindOther {
+		t.Fatalf("Parse() = %q, %v; want other, nil", m.Kind, err)
+	}
+	if m.Fields.Phone != "+31612345678" || m.Fields.Email != "jan@b.nl" || !strings.HasPrefix(m.Fields.Description, "Geachte heer,\n\nDe monteur") {
+		t.Errorf("Parse().Fields = %+v; want phone, sender address and the body as description", m.Fields)
+	}
+}

@@ -70,6 +70,7 @@ type ServerConfig struct {
 	Helo           string   `toml:"helo"`
 	Timeout        string   `toml:"timeout"`
 	RetrySchedule  []string `toml:"retry_schedule"`
+	Connections    int      `toml:"connections"`
 }
 
 // PersonConfig is one [[handlers]] or [[management]] entry.
@@ -122,7 +123,7 @@ func DefaultConfig() Config {
 			PhoneRegion: "NL"},
 		IMAP: ServerConfig{TLS: "tls", Folder: "INBOX", Processed: "Verwerkt", Quarantine: "Quarantaine",
 			PollInterval: "30s", MaxMessageSize: 25 << 20, PasswordEnv: "KLACHTD_IMAP_PASSWORD"},
-		SMTP: ServerConfig{TLS: "starttls", Timeout: "30s", PasswordEnv: "KLACHTD_SMTP_PASSWORD"},
+		SMTP: ServerConfig{TLS: "starttls", Timeout: "30s", PasswordEnv: "KLACHTD_SMTP_PASSWORD", Connections: 4},
 		Procedure: ProcedureConfig{AckDays: 5, TermDays: 20, DelayNoticeDays: 2, ObjectionDays: 10, LapseDays: 20,
 			ReminderDays: []int{5, 3}, DefaultDelayDays: 10, EndOfBusinessDay: "17:00", SchedulerInterval: "1m"},
 		Digest: DigestConfig{Daily: true, Weekly: true, At: "08:00", IntakeAlertAfter: "30m"},
@@ -225,6 +226,9 @@ func (c *Config) validate() []string {
 		if v, err := time.ParseDuration(d); err != nil || v <= 0 {
 			bad(fmt.Sprintf("smtp.retry_schedule[%d]", i), "expected a duration like 5m, got %q", d)
 		}
+	}
+	if c.SMTP.Connections < 1 || c.SMTP.Connections > 64 {
+		bad("smtp.connections", "expected 1 to 64 parallel connections, got %d", c.SMTP.Connections)
 	}
 	if c.IMAP.MaxMessageSize <= 0 {
 		bad("imap.max_message_size", "expected a size in bytes above 0, got %d", c.IMAP.MaxMessageSize)

@@ -19,14 +19,16 @@ import (
 // world is one daemon's surroundings in a test: real IMAP and SMTP servers
 // in-process and a config pointing at them.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	imap    *mailtest.IMAPServer
 	smtp    *mailtest.SMTPServer
 	dir     string
 	cfgPath string
 }
 
-func newWorld(t *testing.T, extra string) *world {
+func newWorld(t *testing.T, extra string) *world { return newWorldTB(t, extra) }
+
+func newWorldTB(t testing.TB, extra string) *world {
 	t.Helper()
 	w := &world{t: t, imap: mailtest.NewIMAPServer(t), smtp: mailtest.NewSMTPServer(t), dir: t.TempDir()}
 	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
@@ -197,7 +199,7 @@ func TestDaemonRetriesAfterTemporaryFailure(t *testing.T) {
 }
 
 func TestDaemonPermanentFailureTellsHandler(t *testing.T) {
-	w := newWorld(t, `retry_schedule = ["200ms"]`)
+	w := newWorld(t, "retry_schedule = [\"200ms\"]\nconnections = 1 # the acknowledgement is the first RCPT")
 	w.smtp.FailRcpt(550, 1) // the acknowledgement's recipient is refused
 	w.imap.Append("INBOX", testForm(2))
 	stop := w.start()

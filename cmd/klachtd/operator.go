@@ -61,9 +61,9 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := gw.QueueDigest(ctx, key, from, when); err != nil {
 		return err
 	}
-	sender := newSender(cfg, newLogger(stderr, "warn"))
-	defer sender.Close()
-	n, err := gw.FlushOutbox(ctx, sender, isTemporary)
+	senders := newSenders(cfg, 1, newLogger(stderr, "warn"))
+	defer closeSenders(senders)
+	n, err := gw.FlushOutbox(ctx, senders, isTemporary)
 	if err != nil {
 		return fmt.Errorf("send: %w", err)
 	}

@@ -67,8 +67,8 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		return err
 	}
 	defer store.Close()
-	sender := mailbox.NewSender(cfg.smtpConfig(), log)
-	defer sender.Close()
+	senders := newSenders(cfg, cfg.SMTP.Connections, log)
+	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
 	if trace != nil {
 		icfg.Trace = trace
@@ -85,6 +85,24 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		return mailbox.Processed, nil
 	}
 	intake := mailbox.NewIntake(icfg, handler, store, log)
+	intake.SetBatchHandler(func(ctx context.Context, ds []mailbox.Delivery) ([]mailbox.Outcome, error) {
+		ins := make([]correspondence.Incoming, len(ds))
+		for i, d := range ds {
+			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
+				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size}
+		}
+		qs, err := gw.HandleBatch(ctx, ins)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]mailbox.Outcome, len(qs))
+		for i, q := range qs {
+			if q {
+				out[i] = mailbox.Quarantined
+			}
+		}
+		return out, nil
+	})
 	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -102,7 +120,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	}
 	start("intake", intake.Run)
 	start("outbox", func(ctx context.Context) error {
-		return gw.RunOutbox(ctx, sender, mailbox.IsTemporary, 30*time.Second)
+		return gw.RunOutbox(ctx, senders, mailbox.IsTemporary, 30*time.Second)
 	})
 	start("scheduler", func(ctx context.Context) error { return gw.RunScheduler(ctx, schedInterval) })
 	start("intake-status", func(ctx context.Context) error {
@@ -131,8 +149,20 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	return nil
 }
 
-func newSender(cfg *Config, log *slog.Logger) *mailbox.Sender {
-	return mailbox.NewSender(cfg.smtpConfig(), log)
+// newSenders makes n SMTP senders, one connection each: the outbox sends
+// over them in parallel.
+func newSenders(cfg *Config, n int, log *slog.Logger) []correspondence.Sender {
+	out := make([]correspondence.Sender, n)
+	for i := range out {
+		out[i] = mailbox.NewSender(cfg.smtpConfig(), log)
+	}
+	return out
+}
+
+func closeSenders(ss []correspondence.Sender) {
+	for _, s := range ss {
+		s.(*mailbox.Sender).Close()
+	}
 }
 
 // isTemporary tells a send failure worth retrying from a permanent one.

@@ -36,6 +36,7 @@ CREATE TABLE complaints (
 );
 CREATE INDEX complaints_state ON complaints(state);
 CREATE INDEX complaints_email ON complaints(email);
+CREATE INDEX complaints_handler ON complaints(handler, state);
 
 CREATE TABLE ref_seq (
     year INTEGER PRIMARY KEY,
@@ -100,6 +101,7 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(state, next_attempt);
 CREATE INDEX outbox_complaint ON outbox(complaint_id);
+CREATE INDEX outbox_rcpt ON outbox(rcpt, created_at);
 
 CREATE TABLE cursors (
     mailbox     TEXT PRIMARY KEY,
