@@ -341,3 +341,17 @@ func (g *Gateway) RecordIntakeStatus(ctx context.Context, failingSince, lastOK t
 		ON CONFLICT(id) DO UPDATE SET failing_since = excluded.failing_since, last_ok = excluded.last_ok`, fs, ok)
 	return err
 }
+
+// AlertIntakeStopped tells the intake team, once per outage, that no mail
+// has been read since since: complaints may be waiting unseen.
+func (g *Gateway) AlertIntakeStopped(ctx context.Context, since time.Time, lastErr string) error {
+	return g.run(ctx, func(t *txn) error {
+		d := g.baseData(nil, t.now)
+		d.Notice = fmt.Sprintf("De inname van klachten staat stil sinds %s: de IMAP-server is onbereikbaar of het inloggen mislukt (%s).",
+			since.In(g.cal.Location()).Format("2006-01-02 15:04"), lastErr)
+		d.Action = "Controleer de mailserver en de inloggegevens in de configuratie; klachten die intussen binnenkomen blijven in de inbox en worden daarna alsnog verwerkt."
+		_, err := t.queue(letter{name: templates.Alert, key: fmt.Sprintf("alert:intake-stopped:%d", since.Unix()),
+			to: g.set.IntakeTeam, data: d, staff: true})
+		return err
+	})
+}

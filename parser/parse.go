@@ -82,8 +82,13 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 
 	labels := newLabelMap(opt.Labels)
 	if k, bounced := ClassifyMachine(raw, m.Text, opt.OwnAddresses); k != "" {
-		m.Kind, m.BouncedRecipient = k, bounced
-		return m, nil
+		// The web form is a machine too: its notifications may carry
+		// Auto-Submitted or Precedence: bulk. Only a bounce from it counts
+		// as machine mail; anything else it sends is a complaint.
+		if k == KindBounce || !containsFold(opt.FormSenders, m.From) {
+			m.Kind, m.BouncedRecipient = k, bounced
+			return m, nil
+		}
 	}
 
 	isReply := len(m.InReplyTo) > 0 || len(m.References) > 0 || findReference(m.Subject) != "" || len(m.Tokens) > 0

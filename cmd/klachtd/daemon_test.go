@@ -218,3 +218,24 @@ func TestDaemonPermanentFailureTellsHandler(t *testing.T) {
 		}
 	}
 }
+
+func TestIntakeStoppedAlertsOnce(t *testing.T) {
+	w := newWorld(t, "")
+	src, _ := os.ReadFile(w.cfgPath)
+	src = bytes.Replace(src, []byte("daily = false"), []byte("intake_alert_after = \"1s\"\ndaily = false"), 1)
+	os.WriteFile(w.cfgPath, src, 0o600)
+	w.imap.FailLogins(true)
+	stop := w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(1, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := letterKind(msgs[0].Raw); k != "alert" || msgs[0].To[0] != "intake@example.nl" {
+		t.Fatalf("first letter = %s to %v, want the intake-stopped alert to the intake team", k, msgs[0].To)
+	}
+	time.Sleep(6 * time.Second) // the status loop runs every 5 s: no second alert for the same outage
+	if n := len(w.smtp.Messages()); n != 1 {
+		t.Errorf("alerts for one outage = %d, want 1", n)
+	}
+}

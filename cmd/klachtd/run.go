@@ -104,6 +104,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		return out, nil
 	})
 	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
+	alertAfter, _ := time.ParseDuration(cfg.Digest.IntakeAlertAfter)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -130,6 +131,11 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 			st := intake.Status()
 			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil {
 				log.Warn("record intake status", "err", err)
+			}
+			if !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
+				if err := gw.AlertIntakeStopped(ctx, st.FailingSince, st.LastError); err != nil && ctx.Err() == nil {
+					log.Warn("intake alert", "err", err)
+				}
 			}
 			select {
 			case <-ctx.Done():
