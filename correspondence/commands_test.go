@@ -1,0 +1,91 @@
+package correspondence
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ingressus/klachtd/templates"
+)
+
+// TestHandlerCommands runs each handler command through a real thread and
+// checks what reaches whom — and that the command line never reaches the
+// complainant.
+func TestHandlerCommands(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("cmd", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	other := "j.bakker@ingressus.nl"
+	if c.Handler == other {
+		other = "m.devries@ingressus.nl"
+	}
+
+	e.deliver(reply(c.Handler, note, "#notitie klant was boos aan de telefoon"))
+	if n := len(e.letters()); n != 2 {
+		t.Errorf("#notitie caused %d letters", n-2)
+	}
+
+	e.deliver(reply(c.Handler, note, "#info\nKunt u de pakbon van 16 november sturen?"))
+	info := e.lettersOf(templates.InfoRequest)
+	if len(info) != 1 || info[0].Rcpt != c.Email || !strings.Contains(info[0].text(), "pakbon van 16 november") || strings.Contains(info[0].text(), "#info") {
+		t.Fatalf("#info letter = %+v", info)
+	}
+
+	e.deliver(reply(c.Handler, note, "Wij bellen u morgen."))
+	relay := e.lettersOf(templates.RelayToComplainant)
+	if len(relay) != 1 || !strings.Contains(relay[0].text(), "Wij bellen u morgen.") {
+		t.Fatalf("plain reply not relayed: %+v", relay)
+	}
+	if strings.Contains(string(relay[0].Raw), c.Handler) && !e.g.set.ExposeHandlerAddress {
+		t.Error("the handler's own address reached the complainant")
+	}
+
+	e.deliver(reply(c.Handler, note, "#frobnicate"))
+	unk := e.lettersOf(templates.UnknownCommand)
+	if len(unk) != 1 || unk[0].Rcpt != c.Handler || !strings.Contains(unk[0].text(), "#vertraging") {
+		t.Fatalf("unknown command answer = %+v", unk)
+	}
+
+	e.deliver(reply(c.Handler, note, "#toewijzen Bakker"))
+	if got := e.complaint("KL-2026-0001").Handler; got != "j.bakker@ingressus.nl" {
+		t.Errorf("#toewijzen Bakker: handler = %s", got)
+	}
+	if n := len(e.lettersOf(templates.Reassigned)); n != 1 {
+		t.Errorf("complainant told of the new handler %d times", n)
+	}
+
+	e.deliver(reply("j.bakker@ingressus.nl", note, "#vertraging veel"))
+	if n := len(e.lettersOf(templates.DelayNotice)); n != 0 {
+		t.Error("an unreadable #vertraging sent a delay notice")
+	}
+
+	e.deliver(reply("j.bakker@ingressus.nl", note, "#ingetrokken de klant trekt de klacht in"))
+	closed := e.lettersOf(templates.Closed)
+	if len(closed) != 1 || e.complaint("KL-2026-0001").State != StateClosed {
+		t.Fatalf("#ingetrokken: %d letters, state %s", len(closed), e.complaint("KL-2026-0001").State)
+	}
+	for _, l := range e.letters() {
+		if l.Rcpt == c.Email && strings.Contains(l.text(), "#") && strings.Contains(l.text(), "#ingetrokken") {
+			t.Errorf("a command line reached the complainant in %s", l.Kind)
+		}
+	}
+}
+
+func TestSecondExtensionTellsManagement(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("ext", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, note, "#vertraging 3 eerste reden"))
+	if n := len(e.lettersOf(templates.DelayStaffNote)); n != 0 {
+		t.Fatalf("management told of the first extension")
+	}
+	e.deliver(reply(c.Handler, note, "#delay 4 second reason"))
+	staff := e.lettersOf(templates.DelayStaffNote)
+	if len(staff) != 1 || !strings.Contains(staff[0].Rcpt, "directie@") {
+		t.Fatalf("management not told of the second extension: %+v", staff)
+	}
+	if got := e.complaint("KL-2026-0001"); got.Extensions != 2 || got.TermEnd != "2026-12-31" {
+		t.Errorf("after two extensions: %d, end %s", got.Extensions, got.TermEnd)
+	}
+}
