@@ -355,3 +355,18 @@ Description: The delivery was late.
 		t.Error("the handler's notification should stay in the staff language (nl)")
 	}
 }
+
+func TestNoObjectionIsNotAnObjection(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("noobj", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, e.lettersOf(templates.HandlerNew)[0], "#reactie\nWij crediteren alles."))
+	dl := e.lettersOf(templates.ObjectionDeadline)[0]
+	e.deliver(reply(c.Email, dl, "Dank u wel, ik heb geen bezwaar meer. Fijn opgelost."))
+	if got := e.complaint("KL-2026-0001").State; got != StateResponded {
+		t.Errorf("'geen bezwaar' made the state %s", got)
+	}
+	if n := len(e.lettersOf(templates.RelayToHandler)); n != 1 {
+		t.Errorf("'geen bezwaar' was not relayed to the handler (%d relays)", n)
+	}
+}

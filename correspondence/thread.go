@@ -108,6 +108,12 @@ func (h *handling) isObjection(c *Complaint) bool {
 	if h.msg.Command != nil && h.msg.Command.Name == "objection" {
 		return true
 	}
+	t := strings.ToLower(h.text() + " " + h.msg.Subject)
+	for _, no := range []string{"geen bezwaar", "niet in bezwaar", "no objection", "not object", "don't object", "do not object"} {
+		if strings.Contains(t, no) {
+			return false // "ik heb geen bezwaar" is the opposite: to the handler
+		}
+	}
 	ids := append(append([]string{}, h.msg.InReplyTo...), h.msg.References...)
 	for _, id := range ids {
 		var n int
@@ -116,7 +122,6 @@ func (h *handling) isObjection(c *Complaint) bool {
 			return true
 		}
 	}
-	t := strings.ToLower(h.text() + " " + h.msg.Subject)
 	return strings.Contains(t, "bezwaar") || strings.Contains(t, "objection") || strings.Contains(t, "i object")
 }
 
