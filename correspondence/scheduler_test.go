@@ -299,3 +299,29 @@ func TestDigestListsDelaysInDutch(t *testing.T) {
 		t.Errorf("digest shows handler %q, want the name", d.Delays[0].Handler)
 	}
 }
+
+func TestObjectionAfterTheWindowIsLate(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("late-obj", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, e.lettersOf(templates.HandlerNew)[0], "#reactie\nWij crediteren alles."))
+	dl := e.lettersOf(templates.ObjectionDeadline)[0] // window ends 2026-12-07
+	e.clk.set(at(2026, 12, 8, 9, 0))
+	if _, err := e.g.RunDue(context.Background(), e.clk.now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.complaint("KL-2026-0001").State; got != StateClosed {
+		t.Fatalf("after the window: state %s", got)
+	}
+	e.deliver(reply(c.Email, dl, "Ik maak alsnog bezwaar."))
+	if n := len(e.lettersOf(templates.ObjectionLate)); n != 1 {
+		t.Errorf("window-passed letters = %d, want 1", n)
+	}
+	staff := e.lettersOf(templates.ObjectionLateStaff)
+	if len(staff) != 1 || !strings.Contains(staff[0].Rcpt, "directie@") || !strings.Contains(staff[0].Rcpt, c.Handler) {
+		t.Errorf("management and handler not told of the late objection: %+v", staff)
+	}
+	if n := len(e.lettersOf(templates.ObjectionReceived)); n != 0 {
+		t.Error("a late objection was confirmed as received")
+	}
+}

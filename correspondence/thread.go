@@ -35,6 +35,11 @@ func (h *handling) fromComplainant(c *Complaint) error {
 	case StateIncomplete:
 		return h.completion(c)
 	case StateClosed, StateLapsed:
+		// After the window closed the complaint, an objection is a late
+		// objection, not just a reply to a closed complaint.
+		if c.ObjectionEnd != "" && h.today().After(h.g.day(c.ObjectionEnd)) && h.isObjection(c) {
+			return h.lateObjection(c)
+		}
 		return h.replyToClosed(c)
 	case StateResponded:
 		if h.isObjection(c) {
