@@ -24,6 +24,7 @@ const (
 // mail), else ourselves.
 type mailUser struct {
 	name     string
+	group    string
 	uid, gid int
 	root     bool
 }
@@ -44,7 +45,11 @@ func currentMailUser() (mailUser, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	return mailUser{name: u.Username, uid: uid, gid: gid}, nil
+	group := u.Gid
+	if g, err := user.LookupGroupId(u.Gid); err == nil {
+		group = g.Name
+	}
+	return mailUser{name: u.Username, group: group, uid: uid, gid: gid}, nil
 }
 
 // dovecot is one private Dovecot instance: its config, run and state
@@ -88,9 +93,11 @@ func newDovecot(dir string, port int, u mailUser) (*dovecot, error) {
 	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(passwd), 0o644); err != nil {
 		return nil, err
 	}
-	internal, login := "dovecot", "dovenull"
+	internal, login, extra := "dovecot", "dovenull", ""
 	if !u.root {
+		// Without root, every Dovecot process runs as us.
 		internal, login = u.name, u.name
+		extra = "default_internal_group = " + u.group + "\n"
 	}
 	conf := fmt.Sprintf(`# klachtd-bench: a private Dovecot, loopback only, no TLS.
 protocols = imap
@@ -108,7 +115,7 @@ auth_mechanisms = plain login
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 mail_max_userip_connections = 50
-namespace inbox {
+%[7]snamespace inbox {
   inbox = yes
   separator = /
 }
@@ -141,7 +148,7 @@ service stats {
     mode = 0666
   }
 }
-`, dir, port, internal, login, u.uid, u.gid)
+`, dir, port, internal, login, u.uid, u.gid, extra)
 	if err := os.WriteFile(d.conf, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
@@ -332,9 +339,9 @@ func readCaptured(path string) (captured, error) {
 		case l == "":
 			goto done
 		case inOwn && strings.HasPrefix(l, "X-Mail-Args: "):
-			c.from = strings.Trim(strings.Fields(l[len("X-Mail-Args: "):]+" ")[0], "<>")
+			c.from = strings.Trim(strings.Fields(l[len("X-Mail-Args: "):] + " ")[0], "<>")
 		case inOwn && strings.HasPrefix(l, "X-Rcpt-Args: "):
-			c.rcpts = append(c.rcpts, strings.ToLower(strings.Trim(strings.Fields(l[len("X-Rcpt-Args: "):]+" ")[0], "<>")))
+			c.rcpts = append(c.rcpts, strings.ToLower(strings.Trim(strings.Fields(l[len("X-Rcpt-Args: "):] + " ")[0], "<>")))
 		case inOwn && strings.HasPrefix(l, "Received: "):
 			lastWasReceived = true
 			continue
