@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -174,6 +175,43 @@ func (g *Gateway) parse(in Incoming) parsed {
 	return parsed{in: in, msg: msg, perr: perr, hash: hex.EncodeToString(sum[:])}
 }
 
+// parseAll parses a batch on every core: the parser is pure, and parsing
+// is most of an intake's CPU.
+func (g *Gateway) parseAll(ins []Incoming) []parsed {
+	ps := make([]parsed, len(ins))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var panicked any
+	var pmu sync.Mutex
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(ins)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							pmu.Lock()
+							panicked = r
+							pmu.Unlock()
+						}
+					}()
+					ps[i] = g.parse(ins[i])
+				}()
+			}
+		}()
+	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked) // HandleBatch turns it into an error and goes one by one
+	}
+	return ps
+}
+
 // handleParsed stores one mail and all its consequences in t; it returns the
 // outcome ("processed" or "quarantined"), or the earlier one for a mail seen
 // before.
@@ -213,10 +251,7 @@ func (g *Gateway) HandleBatch(ctx context.Context, ins []Incoming) ([]bool, erro
 				err = fmt.Errorf("panic: %v", r)
 			}
 		}()
-		ps := make([]parsed, len(ins))
-		for i, in := range ins {
-			ps[i] = g.parse(in)
-		}
+		ps := g.parseAll(ins)
 		return g.run(ctx, func(t *txn) error {
 			for i, p := range ps {
 				outcome, err := t.handleParsed(p)

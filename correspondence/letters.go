@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ingressus/klachtd/templates"
@@ -70,10 +72,27 @@ func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
 	return d
 }
 
-// queue renders and composes a letter and writes it to the outbox in tx.
-// It reports false when a letter with the same key was queued before.
+// pendingLetter is a letter queued in a transaction whose bytes are made
+// just before the commit: all of a transaction's letters are rendered in
+// parallel, and still committed with the change that caused them.
+type pendingLetter struct {
+	name, lang, key string
+	data            templates.Data
+	env             templates.Envelope
+	cid             any
+	rcpt            []string
+	subject         string
+	raw             []byte
+}
+
+// queue puts a letter in the outbox of this transaction, with its
+// Message-ID fixed now. It reports false when a letter with the same key
+// was queued before (exactly once per event).
 func (t *txn) queue(l letter) (bool, error) {
 	g, tx, now := t.g, t.tx, t.now
+	if t.pendingKeys[l.key] {
+		return false, nil
+	}
 	var n int
 	if err := tx.Get(&n, `SELECT count(*) FROM outbox WHERE event_key = ?`, l.key); err != nil {
 		return false, fmt.Errorf("outbox lookup %s: %w", l.key, err)
@@ -85,13 +104,20 @@ func (t *txn) queue(l letter) (bool, error) {
 	if len(to) == 0 {
 		return false, nil
 	}
+	cc := dedupeAddrs(l.cc)
+	rcpt := append(append([]string{}, to...), cc...)
 	if l.c != nil && !l.staff && g.set.AutoLetterCap > 0 {
 		// The last line of defence against a loop with a machine we failed
 		// to recognise: no address gets more than the cap in a day.
 		var sent int
 		if err := tx.Get(&sent, `SELECT count(*) FROM outbox WHERE rcpt = ? AND created_at > ?`,
-			strings.Join(to, "\n"), now.Add(-24*time.Hour).UTC()); err != nil {
+			strings.Join(rcpt, "\n"), now.Add(-24*time.Hour).UTC()); err != nil {
 			return false, err
+		}
+		for _, p := range t.pending {
+			if strings.Join(p.rcpt, "\n") == strings.Join(rcpt, "\n") {
+				sent++
+			}
 		}
 		if sent >= g.set.AutoLetterCap {
 			t.event(l.c.ID, "letter-capped", fmt.Sprintf("%s to %s not sent: %d letters in 24 hours", l.name, strings.Join(to, ", "), sent), false, 0)
@@ -105,20 +131,18 @@ func (t *txn) queue(l letter) (bool, error) {
 			lang = l.c.Lang
 		}
 	}
-	rendered, err := g.tpl.Render(l.name, lang, l.data)
-	if err != nil {
-		return false, fmt.Errorf("render %s: %w", l.name, err)
-	}
 	msgID := g.newMessageID(l.data.Ref)
 	env := templates.Envelope{
-		From: g.set.Gateway, FromName: g.set.GatewayName, To: to, Cc: dedupeAddrs(l.cc),
+		From: g.set.Gateway, FromName: g.set.GatewayName, To: to, Cc: cc,
 		ReplyTo: g.set.Gateway, MessageID: msgID, Date: now,
 		Auto: true, Kind: l.name, Ref: l.data.Ref, Attachments: l.files,
 	}
 	if l.fromName != "" {
 		env.FromName = l.fromName
 	}
+	var cid any
 	if l.c != nil {
+		cid = l.c.ID
 		env.ReplyTo = g.set.replyTo(l.c.Token)
 		root := l.c.RootMsgID
 		if l.staff {
@@ -133,21 +157,11 @@ func (t *txn) queue(l letter) (bool, error) {
 	if l.replyTo != "" {
 		env.ReplyTo = l.replyTo
 	}
-	raw, err := templates.Compose(env, rendered)
-	if err != nil {
-		return false, fmt.Errorf("compose %s: %w", l.name, err)
+	if t.pendingKeys == nil {
+		t.pendingKeys = map[string]bool{}
 	}
-	var cid any
-	if l.c != nil {
-		cid = l.c.ID
-	}
-	rcpt := append(append([]string{}, to...), env.Cc...)
-	_, err = tx.Exec(`INSERT INTO outbox (complaint_id, kind, event_key, mail_from, rcpt, message_id, subject, raw, next_attempt, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		cid, l.name, l.key, g.set.Gateway, strings.Join(rcpt, "\n"), msgID, rendered.Subject, raw, now.UTC(), now.UTC())
-	if err != nil {
-		return false, fmt.Errorf("queue %s: %w", l.name, err)
-	}
+	t.pendingKeys[l.key] = true
+	t.pending = append(t.pending, &pendingLetter{name: l.name, lang: lang, key: l.key, data: l.data, env: env, cid: cid, rcpt: rcpt})
 	if l.c != nil {
 		if l.staff && l.c.StaffMsgID == "" {
 			l.c.StaffMsgID = msgID
@@ -161,6 +175,54 @@ func (t *txn) queue(l letter) (bool, error) {
 		*t.record = append(*t.record, Due{Ref: l.data.Ref, Letter: l.name, To: rcpt, Key: l.key})
 	}
 	return true, nil
+}
+
+// flushLetters renders and composes the transaction's letters, in parallel,
+// and writes them to the outbox; run just before the commit.
+func (t *txn) flushLetters() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	g := t.g
+	errs := make([]error, len(t.pending))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(t.pending)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := t.pending[i]
+				rendered, err := g.tpl.Render(p.name, p.lang, p.data)
+				if err != nil {
+					errs[i] = fmt.Errorf("render %s: %w", p.name, err)
+					continue
+				}
+				p.subject = rendered.Subject
+				if p.raw, err = templates.Compose(p.env, rendered); err != nil {
+					errs[i] = fmt.Errorf("compose %s: %w", p.name, err)
+				}
+			}
+		}()
+	}
+	for i := range t.pending {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, p := range t.pending {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		_, err := t.tx.Exec(`INSERT INTO outbox (complaint_id, kind, event_key, mail_from, rcpt, message_id, subject, raw, next_attempt, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.cid, p.name, p.key, g.set.Gateway, strings.Join(p.rcpt, "\n"), p.env.MessageID, p.subject, p.raw, t.now.UTC(), t.now.UTC())
+		if err != nil {
+			return fmt.Errorf("queue %s: %w", p.name, err)
+		}
+	}
+	t.pending, t.pendingKeys = nil, nil
+	return nil
 }
 
 func dedupeAddrs(in []string) []string {

@@ -18,6 +18,10 @@ type txn struct {
 	err    error // the first failed event write; fails the transaction
 	// record, when set, collects every letter queued (scheduler, preview).
 	record *[]Due
+	// pending are the letters queued in this transaction, written to the
+	// outbox by flushLetters before the commit.
+	pending     []*pendingLetter
+	pendingKeys map[string]bool
 }
 
 // run executes fn in one transaction at the gateway's now and wakes the
@@ -33,7 +37,10 @@ func (g *Gateway) runAt(ctx context.Context, now time.Time, fn func(t *txn) erro
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.err
+		if t.err != nil {
+			return t.err
+		}
+		return t.flushLetters()
 	})
 	if err == nil && t != nil && t.queued > 0 {
 		g.Wake()

@@ -286,7 +286,19 @@ type conn struct {
 	last        uint32
 	idle        bool
 	passed      bool // a check completed on this connection
+	// burstUntil: after mail came in, more mail tends to follow. Until then
+	// the folder is checked every burstPoll instead of waiting on IDLE,
+	// because servers delay IDLE notifications (Dovecot by 500 ms:
+	// NOTIFY_DELAY_MSECS in src/lib-storage/mailbox-watch.c), and a
+	// complainant should have the acknowledgement within a second.
+	burstUntil time.Time
 }
+
+// After mail arrives, the folder is checked every burstPoll for burstTime.
+const (
+	burstPoll = 50 * time.Millisecond
+	burstTime = 3 * time.Second
+)
 
 // watch runs f with a watchdog that closes the connection if f takes longer
 // than d, which unblocks every pending command with an error.
@@ -487,6 +499,12 @@ func (s *conn) loop(ctx context.Context) error {
 		hdelay = 0
 		s.passed = true
 		in.setPolled()
+		if time.Now().Before(s.burstUntil) {
+			if !s.sleepAlive(ctx, burstPoll) {
+				return ctx.Err()
+			}
+			continue
+		}
 		if err := s.wait(ctx); err != nil {
 			return err
 		}
@@ -736,6 +754,7 @@ func (s *conn) handle(ctx context.Context, d Delivery) error {
 		return &handlerError{fmt.Errorf("write cursor uid %d: %w", d.UID, err)}
 	}
 	s.last = d.UID
+	s.burstUntil = time.Now().Add(burstTime)
 	log.Info("intake mail handled", "outcome", outcome.String(), "to", dest, "size", d.Size, "truncated", d.Truncated)
 	return nil
 }
@@ -782,6 +801,7 @@ func (s *conn) handleBatch(ctx context.Context, ds []Delivery) error {
 		return &handlerError{fmt.Errorf("write cursor uid %d: %w", top, err)}
 	}
 	s.last = top
+	s.burstUntil = time.Now().Add(burstTime)
 	in.log.Info("intake batch handled", "mails", len(ds), "last_uid", top, "quarantined", len(quarantined))
 	return nil
 }

@@ -98,6 +98,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("demo folder: %w", err)
 	}
 	log := newLogger(stderr, "info")
+	setMemoryLimit()
 	world, err := mailbox.StartDemoWorld(*imapAddr, *smtpAddr, log.With("part", "demo-world"))
 	if err != nil {
 		return fmt.Errorf("start demo mail world: %w (is another demo running? choose other ports with --imap and --smtp)", err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -28,6 +30,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := newLogger(stderr, cfg.Gateway.LogLevel)
+	setMemoryLimit()
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
@@ -173,3 +176,12 @@ func closeSenders(ss []correspondence.Sender) {
 
 // isTemporary tells a send failure worth retrying from a permanent one.
 var isTemporary = mailbox.IsTemporary
+
+// setMemoryLimit gives the garbage collector a soft target (unless
+// GOMEMLIMIT says otherwise): a 25 MB mail then costs a collection, not a
+// heap that grows to ten times its size.
+func setMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
+}
