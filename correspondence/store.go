@@ -42,7 +42,7 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	}
 	// _txlock=immediate: every write transaction takes the write lock at
 	// BEGIN, so two writers never deadlock upgrading a read lock.
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate"
+	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_stmt_cache_size=64"
 	db, err := sqlx.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
