@@ -54,6 +54,10 @@ type Settings struct {
 	// AuthServID is the authserv-id of the receiving server whose
 	// Authentication-Results are trusted.
 	AuthServID string
+	// VerifyDKIM checks DKIM signatures ourselves (go-msgauth); LookupTXT
+	// replaces DNS (tests), nil means net.LookupTXT.
+	VerifyDKIM bool
+	LookupTXT  func(domain string) ([]string, error)
 
 	// OutboxRetry is the backoff schedule of temporary send failures; after
 	// the last step the letter is failed.

@@ -100,6 +100,7 @@ type ProcedureConfig struct {
 type SecurityConfig struct {
 	TrustFrom  bool   `toml:"trust_from"`
 	AuthServID string `toml:"authserv_id"`
+	VerifyDKIM bool   `toml:"verify_dkim"`
 }
 
 // DigestConfig is the [digest] table.
@@ -314,8 +315,8 @@ func (c *Config) validate() []string {
 // Warnings are valid but risky settings, printed by check-config and at start.
 func (c *Config) Warnings() []string {
 	var w []string
-	if !c.Security.TrustFrom && c.Security.AuthServID == "" {
-		w = append(w, "security.authserv_id is empty: commands from handlers are accepted on their From address alone; set it to your mail server's authserv-id so DMARC/DKIM results are checked")
+	if !c.Security.TrustFrom && c.Security.AuthServID == "" && !c.Security.VerifyDKIM {
+		w = append(w, "security.authserv_id is empty: commands from handlers are accepted on their From address alone; set it to your mail server's authserv-id so DMARC/DKIM results are checked, or set security.verify_dkim")
 	}
 	if c.Security.TrustFrom {
 		w = append(w, "security.trust_from is on: handlers are trusted by their From address (fine for the demo, not for real mail)")
@@ -419,6 +420,7 @@ func (c *Config) settings() correspondence.Settings {
 	}
 	s.TrustFrom = c.Security.TrustFrom
 	s.AuthServID = c.Security.AuthServID
+	s.VerifyDKIM = c.Security.VerifyDKIM
 	return s
 }
 
