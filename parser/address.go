@@ -141,6 +141,29 @@ func plusToken(a string) string {
 	return local[i+1:]
 }
 
+// machineLocalParts are the local parts of addresses that only machines
+// send from: a web form's notification sender, never a complainant.
+var machineLocalParts = map[string]bool{
+	"noreply": true, "no-reply": true, "no_reply": true, "donotreply": true, "do-not-reply": true,
+	"do_not_reply": true, "wordpress": true, "mailer-daemon": true, "postmaster": true,
+	"www-data": true, "apache": true, "nginx": true, "nobody": true,
+}
+
+// isMachineAddress reports whether a is a no-reply or web-server address
+// ("noreply@…", "wordpress@…"): with no form sender configured it is still
+// never taken as the complainant's address.
+func isMachineAddress(a string) bool {
+	at := strings.LastIndexByte(a, '@')
+	if at <= 0 {
+		return false
+	}
+	local := strings.ToLower(a[:at])
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	return machineLocalParts[local]
+}
+
 // containsFold reports whether list holds s, case-insensitively.
 func containsFold(list []string, s string) bool {
 	for _, l := range list {

@@ -23,14 +23,16 @@ func ParseCommand(reply string) (*Command, string) {
 	for {
 		var ok bool
 		line, rest, ok = strings.Cut(rest, "\n")
-		if strings.TrimSpace(line) != "" {
+		if strings.TrimFunc(line, cmdBlank) != "" {
 			break
 		}
 		if !ok {
 			return nil, reply
 		}
 	}
-	t := strings.TrimSpace(line)
+	// Invisible marks some clients put first: a byte order mark (iOS), a
+	// zero-width space or direction mark (Outlook, pasted text).
+	t := strings.TrimFunc(line, cmdBlank)
 	// A client that turns bold into stars: "*#reactie*".
 	if strings.HasPrefix(t, "*#") {
 		t = strings.TrimLeft(t, "*")
@@ -59,11 +61,22 @@ func ParseCommand(reply string) (*Command, string) {
 	return &Command{Name: name, Word: word, Args: args}, cmdTrimLeadingBlank(rest)
 }
 
+// cmdBlank reports white space and the invisible marks some clients put
+// in front of text: a byte order mark (iOS), zero-width spaces and joiners,
+// direction marks (Outlook, pasted text).
+func cmdBlank(r rune) bool {
+	switch r {
+	case '\ufeff', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
 // cmdTrimLeadingBlank drops the blank lines at the start of s.
 func cmdTrimLeadingBlank(s string) string {
 	for s != "" {
 		line, rest, ok := strings.Cut(s, "\n")
-		if strings.TrimSpace(line) != "" {
+		if strings.TrimFunc(line, cmdBlank) != "" {
 			return s
 		}
 		if !ok {

@@ -52,12 +52,14 @@ type classified struct {
 	key    string // what "seen" tracks: the field, or the label for parts
 	inline string // value on the label's own line
 	block  bool   // "--- Label ---" (WPForms) or a bare label line
+	header bool   // a line of a forwarded message's header block
 }
 
 var (
 	wpformsRe = regexp.MustCompile(`^-{3}\s*(.+?)\s*-{3}$`)
 	emailInRe = regexp.MustCompile(`[^\s<>()\[\],;:"']+@[^\s<>()\[\],;:"']+\.[^\s<>()\[\],;:"']+`)
 	bulletRe  = regexp.MustCompile(`^(?:[-•·*]+\s+|\d{1,2}[.)]\s+)`)
+	cf7TagRe  = regexp.MustCompile(`^\[_?[a-z][a-z0-9_-]*\*?\]$`)
 )
 
 // footerPrefixes start lines that end a form's data: signature separators
@@ -185,6 +187,14 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			cls[i] = classified{class: lineUnknown, block: true}
 		}
 	}
+	markForwardHeaders(lines, cls)
+	// lastKnown[key]: the last line labelled for that key.
+	lastKnown := map[string]int{}
+	for j, c := range cls {
+		if c.class == lineKnown {
+			lastKnown[c.key] = j
+		}
+	}
 	// labelTail[j]: from line j on there are only labelled lines, blank
 	// lines and footers (the unknown fields after a form's description:
 	// "Privacy: akkoord").
@@ -224,11 +234,18 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 				val = append(val, c.inline)
 			}
 			for ; j < len(lines); j++ {
-				if (cls[j].class == lineKnown && !seen[cls[j].key]) || cls[j].class == lineStop ||
-					(cls[j].class == lineUnknown && cls[j].block) {
+				// A form whose labels are blocks ("--- Label ---", a bold
+				// label line) ends its description only at the next block:
+				// "Factuurnummer: F-118" there is the complainant's text.
+				if cls[j].class == lineKnown && !seen[cls[j].key] && !(c.block && !cls[j].block) &&
+					!labelInProse(lines, cls, lastKnown, j) {
 					break
 				}
-				if cls[j].class == lineUnknown && labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" {
+				if cls[j].class == lineStop || (cls[j].class == lineUnknown && cls[j].block) {
+					break
+				}
+				if cls[j].class == lineUnknown && labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" &&
+					!readsAsProse(lines[j]) {
 					break
 				}
 				val = append(val, lines[j])
@@ -283,7 +300,7 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 		}
 	}
 	for k := 0; k < lastLabel; k++ {
-		if !used[k] && cls[k].class == linePlain && strings.TrimSpace(lines[k]) != "" {
+		if !used[k] && cls[k].class == linePlain && !cls[k].header && strings.TrimSpace(lines[k]) != "" {
 			out.loose++
 		}
 	}
@@ -297,7 +314,7 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 	delete(out.values, fieldAddressPart)
 	// Contact Form 7's default "From: NAME <MAIL>".
 	if nm := out.values[fieldNameMail]; nm != "" {
-		if addr := emailInRe.FindString(nm); addr != "" {
+		if addr := emailInRe.FindString(nm); addr != "" && !isMachineAddress(addr) {
 			out.labels++
 			if out.values[FieldEmail] == "" {
 				out.values[FieldEmail] = addr
@@ -338,7 +355,13 @@ func joinValue(field string, lines []string) string {
 		v = strings.Join(lines, " ")
 	}
 	v = strings.TrimSpace(v)
-	if emptyMarkers[strings.ToLower(v)] {
+	if field != FieldDescription {
+		// Gravity Forms' text format joins checkboxes as "a, b, ".
+		v = strings.TrimSpace(strings.TrimRight(v, ", "))
+	}
+	if emptyMarkers[strings.ToLower(v)] || cf7TagRe.MatchString(v) {
+		// Contact Form 7 leaves a mail-tag of a field the form does not
+		// have as written: "Bereikbaarheid: [bereikbaarheid]".
 		return ""
 	}
 	// Seen in practice: esc_html'd values in a plain-text mail
@@ -353,3 +376,105 @@ var (
 	zipLabels  = map[string]bool{"postcode": true, "zip": true, "zip code": true, "postal code": true}
 	cityLabels = map[string]bool{"plaats": true, "woonplaats": true, "vestigingsplaats": true, "city": true, "town": true}
 )
+
+// labelInProse reports whether line j, labelled for a field not seen yet,
+// is a line of the description before it rather than the next field: the
+// complainant wrote "Ordernummer: 55501 (de eerste zending)" or "Datum:
+// de 12e werd er gebeld" in the text. So it is when the form labels the
+// same field again further on (and the next line is not that label too: a
+// form may ask "Telefoon" and "Mobiel"), or when the line goes on a
+// description line and its value cannot be the field's (a date that is no
+// date, a phone number without digits, an address without '@').
+func labelInProse(lines []string, cls []classified, lastKnown map[string]int, j int) bool {
+	c := cls[j]
+	if c.block {
+		return false // "--- Label ---", a bold label line: structure, not prose
+	}
+	if last, ok := lastKnown[c.key]; ok && last > j {
+		if !(j+1 < len(cls) && cls[j+1].class == lineKnown && cls[j+1].key == c.key) {
+			return true
+		}
+	}
+	if j == 0 || strings.TrimSpace(lines[j-1]) == "" || c.inline == "" {
+		return false
+	}
+	switch c.field {
+	case FieldDate:
+		_, _, shaped := parseDateShape(c.inline)
+		return !shaped
+	case FieldEmail:
+		return !strings.Contains(c.inline, "@")
+	case FieldPhone:
+		return phoneCandRe.FindString(c.inline) == ""
+	}
+	return false
+}
+
+// readsAsProse reports whether an unknown "Label: value" line reads as a
+// sentence of the text ("Opmerking: graag terugbellen.") rather than a
+// form's own field ("Privacy: akkoord"): its value ends a sentence or is
+// long.
+func readsAsProse(line string) bool {
+	_, v, ok := strings.Cut(line, ":")
+	if !ok {
+		return false
+	}
+	v = strings.TrimSpace(v)
+	return strings.HasSuffix(v, ".") || strings.HasSuffix(v, "!") || strings.HasSuffix(v, "?") ||
+		len(strings.Fields(v)) >= 6
+}
+
+// Labels of the header block a mail client writes above a forwarded or
+// quoted message (Outlook, Gmail, Apple Mail; Dutch, English, German,
+// French).
+var (
+	fwdFrom    = map[string]bool{"from": true, "van": true, "von": true, "de": true}
+	fwdSent    = map[string]bool{"sent": true, "verzonden": true, "date": true, "datum": true, "gesendet": true, "envoyé": true, "verstuurd": true}
+	fwdSubject = map[string]bool{"subject": true, "onderwerp": true, "betreff": true, "objet": true}
+	fwdOther   = map[string]bool{"to": true, "aan": true, "an": true, "à": true, "cc": true, "bcc": true, "reply-to": true,
+		"beantwoorden": true, "antwoord aan": true, "importance": true, "urgentie": true, "prioriteit": true,
+		"attachments": true, "bijlagen": true}
+	fwdTimeRe = regexp.MustCompile(`\d{1,2}[:.]\d{2}`)
+)
+
+// markForwardHeaders finds the header blocks of forwarded messages
+// ("Van: … / Verzonden: … / Aan: … / Onderwerp: …") and takes their lines
+// out of the form: the forward's "Date:" is not the complaint's date, its
+// "Van:" not the complainant. A block is a run of such lines with a sender,
+// a subject and a sending time.
+func markForwardHeaders(lines []string, cls []classified) {
+	for i := 0; i < len(lines); {
+		j := i
+		var from, sent, subject bool
+		for ; j < len(lines); j++ {
+			label, val, ok := strings.Cut(strings.TrimSpace(lines[j]), ":")
+			if !ok {
+				break
+			}
+			l := normLabel(label)
+			switch {
+			case fwdFrom[l]:
+				from = true
+			case fwdSent[l]:
+				sent = sent || fwdTimeRe.MatchString(val)
+			case fwdSubject[l]:
+				subject = true
+			case fwdOther[l]:
+			default:
+				l = ""
+			}
+			if l == "" {
+				break
+			}
+		}
+		if j-i >= 3 && from && sent && subject {
+			for k := i; k < j; k++ {
+				cls[k] = classified{header: true}
+			}
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+}

@@ -30,24 +30,30 @@ var defaultLabels = map[string]string{
 	"firma": FieldCompany, "onderneming": FieldCompany, "company": FieldCompany,
 	"company name": FieldCompany, "organisation": FieldCompany, "organization": FieldCompany,
 	"organisation name": FieldCompany, "organization name": FieldCompany, "your company": FieldCompany,
-	"business name": FieldCompany, "uw bedrijf": FieldCompany, "uw bedrijfsnaam": FieldCompany,
+	"business name": FieldCompany, "name of company": FieldCompany, "name of the company": FieldCompany,
+	"naam van uw bedrijf": FieldCompany, "bedrijfs naam": FieldCompany, "uw bedrijf": FieldCompany, "uw bedrijfsnaam": FieldCompany,
 
 	// address
 	"adres": FieldAddress, "address": FieldAddress, "postadres": FieldAddress,
 	"bedrijfsadres": FieldAddress, "vestigingsadres": FieldAddress, "bezoekadres": FieldAddress,
 	"adres bedrijf": FieldAddress, "uw adres": FieldAddress, "company address": FieldAddress,
 	"postal address": FieldAddress, "street address": FieldAddress, "your address": FieldAddress,
-	"business address": FieldAddress, "mailing address": FieldAddress,
+	"business address": FieldAddress, "mailing address": FieldAddress, "adresgegevens": FieldAddress,
+	"adres gegevens": FieldAddress, "bedrijfsadres en plaats": FieldAddress, "address details": FieldAddress,
 
 	// name
 	"naam": FieldName, "uw naam": FieldName, "volledige naam": FieldName, "naam indiener": FieldName,
 	"indiener": FieldName, "voor- en achternaam": FieldName, "voor en achternaam": FieldName,
 	"name": FieldName, "your name": FieldName, "full name": FieldName, "your full name": FieldName,
 	"complainant": FieldName, "name of complainant": FieldName, "contactnaam": FieldName,
+	"contact name": FieldName, "naam melder": FieldName, "naam klager": FieldName, "uw volledige naam": FieldName,
 
 	// phone
 	"telefoonnummer": FieldPhone, "telefoon": FieldPhone, "telefoonnr": FieldPhone, "tel": FieldPhone,
-	"tel.nr": FieldPhone, "telnr": FieldPhone, "mobiel": FieldPhone, "mobiel nummer": FieldPhone,
+	"tel nr": FieldPhone, "telnr": FieldPhone, "telefoon nummer": FieldPhone, "telefoon nr": FieldPhone,
+	"tel nummer": FieldPhone, "mobiel nr": FieldPhone, "mobielnr": FieldPhone, "mobiele nummer": FieldPhone,
+	"gsm": FieldPhone, "gsm nummer": FieldPhone, "gsm-nummer": FieldPhone, "contact number": FieldPhone,
+	"contact phone": FieldPhone, "phone no": FieldPhone, "tel no": FieldPhone, "cell": FieldPhone, "cell phone": FieldPhone, "mobiel": FieldPhone, "mobiel nummer": FieldPhone,
 	"mobiele telefoon": FieldPhone, "mobiel telefoonnummer": FieldPhone, "uw telefoonnummer": FieldPhone,
 	"phone": FieldPhone, "phone number": FieldPhone, "telephone": FieldPhone,
 	"telephone number": FieldPhone, "mobile": FieldPhone, "mobile number": FieldPhone,
@@ -60,7 +66,9 @@ var defaultLabels = map[string]string{
 	"availability": FieldAvailability, "available": FieldAvailability, "reachable": FieldAvailability,
 	"when can we reach you": FieldAvailability, "wanneer kunnen wij u bereiken": FieldAvailability,
 	"wanneer bent u het best bereikbaar": FieldAvailability, "wanneer kunnen we u bellen": FieldAvailability, "best time to call": FieldAvailability,
-	"best time to reach you": FieldAvailability,
+	"best time to reach you": FieldAvailability, "when are you available": FieldAvailability,
+	"when can we call you": FieldAvailability, "best time to contact you": FieldAvailability,
+	"wanneer bent u telefonisch bereikbaar": FieldAvailability, "bereikbaarheid telefonisch": FieldAvailability,
 
 	// email
 	"e-mail": FieldEmail, "email": FieldEmail, "e-mailadres": FieldEmail, "emailadres": FieldEmail,
@@ -68,14 +76,16 @@ var defaultLabels = map[string]string{
 	"uw e-mailadres": FieldEmail, "uw e-mail": FieldEmail, "e-mail address": FieldEmail,
 	"email address": FieldEmail, "your email": FieldEmail, "your e-mail": FieldEmail,
 	"your email address": FieldEmail, "your e-mail address": FieldEmail, "mail": FieldEmail,
-	"e-mailaddress": FieldEmail, "emailaddress": FieldEmail, "_replyto": FieldEmail,
+	"e-mailaddress": FieldEmail, "emailaddress": FieldEmail, "_replyto": FieldEmail, "replyto": FieldEmail,
 
 	// date
 	"datum": FieldDate, "datum van indienen": FieldDate, "datum indienen": FieldDate,
 	"datum indiening": FieldDate, "datum van indiening": FieldDate, "indieningsdatum": FieldDate,
 	"ingediend op": FieldDate, "datum klacht": FieldDate, "date": FieldDate,
 	"submission date": FieldDate, "date of submission": FieldDate, "date submitted": FieldDate,
-	"submitted on": FieldDate, "date of complaint": FieldDate,
+	"submitted on": FieldDate, "date of complaint": FieldDate, "datum van de klacht": FieldDate,
+	"datum indiening klacht": FieldDate, "datum van indienen klacht": FieldDate, "klachtdatum": FieldDate,
+	"datum van indiening klacht": FieldDate, "complaint date": FieldDate,
 
 	// description
 	"omschrijving van de klacht": FieldDescription, "omschrijving": FieldDescription,
@@ -86,6 +96,11 @@ var defaultLabels = map[string]string{
 	"description of the complaint": FieldDescription, "complaint description": FieldDescription,
 	"your complaint": FieldDescription, "message": FieldDescription, "your message": FieldDescription,
 	"message body": FieldDescription, "details": FieldDescription, "comments": FieldDescription,
+	"klachtomschrijving": FieldDescription, "omschrijving van uw klacht": FieldDescription,
+	"beschrijf uw klacht": FieldDescription, "beschrijving van uw klacht": FieldDescription,
+	"omschrijf uw klacht": FieldDescription, "complaint details": FieldDescription,
+	"berichttekst": FieldDescription, "berichtinhoud": FieldDescription, "inhoud bericht": FieldDescription,
+	"toelichting op de klacht": FieldDescription, "wat is uw klacht": FieldDescription,
 
 	// references
 	"referentienummer": FieldReferences, "referentie": FieldReferences, "referenties": FieldReferences,
@@ -94,6 +109,7 @@ var defaultLabels = map[string]string{
 	"uw kenmerk": FieldReferences, "reference number": FieldReferences, "reference": FieldReferences,
 	"references": FieldReferences, "order number": FieldReferences, "contract number": FieldReferences,
 	"invoice number": FieldReferences, "customer number": FieldReferences, "order": FieldReferences,
+	"uw referentie": FieldReferences, "your reference": FieldReferences, "order no": FieldReferences,
 
 	// contact person at Ingressus
 	"contactpersoon": FieldContact, "contactpersoon ingressus": FieldContact,
@@ -114,12 +130,13 @@ var defaultLabels = map[string]string{
 	"house number": fieldAddressPart, "address line 1": fieldAddressPart, "address line 2": fieldAddressPart,
 	"city": fieldAddressPart, "town": fieldAddressPart, "zip": fieldAddressPart, "zip code": fieldAddressPart,
 	"postal code": fieldAddressPart, "state": fieldAddressPart, "province": fieldAddressPart,
-	"country": fieldAddressPart,
+	"country": fieldAddressPart, "postcode en plaats": fieldAddressPart, "postcode + plaats": fieldAddressPart,
+	"postcode/plaats": fieldAddressPart, "postcode en woonplaats": fieldAddressPart,
 
 	// Form-template lines that are no complaint data (Contact Form 7,
 	// Drupal Webform, Gravity Forms): they end the value above them.
 	"subject": fieldIgnore, "onderwerp": fieldIgnore, "submitted by": fieldIgnore,
-	"ingediend door": fieldIgnore, "submitted values are": fieldIgnore,
+	"ingediend door": fieldIgnore, "submitted values are": fieldIgnore, "your subject": fieldIgnore,
 	"from": fieldNameMail, "van": fieldNameMail,
 }
 
@@ -138,15 +155,58 @@ func normLabel(s string) string {
 	s = strings.ReplaceAll(s, "*", "")
 	s = spaceRe.ReplaceAllString(s, " ")
 	s = strings.ReplaceAll(s, "e - mail", "e-mail")
+	if strings.Contains(s, ".") {
+		// "Tel.", "Tel. nr.", "Mobiel nr.": abbreviations without dots.
+		s = strings.TrimSpace(spaceRe.ReplaceAllString(strings.ReplaceAll(s, ".", " "), " "))
+	}
+	if strings.Contains(s, "_") {
+		// Machine keys as Formspree, Drupal or a custom form send them:
+		// "e_mailadres", "your_email", "datum_van_indienen".
+		s = strings.TrimSpace(spaceRe.ReplaceAllString(strings.ReplaceAll(s, "_", " "), " "))
+		if t, ok := strings.CutPrefix(s, "e mail"); ok {
+			s = "e-mail" + t
+		}
+		s = strings.ReplaceAll(s, " e mail", " e-mail")
+	}
 	return strings.TrimSpace(s)
 }
+
+// compactPrefix marks the entries of a labelMap that are keyed by a
+// label's letters alone (compactLabel): "phonenumber", "emailaddress",
+// "datumvanindienen" as a form's machine keys write them.
+const compactPrefix = "\x00"
+
+// compactLabel is a normalised label without blanks and hyphens.
+func compactLabel(l string) string {
+	return strings.NewReplacer(" ", "", "-", "").Replace(l)
+}
+
+// withCompact returns m with an entry for the compact form of each label;
+// a compact form two fields share is left out.
+func withCompact(m labelMap) labelMap {
+	out := make(labelMap, 2*len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for k, v := range m {
+		c := compactPrefix + compactLabel(k)
+		if old, ok := out[c]; ok && old != v {
+			out[c] = ""
+			continue
+		}
+		out[c] = v
+	}
+	return out
+}
+
+var defaultLabelMap = withCompact(defaultLabels)
 
 // labelMap is the effective label→field mapping of one Parse call.
 type labelMap map[string]string
 
 func newLabelMap(extra map[string]string) labelMap {
 	if len(extra) == 0 {
-		return defaultLabels
+		return defaultLabelMap
 	}
 	m := make(labelMap, len(defaultLabels)+len(extra))
 	for k, v := range defaultLabels {
@@ -159,7 +219,7 @@ func newLabelMap(extra map[string]string) labelMap {
 		}
 		m[normLabel(k)] = v
 	}
-	return m
+	return withCompact(m)
 }
 
 // lookup returns the field a label stands for, or "".
@@ -173,6 +233,12 @@ func (m labelMap) lookup(label string) string {
 	}
 	if f, ok := m[l]; ok {
 		return f
+	}
+	if !strings.Contains(l, " ") {
+		// "phonenumber", "emailaddress": a machine key without blanks.
+		if f := m[compactPrefix+compactLabel(l)]; f != "" {
+			return f
+		}
 	}
 	// "Naam van de indiener", "E-mailadres van de indiener".
 	for _, suf := range []string{" van de indiener", " indiener", " of the complainant", " of complainant"} {

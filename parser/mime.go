@@ -584,7 +584,11 @@ func (w *walker) leaf(mt string, params map[string]string, disp, filename string
 	isAttachment := disp == "attachment"
 	switch {
 	case !isAttachment && mt == "text/plain":
-		return bodyText{text: decodeCharset(data, params["charset"], false, &w.defects), hasText: true}
+		text := decodeCharset(data, params["charset"], false, &w.defects)
+		if strings.EqualFold(strings.TrimSpace(params["format"]), "flowed") {
+			text = unflow(text, strings.EqualFold(strings.TrimSpace(params["delsp"]), "yes"))
+		}
+		return bodyText{text: text, hasText: true}
 	case !isAttachment && mt == "text/html":
 		return bodyText{html: decodeCharset(data, params["charset"], true, &w.defects), hasHTML: true}
 	}
@@ -610,4 +614,30 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// unflow undoes format=flowed (RFC 3676 §4.2): a line that ends in a
+// blank is joined with the next, and with delsp=yes that blank is removed;
+// a space-stuffed line loses its first blank. Quoted lines (">") and the
+// signature separator "-- " are left as they are. Drupal sends all its mail
+// this way (delsp=yes), so a long description comes wrapped at 77 columns.
+func unflow(s string, delsp bool) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	buf := make([]byte, 0, len(s))
+	joining := false
+	for i, l := range strings.Split(s, "\n") {
+		quoted := strings.HasPrefix(l, ">")
+		if i > 0 && !(joining && !quoted) {
+			buf = append(buf, '\n')
+		}
+		if !quoted {
+			l = strings.TrimPrefix(l, " ") // space-stuffing
+		}
+		buf = append(buf, l...)
+		joining = !quoted && strings.HasSuffix(l, " ") && l != "-- "
+		if joining && delsp {
+			buf = buf[:len(buf)-1]
+		}
+	}
+	return string(buf)
 }

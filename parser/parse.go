@@ -81,17 +81,34 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	}
 
 	labels := newLabelMap(opt.Labels)
-	if k, bounced := ClassifyMachine(raw, m.Text, opt.OwnAddresses); k != "" {
+	if k, bounced, why := classifyMachine(raw, m.Text, opt.OwnAddresses); k != "" {
 		// The web form is a machine too: its notifications may carry
 		// Auto-Submitted or Precedence: bulk. Only a bounce from it counts
 		// as machine mail; anything else it sends is a complaint.
-		if k == KindBounce || !containsFold(opt.FormSenders, m.From) {
+		machine := k == KindBounce || !containsFold(opt.FormSenders, m.From)
+		if machine && k == KindAutomated && why == "list-unsubscribe" &&
+			formNotification(m.Text, bt, w.alternatives, labels) {
+			// Without a configured form sender: Formspree (and mail sent
+			// through SendGrid and the like) puts List-Unsubscribe on every
+			// notification. That header alone, unlike Auto-Submitted or
+			// Precedence (RFC 3834: never answer), does not make a plainly
+			// filled-in complaint form machine mail.
+			machine = false
+			m.Defects = append(m.Defects, "machine-mail header ("+why+") on a form notification: read as a form")
+		}
+		if machine {
 			m.Kind, m.BouncedRecipient = k, bounced
 			return m, nil
 		}
 	}
 
 	isReply := len(m.InReplyTo) > 0 || len(m.References) > 0 || findReference(m.Subject) != "" || len(m.Tokens) > 0
+	if isReply && forwardedForm(m, bt, w.alternatives, labels) {
+		// Gmail sets In-Reply-To and References on a forward: a form
+		// notification forwarded to the intake is a complaint, not a
+		// reply in a thread of ours.
+		isReply = false
+	}
 	if isReply {
 		m.Kind = KindReply
 		m.setReply(bt, textFromHTML)
@@ -148,6 +165,12 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	}
 
 	formEmail := strings.TrimSpace(f.Email)
+	if a := strings.ToLower(emailInRe.FindString(formEmail)); a != "" &&
+		(containsFold(opt.FormSenders, a) || containsFold(opt.OwnAddresses, a) || isMachineAddress(a)) {
+		// A forwarded notification's "Van: Website <noreply@…>" line: the
+		// form's own address is never the complainant's.
+		formEmail, f.Email = "", ""
+	}
 	if formEmail == "" {
 		f.Email = m.senderAddress(opt)
 	}
@@ -160,6 +183,43 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	m.Fields, m.Missing, m.Invalid, m.InvalidEN = norm, missing, inv, invEN
 	m.DateAssumed = norm.Date == ""
 	return m, nil
+}
+
+// formNotification reports whether a body reads as a complaint form
+// beyond doubt: four labelled fields or more, among them the e-mail
+// address or the description, and hardly any loose text.
+func formNotification(text string, bt bodyText, alternatives []string, labels labelMap) bool {
+	cands := []string{text}
+	if bt.hasHTML {
+		cands = append(cands, htmlToText(bt.html, true))
+	}
+	cands = append(cands, alternatives...)
+	for i, c := range cands {
+		rf := extractFields(c, labels, i > 0)
+		if rf.isForm() && rf.labels >= 4 && rf.loose <= 2 && (rf.hasDesc || rf.values[FieldEmail] != "") {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardPrefixRe matches the subject prefixes of a forwarded mail.
+var forwardPrefixRe = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]*\]\s*)?(?:fwd?|fw|doorst|wg|tr|rv|i)\s*:`)
+
+// forwardedForm reports whether a mail that reads as a reply is a form
+// notification someone forwarded: a forward's subject, no reference or
+// reply token of ours anywhere in its header, and a body that is plainly
+// a form.
+func forwardedForm(m *Message, bt bodyText, alternatives []string, labels labelMap) bool {
+	if !forwardPrefixRe.MatchString(m.Subject) || findReference(m.Subject) != "" || len(m.Tokens) > 0 {
+		return false
+	}
+	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
+		if findReference(id) != "" {
+			return false
+		}
+	}
+	return formNotification(m.Text, bt, alternatives, labels)
 }
 
 // setReply sets Reply (the new text without quotes and signature) and the
@@ -179,7 +239,7 @@ func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 // Reply-To, else From, never the form's own sender nor our own address.
 func (m *Message) senderAddress(opt Options) string {
 	for _, a := range []string{m.ReplyTo, m.From} {
-		if a == "" || containsFold(opt.FormSenders, a) || containsFold(opt.OwnAddresses, a) {
+		if a == "" || containsFold(opt.FormSenders, a) || containsFold(opt.OwnAddresses, a) || isMachineAddress(a) {
 			continue
 		}
 		if norm, nl, _ := normEmail(a); nl == "" {

@@ -38,7 +38,7 @@ var fixtures = []struct{ file, why string }{
 	{"english-labels.eml", "English labels, us-ascii, month-first date in words, reference list with ';'"},
 	{"direct-mail.eml", "a person's own mail: windows-1252 QP body, encoded-word subject over two lines and sender name"},
 	{"incomplete-form.eml", "incomplete form: missing address/availability, phone too short, a date that does not exist, e-mail from Reply-To"},
-	{"nodate-bademail.eml", "no date (assumed, not missing) and an invalid e-mail address in the form; Reply-To answers"},
+	{"nodate-bademail.eml", "no date (listed as missing; the gateway uses the receipt date) and an invalid e-mail address in the form; Reply-To answers"},
 	{"reply-fields.eml", "complainant's reply with token address, In-Reply-To/References, supplying phone and availability"},
 	{"gravity-sections.eml", "Gravity Forms HTML with a section heading and an unknown field between known ones, '*' marker, checkbox list"},
 	{"cf7-default.eml", "Contact Form 7 default template in Dutch: 'Van: NAAM <MAIL>', 'Onderwerp:', 'Bericht:' on its own line, footer"},
@@ -202,7 +202,7 @@ func TestParseFields(t *testing.T) {
 		{"direct-mail.eml", KindOther, Fields{
 			Email:       "renee.dijkstra@example.nl",
 			Description: "Geachte heer, mevrouw,\n\nHierbij dien ik een klacht in over de monteur die gisteren bij ons was.\nHij was drie uur te laat en heeft de vloer beschadigd (schade ± € 300).\n\nMet vriendelijke groet,\nRenée Dijkstra",
-		}, []string{"company", "address", "name", "phone", "availability"}, nil},
+		}, []string{"company", "address", "name", "phone", "availability", "date"}, nil},
 		{"incomplete-form.eml", KindForm, Fields{
 			Company: "Bouwbedrijf Stevig", Name: "Mark Visser", Phone: "0612", Email: "mark@stevig.nl",
 			Date: "31-02-2026", Description: "Steiger niet op tijd afgebroken.",
@@ -211,19 +211,19 @@ func TestParseFields(t *testing.T) {
 			Company: "Hoveniersbedrijf Blad", Address: "Laan 1, 6811 AA Arnhem", Name: "Tom Blad",
 			Phone: "+31263512345", Availability: "'s middags", Email: "tom@blad.nl",
 			Description: "Heg verkeerd gesnoeid.",
-		}, nil, []string{"email"}},
+		}, []string{"date"}, []string{"email"}},
 		{"gravity-sections.eml", KindForm, Fields{
 			Company: "Acme", Address: "Straat 1\n1234 AB Plaats", Email: "jan@x.nl",
 			Description: "Kapot<3 & stuk.\nTweede regel.",
-		}, []string{"name", "phone", "availability"}, nil},
+		}, []string{"name", "phone", "availability", "date"}, nil},
 		{"cf7-default.eml", KindForm, Fields{
 			Name: "Jan Jansen", Email: "jan@jansen.nl", Description: "Mijn klacht is dit.\nTweede regel.",
-		}, []string{"company", "address", "phone", "availability"}, nil},
+		}, []string{"company", "address", "phone", "availability", "date"}, nil},
 		{"drupal-parts.eml", KindForm, Fields{
 			Company: "Smith & Sons", Address: "Molenstraat 12\n3011 AB Rotterdam", Name: "John Smith",
 			Phone: "+31612345678", Email: "john@smith.example",
 			Description: "Line one.\nIk belde: niemand nam op.\n\nMore text.",
-		}, []string{"availability"}, nil},
+		}, []string{"availability", "date"}, nil},
 		{"reply-fields.eml", KindReply, Fields{Phone: "+31612345678", Availability: "werkdagen na 16 uur"}, nil, nil},
 	}
 	for _, tt := range tests {

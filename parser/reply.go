@@ -31,15 +31,30 @@ import (
 func ReplyText(text string) string {
 	s := rpSplit(text)
 	var out []string
-	for _, f := range s.frags {
+	lastFrag := -1 // the fragment the last line of out came from
+	for fi, f := range s.frags {
 		if !f.visible {
 			continue
+		}
+		// The empty quoted lines a quote ends with ("> … ?\n>\n") go.
+		last := len(f.lines) - 1
+		if f.kind == rpFragQuote {
+			for last >= 0 && strings.Trim(f.lines[last], "> \t") == "" {
+				last--
+			}
 		}
 		for k, l := range f.lines {
 			if f.kind == rpFragQuote && s.kinds[f.start+k] == rpAttr {
 				continue // an interleaved reply keeps the quote, not "On … wrote:"
 			}
+			if k > last && strings.TrimSpace(l) != "" {
+				continue
+			}
+			if strings.TrimSpace(l) == "" && (len(out) == 0 || (strings.TrimSpace(out[len(out)-1]) == "" && lastFrag != fi)) {
+				continue // one blank line is enough between passages (the writer's own stay)
+			}
 			out = append(out, l)
+			lastFrag = fi
 		}
 	}
 	out = rpCleanup(out)
@@ -172,7 +187,7 @@ scan:
 		case rpIsForwardMarker(l):
 			cut, res.forward = i, true
 			break scan
-		case rpHeaderBlockAt(lines, fields, i):
+		case rpHeaderBlockAt(lines, fields, i, false):
 			cut = i
 			break scan
 		}
@@ -198,6 +213,12 @@ scan:
 		// Mail, Outlook for Mac, Gmail's plain part of an HTML quote). In
 		// the middle of a line only after dashes ("reply--- On … wrote:").
 		if mid && !strings.HasSuffix(strings.TrimRight(prefix, " \t"), "-") {
+			continue
+		}
+		// Everything below would go: a writer's own "Op 12-11-2026 om
+		// 14:30 schreef uw collega mij:" above a passage they copy is
+		// not a client's header.
+		if rpTellsOfSomeone(lines[i][len(prefix):], lines[i+1:end+1]) {
 			continue
 		}
 		cut, cutPrefix = i, rpTrimSplitterPrefix(prefix)
@@ -260,9 +281,13 @@ scan:
 	// Visibility: new text always; quoted passages only in an interleaved
 	// reply, and then only those that are answered.
 	answered := 0
-	for k, f := range res.frags {
-		if f.kind == rpFragQuote && k+1 < len(res.frags) && res.frags[k+1].kind == rpFragText &&
-			rpHasContent(res.frags[k+1].lines) {
+	isAnswered := func(k int) bool {
+		f := res.frags[k]
+		return f.kind == rpFragQuote && k+1 < len(res.frags) && res.frags[k+1].kind == rpFragText &&
+			rpHasContent(res.frags[k+1].lines) && !rpQuoteIsClosing(f.lines)
+	}
+	for k := range res.frags {
+		if isAnswered(k) {
 			answered++
 		}
 	}
@@ -272,11 +297,47 @@ scan:
 		case rpFragText:
 			f.visible = true
 		case rpFragQuote:
-			f.visible = answered >= 2 && k+1 < len(res.frags) &&
-				res.frags[k+1].kind == rpFragText && rpHasContent(res.frags[k+1].lines)
+			f.visible = answered >= 2 && isAnswered(k)
 		}
 	}
 	return res
+}
+
+// rpClosings start the closing of a letter ("Met vriendelijke groet,").
+var rpClosings = []string{
+	"met vriendelijke groet", "vriendelijke groet", "met hartelijke groet",
+	"hartelijke groet", "groet", "groeten", "mvg", "hoogachtend",
+	"kind regards", "best regards", "regards", "best wishes", "sincerely",
+	"yours sincerely", "yours faithfully", "cheers", "thanks", "thank you",
+}
+
+// rpQuoteIsClosing reports a quoted passage that is only the closing of
+// the quoted letter ("> Met vriendelijke groet,\n> Ingressus Klachten"):
+// the text under it is the writer's own closing, not an answer to it.
+func rpQuoteIsClosing(lines []string) bool {
+	n := 0
+	closing := false
+	for _, l := range lines {
+		t := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "> \t"))
+		if t == "" || !rpIsQuoteLine(l) {
+			continue
+		}
+		if n == 0 {
+			lower := strings.ToLower(strings.TrimRight(t, ",.!"))
+			for _, c := range rpClosings {
+				if lower == c || (strings.HasPrefix(lower, c) && len(lower) <= len(c)+2) {
+					closing = true
+				}
+			}
+			if !closing {
+				return false
+			}
+		}
+		if n++; n > 4 {
+			return false
+		}
+	}
+	return closing
 }
 
 // rpRawPrefix returns the part of line that the kept prefix p came from.
@@ -345,7 +406,7 @@ func rpIsUnderscoreLine(l string, next []string, fields []rpField) bool {
 		return true
 	}
 	for k := 0; k < len(next) && k < 3; k++ {
-		if rpHeaderBlockAt(next, fields, k) {
+		if rpHeaderBlockAt(next, fields, k, true) {
 			return true
 		}
 	}
@@ -470,10 +531,16 @@ func rpHeaderField(l string) (rpField, string) {
 }
 
 // rpHeaderBlockAt reports whether an Outlook-style header block of quoted
-// history starts at line i: a From (or Date/Sent) line and at least one
-// more header line within the next few lines. From + anything, or Date +
-// To/Subject; a lone "Datum:" in a complainant's text is not a block.
-func rpHeaderBlockAt(lines []string, fields []rpField, i int) bool {
+// history starts at line i: a From (or Date/Sent) line and more header
+// lines within the next few. Clients write From, Sent/Date, To and Subject
+// (an empty Subject or To still has its line), so From and two more kinds
+// of field make a block. Two fields make one only when they look written
+// by a program: From with an address ("From: bob@example.com / Date: …"),
+// or a date with seconds or a zone ("Date: Wed, 16 May 2012 00:15:02 -0600
+// / To: …"); or after a divider line (weak). A complainant's "Datum:
+// 12-11-2026 om 14:30 / Aan: … / Onderwerp: …" or "Van: de heer X / Datum:
+// 3 november 2026 om 16:45" in the new text is not a block.
+func rpHeaderBlockAt(lines []string, fields []rpField, i int, weak bool) bool {
 	if fields[i] != rpFieldFrom && fields[i] != rpFieldDate {
 		return false
 	}
@@ -489,18 +556,29 @@ func rpHeaderBlockAt(lines []string, fields []rpField, i int) bool {
 	}
 	var seen [rpFieldDate + 1]bool
 	seen[f0] = true
+	fromAddr, machineDate := false, false
 	if len(rest) <= rpMaxHeaderLen {
 		for _, in := range rpInlineFields {
 			if strings.Contains(rest, in.s) {
 				seen[in.f] = true
 			}
 		}
+		if f0 == rpFieldFrom {
+			fromAddr = rpHasAddress(rest)
+		}
+		// "From: a Date: Wed, 16 May 2012 00:15:02 -0600" on one line, or
+		// a Date line.
+		machineDate = rpMachineDate(rest)
 	}
 	misses := 0
 	for k := i + 1; k < len(lines) && k <= i+8; k++ {
 		if f := fields[k]; f != rpFieldNone {
 			seen[f] = true
 			misses = 0
+			if f == rpFieldDate && !machineDate && len(lines[k]) <= rpMaxHeaderLen {
+				_, v := rpHeaderField(lines[k])
+				machineDate = rpMachineDate(v)
+			}
 			continue
 		}
 		// A wrapped value ("*From:* bob@example.com [mailto:\n  bob@example.com]").
@@ -514,8 +592,38 @@ func rpHeaderBlockAt(lines []string, fields []rpField, i int) bool {
 			distinct++
 		}
 	}
-	return (seen[rpFieldFrom] && distinct >= 2) ||
-		(seen[rpFieldDate] && (seen[rpFieldTo] || seen[rpFieldSubject]))
+	if seen[rpFieldFrom] && distinct >= 3 {
+		return true
+	}
+	if seen[rpFieldFrom] && distinct >= 2 && (weak || fromAddr) {
+		return true
+	}
+	return seen[rpFieldDate] && (seen[rpFieldTo] || seen[rpFieldSubject]) && (weak || machineDate)
+}
+
+// rpHasAddress reports an e-mail address ("bob@example.com",
+// "[mailto:bob@example.com]") in a header value.
+func rpHasAddress(v string) bool {
+	at := strings.IndexByte(v, '@')
+	return at > 0 && at+1 < len(v) && v[at-1] != ' ' && v[at+1] != ' '
+}
+
+// rpMachineDate reports a date as a program writes it: with seconds
+// ("00:15:02") or a numeric zone ("-0600", "+01:00").
+func rpMachineDate(v string) bool {
+	for i := 0; i+4 < len(v); i++ {
+		c := v[i]
+		if c == ':' && i >= 2 && rpDigit(v[i-1]) && rpDigit(v[i+1]) && rpDigit(v[i+2]) &&
+			i+5 < len(v) && v[i+3] == ':' && rpDigit(v[i+4]) && rpDigit(v[i+5]) {
+			return true
+		}
+		if (c == '+' || c == '-') && (i == 0 || v[i-1] == ' ' || v[i-1] == 'T') &&
+			rpDigit(v[i+1]) && rpDigit(v[i+2]) && rpDigit(v[i+3]) && rpDigit(v[i+4]) &&
+			(i+5 == len(v) || !rpDigit(v[i+5])) {
+			return true
+		}
+	}
+	return false
 }
 
 // rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
@@ -673,6 +781,44 @@ func rpHasSentenceBreak(t string) bool {
 		}
 		if letters >= 4 {
 			return true
+		}
+	}
+	return false
+}
+
+// rpPersonWords are words a writer uses for someone ("uw collega", "your
+// colleague", "de monteur"); a client's quote header names a person or an
+// address instead.
+var rpPersonWords = map[string]bool{
+	"uw": true, "jouw": true, "je": true, "mijn": true, "mij": true, "me": true,
+	"ons": true, "onze": true, "jullie": true, "hij": true, "zij": true, "ze": true,
+	"your": true, "my": true, "our": true, "us": true, "he": true, "she": true,
+	"they": true, "his": true, "her": true, "their": true, "the": true,
+}
+
+// rpTellsOfSomeone reports whether a quote header without an address
+// ("Op 12-11-2026 om 14:30 schreef uw collega mij:", "On 12/11/2026 at
+// 14:30 your colleague wrote:") is the writer's own sentence: it has a
+// lower-case pronoun or article, or a lower-case word right after
+// "schreef"/"wrote". Clients write the sender's name there ("schreef
+// Ingressus Klachten:", "Ingressus Complaints wrote:").
+func rpTellsOfSomeone(first string, more []string) bool {
+	t := first
+	for _, l := range more {
+		t += " " + l
+	}
+	if len(t) > rpMaxHeaderLen || strings.Contains(t, "@") {
+		return false
+	}
+	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
+	for k, w := range words {
+		if rpPersonWords[w] {
+			return true
+		}
+		if k > 0 && k+1 < len(words) && (words[k-1] == "schreef" || words[k-1] == "wrote") {
+			if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
+				return true
+			}
 		}
 	}
 	return false

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -151,7 +152,9 @@ func rpPrune(n *html.Node, keepGmail bool) {
 			k := keepGmail
 			// Gmail splits its blockquote where one answers in between:
 			// then the quote holds the answers and is kept (as `>` lines).
-			if !k && (rpHasClass(c, "gmail_quote") || rpHasClass(c, "gmail_extra")) && rpCountBlockquotes(c, 2) >= 2 {
+			// So is one answered below the quote (bottom posting).
+			if !k && (rpHasClass(c, "gmail_quote") || rpHasClass(c, "gmail_extra")) &&
+				(rpCountBlockquotes(c, 2) >= 2 || rpTextAfterBlockquote(c)) {
 				k = true
 			}
 			if rpDropped(c, k) {
@@ -184,6 +187,37 @@ func rpCountBlockquotes(n *html.Node, max int) int {
 		}
 	}
 	return count
+}
+
+// rpTextAfterBlockquote reports text in n's subtree after its first
+// blockquote and outside blockquotes and signatures: an answer written
+// under the quote.
+func rpTextAfterBlockquote(n *html.Node) bool {
+	seen := false
+	stack := []*html.Node{n}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch x.Type {
+		case html.TextNode:
+			if seen && strings.TrimSpace(strings.ReplaceAll(x.Data, "\u00a0", " ")) != "" {
+				return true
+			}
+			continue
+		case html.ElementNode:
+			if x.DataAtom == atom.Blockquote {
+				seen = true
+				continue
+			}
+			if rpSkipped(x) || rpDropped(x, true) {
+				continue
+			}
+		}
+		for c := x.LastChild; c != nil; c = c.PrevSibling {
+			stack = append(stack, c)
+		}
+	}
+	return false
 }
 
 // rpLastText returns the last text node with more than white space.
@@ -249,6 +283,10 @@ type rpRenderer struct {
 	space bool
 	// lastLine is the last non-empty line ended so far.
 	lastLine string
+	// ol holds the last item number of each open <ol>.
+	ol []int
+	// lists is how many <ul>/<ol> are open.
+	lists int
 }
 
 func (r *rpRenderer) write(s string) {
@@ -369,7 +407,16 @@ func (r *rpRenderer) node(n *html.Node, depth int) {
 		}
 	}
 	quote := a == atom.Blockquote && r.quoting(n)
-	para := a == atom.P && !rpHasClass(n, "MsoNormal")
+	// Word's paragraphs (MsoNormal, MsoListParagraph…) are lines: Outlook
+	// writes an empty one where the writer left a blank line.
+	para := a == atom.P && !rpHasClass(n, "MsoNormal") && !rpHasClass(n, "MsoList")
+	// A list stands apart like a paragraph (browsers give it margins); a
+	// list inside a list does not.
+	list := a == atom.Ul || a == atom.Ol
+	if list {
+		para = r.lists == 0
+		r.lists++
+	}
 	if para {
 		r.blankLine()
 	} else if rpIsBlock(a) {
@@ -381,14 +428,32 @@ func (r *rpRenderer) node(n *html.Node, depth int) {
 	if a == atom.Pre {
 		r.pre++
 	}
+	if a == atom.Ol {
+		start := 1
+		if v, err := strconv.Atoi(strings.TrimSpace(rpHTMLAttr(n, "start"))); err == nil && v > -1000000 && v < 1000000 {
+			start = v
+		}
+		r.ol = append(r.ol, start-1)
+	}
 	if a == atom.Li {
-		r.write("- ")
+		if len(r.ol) > 0 && n.Parent != nil && n.Parent.DataAtom == atom.Ol {
+			r.ol[len(r.ol)-1]++
+			r.write(strconv.Itoa(r.ol[len(r.ol)-1]) + ". ")
+		} else {
+			r.write("- ")
+		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		r.node(c, depth+1)
 	}
 	if a == atom.Pre {
 		r.pre--
+	}
+	if a == atom.Ol {
+		r.ol = r.ol[:len(r.ol)-1]
+	}
+	if list {
+		r.lists--
 	}
 	if para {
 		r.blankLine()

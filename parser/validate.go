@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -70,10 +71,10 @@ func ValidateFields(f Fields, opt Options) (out Fields, missing []string, invali
 	}
 	out.References = splitReferences(out.References)
 
+	// Every required field not found is listed, the date too: the contract
+	// of `klachtd parse --json`. The gateway still registers a complaint
+	// without a date, using the receipt date (procedure.md §1).
 	for _, name := range RequiredFields {
-		if name == FieldDate {
-			continue
-		}
 		if _, bad := invalid[name]; bad {
 			continue
 		}
@@ -157,12 +158,14 @@ func normEmail(v string) (addr, nl, en string) {
 	if l := strings.ToLower(s); strings.HasPrefix(l, "mailto:") {
 		s = s[len("mailto:"):]
 	}
+	// "jan@voorbeeld.nl." at the end of a sentence.
+	s = strings.TrimRight(s, ".,;")
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		// "jan@voorbeeld.nl (werk)", "E-mail: jan@…": take the one
-		// address written in the value.
-		if found := emailInRe.FindAllString(s, 2); len(found) == 1 {
-			a, err = mail.ParseAddress(found[0])
+		// "jan@voorbeeld.nl (werk)", "E-mail: jan@…", "jan@a.nl, piet@a.nl":
+		// the first address written in the value.
+		if found := emailInRe.FindString(s); found != "" {
+			a, err = mail.ParseAddress(strings.TrimRight(found, ".,;"))
 		}
 	}
 	if err != nil || a == nil {
@@ -196,20 +199,27 @@ func normEmail(v string) (addr, nl, en string) {
 	return addr, "", ""
 }
 
-var phoneCandRe = regexp.MustCompile(`(?:\+|00)?\(?\d[\d \-./()]{4,}\d`)
+var (
+	phoneCandRe  = regexp.MustCompile(`(?:\+|00)?\(?\d[\d \-./()]{4,}\d`)
+	phoneSplitRe = regexp.MustCompile(`(?i)\s+/\s+|\s*[,;|]\s*|\s+(?:of|or|en|and)\s+`)
+)
 
 // normPhone returns v in E.164, or a reason why it is no valid number.
 func normPhone(v, region string) (e164, nl, en string) {
 	q := quote(v)
 	num, err := phonenumbers.Parse(v, region)
-	if err == nil && phonenumbers.IsValidNumber(num) {
+	if err == nil && acceptablePhone(num, region) {
 		return phonenumbers.Format(num, phonenumbers.E164), "", ""
 	}
 	// "Tel: 010-1234567 (na 17:00)", "06-12345678 of 010-…": the first
 	// number in the text.
-	if c := phoneCandRe.FindString(v); c != "" && c != v {
-		if n2, err2 := phonenumbers.Parse(c, region); err2 == nil && phonenumbers.IsValidNumber(n2) {
-			return phonenumbers.Format(n2, phonenumbers.E164), "", ""
+	// "010-1234567 / 06-12345678", "06… of 010…": the first number that
+	// is one.
+	for _, piece := range phoneSplitRe.Split(v, 4) {
+		if c := phoneCandRe.FindString(piece); c != "" && c != v {
+			if n2, err2 := phonenumbers.Parse(c, region); err2 == nil && acceptablePhone(n2, region) {
+				return phonenumbers.Format(n2, phonenumbers.E164), "", ""
+			}
 		}
 	}
 	digits := 0
@@ -277,7 +287,7 @@ func splitReferences(in []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(s string) {
-		s = strings.Trim(strings.TrimSpace(s), ".")
+		s = strings.TrimFunc(s, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 		if s == "" || noneRefs[strings.ToLower(s)] {
 			return
 		}
@@ -292,6 +302,7 @@ func splitReferences(in []string) []string {
 			continue
 		}
 		for _, p := range refSplitRe.Split(v, -1) {
+			p = strings.TrimFunc(p, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 			words := strings.Fields(p)
 			allDigits := len(words) > 1
 			for _, w := range words {
@@ -309,6 +320,27 @@ func splitReferences(in []string) []string {
 		}
 	}
 	return out
+}
+
+// acceptablePhone reports whether a parsed number can be stored: a valid
+// number, or a number of another country than the default region that has
+// a possible length there. libphonenumber's ranges of foreign numbers lag
+// behind (and "+32 2 123 45 67", a Brussels number as people write it in
+// examples and forms, is outside them); a complainant abroad is better
+// called at a number of the right length than asked to correct it. Numbers
+// of the default region are held to the ranges: a typo there is what the
+// check is for.
+func acceptablePhone(num *phonenumbers.PhoneNumber, region string) bool {
+	if phonenumbers.IsValidNumber(num) {
+		return true
+	}
+	if int(num.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(region) {
+		return false
+	}
+	if phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode())) == "ZZ" {
+		return false
+	}
+	return phonenumbers.IsPossibleNumberWithReason(num) == phonenumbers.IS_POSSIBLE
 }
 
 // shorterThanUsual reports whether a number of the default region has
