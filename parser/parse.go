@@ -81,12 +81,19 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	}
 
 	labels := newLabelMap(opt.Labels)
-	if k, bounced, why := classifyMachine(raw, m.Text, opt.OwnAddresses); k != "" {
-		// The web form is a machine too: its notifications may carry
-		// Auto-Submitted or Precedence: bulk. Only a bounce from it counts
-		// as machine mail; anything else it sends is a complaint.
-		machine := k == KindBounce || !containsFold(opt.FormSenders, m.From)
-		if machine && k == KindAutomated && why == "list-unsubscribe" &&
+	// The web form is a machine too: its notifications may carry
+	// Auto-Submitted or Precedence: bulk. Whatever it sends is a complaint
+	// (a bounce comes from a mailer daemon, never from the form's address),
+	// so its mail skips the classifier — and its cost, on every complaint.
+	fromForm := containsFold(opt.FormSenders, m.From)
+	var k Kind
+	var bounced, why string
+	if !fromForm {
+		k, bounced, why = classifyMachine(raw, m.Text, opt.OwnAddresses)
+	}
+	if k != "" {
+		machine := true
+		if k == KindAutomated && why == "list-unsubscribe" &&
 			formNotification(m.Text, bt, w.alternatives, labels) {
 			// Without a configured form sender: Formspree (and mail sent
 			// through SendGrid and the like) puts List-Unsubscribe on every
