@@ -322,36 +322,50 @@ func unhex(c byte) byte {
 // blobs glued together), and a truncated last group is dropped.
 func decodeBase64(b []byte, defects *[]string) []byte {
 	out := make([]byte, 0, len(b)*3/4+3)
-	chunk := make([]byte, 0, 1024)
+	// Decoded in whole groups of 4 through a small buffer, straight into
+	// out: a 25 MB attachment costs its decoded size, not several copies.
+	var chunk [4096]byte
+	n := 0
 	bad := false
-	flush := func() {
-		if len(chunk)%4 == 1 {
-			chunk = chunk[:len(chunk)-1]
+	flush := func(final bool) {
+		m := n
+		if !final {
+			m -= m % 4
+		} else if m%4 == 1 {
+			m--
 			bad = true
 		}
-		buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(chunk)))
-		n, err := base64.RawStdEncoding.Decode(buf, chunk)
+		start := len(out)
+		out = out[:start+base64.RawStdEncoding.DecodedLen(m)]
+		k, err := base64.RawStdEncoding.Decode(out[start:], chunk[:m])
 		if err != nil {
 			bad = true
 		}
-		out = append(out, buf[:n]...)
-		chunk = chunk[:0]
+		out = out[:start+k]
+		n = copy(chunk[:], chunk[m:n])
+		if final {
+			n = 0
+		}
 	}
 	for _, c := range b {
 		switch {
 		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '/':
-			chunk = append(chunk, c)
+			chunk[n] = c
+			n++
+			if n == len(chunk) {
+				flush(false)
+			}
 		case c == '=':
-			if len(chunk) > 0 {
-				flush()
+			if n > 0 {
+				flush(true)
 			}
 		case c == ' ', c == '\t', c == '\r', c == '\n':
 		default:
 			bad = true
 		}
 	}
-	if len(chunk) > 0 {
-		flush()
+	if n > 0 {
+		flush(true)
 	}
 	if bad {
 		*defects = append(*defects, "base64: malformed input decoded as far as possible")
