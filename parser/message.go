@@ -139,4 +139,7 @@ type Options struct {
 	OwnAddresses []string
 	// MaxBytes bounds how much of a message is read; 0 means 25 MB.
 	MaxBytes int
+	// MaxAttachment: attachments larger than this many bytes are listed
+	// but not decoded (their Data is nil); 0 decodes every one.
+	MaxAttachment int
 }

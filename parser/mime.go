@@ -489,6 +489,8 @@ type walker struct {
 	// parsing: a form's text and HTML versions may differ.
 	alternatives []string
 	truncated    bool
+	// maxAttachment: attachments bigger than this are not decoded (0: all).
+	maxAttachment int
 }
 
 // bodyText is what an entity contributes to the message's text.
@@ -594,6 +596,14 @@ func (w *walker) walk(h header, body []byte, depth int, defaultType string) body
 
 // leaf handles a single (non-multipart) part.
 func (w *walker) leaf(mt string, params map[string]string, disp, filename string, h header, body []byte) bodyText {
+	isText := disp != "attachment" && (mt == "text/plain" || mt == "text/html")
+	if !isText && w.maxAttachment > 0 && len(body)*3/4 > w.maxAttachment {
+		// Too big to relay anyway: not decoded, so a 25 MB attachment
+		// costs no second copy. The raw mail keeps it.
+		w.defects = append(w.defects, fmt.Sprintf("attachment %q (%d bytes) over the relay limit: not decoded", filename, len(body)*3/4))
+		w.attachments = append(w.attachments, Attachment{Filename: filename, ContentType: mt, Size: len(body) * 3 / 4})
+		return bodyText{}
+	}
 	data := decodeTransfer(h.get("Content-Transfer-Encoding"), body, &w.defects)
 	isAttachment := disp == "attachment"
 	switch {

@@ -55,7 +55,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	}
 	readHeaders(m, h)
 
-	w := &walker{}
+	w := &walker{maxAttachment: opt.MaxAttachment}
 	bt := w.walk(h, body, 0, "text/plain")
 	m.Defects = append(m.Defects, w.defects...)
 	m.Attachments = w.attachments

@@ -426,7 +426,7 @@ func (c *Config) settings() correspondence.Settings {
 
 func (c *Config) parserOptions() parser.Options {
 	return parser.Options{FormSenders: c.Gateway.FormSenders, Labels: c.Labels, Region: c.Gateway.PhoneRegion,
-		MaxBytes: int(c.IMAP.MaxMessageSize)}
+		MaxBytes: int(c.IMAP.MaxMessageSize), MaxAttachment: c.Gateway.MaxRelayAttachment}
 }
 
 func (c *Config) digestSchedule() correspondence.DigestSchedule {
