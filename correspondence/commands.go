@@ -43,9 +43,12 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")
 		return err
 	}
+	// Free text may start on the command line itself: "#info Wat is uw
+	// huisnummer?" or "#reactie Geachte mevrouw, …".
+	withArgs := strings.TrimSpace(cmd.Args + "\n" + text)
 	switch cmd.Name {
 	case "info":
-		return h.relayToComplainant(c, p, templates.InfoRequest, text)
+		return h.relayToComplainant(c, p, templates.InfoRequest, withArgs)
 	case "delay":
 		n, reason, ok := parseDelay(cmd.Args, text)
 		if !ok {
@@ -53,10 +56,10 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		}
 		return h.delay(c, n, reason, false, fmt.Sprintf("delay:%s:%d", c.Ref, h.row))
 	case "response":
-		if text == "" {
+		if withArgs == "" {
 			return h.usage(c, cmd, "#reactie met daaronder de tekst van de inhoudelijke reactie")
 		}
-		return h.respond(c, p, text)
+		return h.respond(c, p, withArgs)
 	case "note":
 		return nil // the event above is the note: never relayed
 	case "assign":
@@ -74,8 +77,8 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		}
 		return h.invite(c, at, place, text)
 	case "record":
-		resolved := !strings.Contains(strings.ToLower(cmd.Args), "onopgelost") && !strings.Contains(strings.ToLower(cmd.Args), "unresolved")
-		return h.record(c, resolved, text)
+		resolved, rest := recordOutcome(cmd.Args)
+		return h.record(c, resolved, strings.TrimSpace(rest+"\n"+text))
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
 		return h.closeComplaint(c, cmd.Name, reason)
@@ -295,4 +298,21 @@ func (t *txn) finish(c *Complaint, state, why string) error {
 	c.ClosedDay = fmtDay(t.today())
 	t.event(c.ID, state, why, false, 0)
 	return t.saveComplaint(c)
+}
+
+// recordOutcome reads "#verslag [opgelost|onopgelost] …": whether the
+// conversation resolved the complaint, and the rest of the line.
+func recordOutcome(args string) (bool, string) {
+	f := strings.Fields(args)
+	if len(f) == 0 {
+		return true, ""
+	}
+	switch strings.ToLower(strings.Trim(f[0], ".,:;")) {
+	case "onopgelost", "unresolved", "niet-opgelost":
+		return false, strings.Join(f[1:], " ")
+	case "opgelost", "resolved":
+		return true, strings.Join(f[1:], " ")
+	}
+	low := strings.ToLower(args)
+	return !strings.Contains(low, "onopgelost") && !strings.Contains(low, "unresolved") && !strings.Contains(low, "niet opgelost"), args
 }

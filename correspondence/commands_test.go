@@ -89,3 +89,27 @@ func TestSecondExtensionTellsManagement(t *testing.T) {
 		t.Errorf("after two extensions: %d, end %s", got.Extensions, got.TermEnd)
 	}
 }
+
+func TestCommandTextOnTheCommandLine(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("args", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, note, "#info Wat is uw huisnummer?"))
+	if info := e.lettersOf(templates.InfoRequest); len(info) != 1 || !strings.Contains(info[0].text(), "Wat is uw huisnummer?") {
+		t.Fatalf("#info with its question on the command line lost it")
+	}
+	e.deliver(reply(c.Handler, note, "#reactie Geachte mevrouw,\nWij crediteren alles."))
+	resp := e.lettersOf(templates.Response)
+	if len(resp) != 1 || !strings.Contains(resp[0].text(), "Geachte mevrouw,") || !strings.Contains(resp[0].text(), "Wij crediteren alles.") {
+		t.Fatalf("#reactie lost its first line")
+	}
+	for _, tc := range []struct {
+		args     string
+		resolved bool
+	}{{"opgelost", true}, {"onopgelost", false}, {"Onopgelost: geen akkoord", false}, {"", true}, {"unresolved", false}, {"het is niet opgelost", false}} {
+		if got, _ := recordOutcome(tc.args); got != tc.resolved {
+			t.Errorf("recordOutcome(%q) = %v, want %v", tc.args, got, tc.resolved)
+		}
+	}
+}
