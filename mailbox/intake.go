@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -673,6 +674,10 @@ func (s *conn) fetch(batch []newMail) ([]Delivery, error) {
 		}
 	}
 	bodies := make(map[uint32][]byte, len(batch))
+	sizes := make(map[uint32]int64, len(batch))
+	for _, m := range batch {
+		sizes[m.uid] = min(m.size, in.cfg.MaxBytes)
+	}
 	get := func(set imap.UIDSet, section *imap.FetchItemBodySection) error {
 		if len(set) == 0 {
 			return nil
@@ -684,13 +689,13 @@ func (s *conn) fetch(batch []newMail) ([]Delivery, error) {
 				if m == nil {
 					break
 				}
-				buf, err := m.Collect()
+				uid, body, err := readBody(m, sizes)
 				if err != nil {
 					cmd.Close()
 					return err
 				}
-				if len(buf.BodySection) > 0 {
-					bodies[uint32(buf.UID)] = buf.BodySection[0].Bytes
+				if body != nil && uid != 0 {
+					bodies[uid] = body
 				}
 			}
 			return cmd.Close()
@@ -722,6 +727,37 @@ func (s *conn) fetch(batch []newMail) ([]Delivery, error) {
 		})
 	}
 	return out, nil
+}
+
+// readBody reads one FETCH response's UID and body literal into a buffer
+// sized from RFC822.SIZE: io.ReadAll would grow it by doubling, and a 25 MB
+// mail would cost twice its size on the way in.
+func readBody(m *imapclient.FetchMessageData, sizes map[uint32]int64) (uint32, []byte, error) {
+	var uid uint32
+	var body []byte
+	for {
+		item := m.Next()
+		if item == nil {
+			return uid, body, nil
+		}
+		switch it := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = uint32(it.UID)
+		case imapclient.FetchItemDataBodySection:
+			if it.Literal == nil {
+				continue
+			}
+			want := it.Literal.Size()
+			if want <= 0 {
+				want = sizes[uid]
+			}
+			buf := bytes.NewBuffer(make([]byte, 0, want+512))
+			if _, err := buf.ReadFrom(it.Literal); err != nil {
+				return uid, nil, fmt.Errorf("read body: %w", err)
+			}
+			body = buf.Bytes()
+		}
+	}
 }
 
 // handle runs the handler for one mail, then moves it, then advances the
