@@ -141,3 +141,24 @@ func htmlPartOf(t *testing.T, raw []byte) string {
 	}
 	return walk(m.Header.Get("Content-Type"), m.Body)
 }
+
+func TestLargeMailStoredInChunksExportedWhole(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	big := strings.ReplaceAll(form("big", "010-1234567"), "\n", "\r\n") + strings.Repeat("Nog een regel van de omschrijving.\r\n", 90000) // ~3 MB
+	q, err := e.g.Handle(context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(big)})
+	if err != nil || q {
+		t.Fatalf("Handle = %v, %v", q, err)
+	}
+	var chunks int
+	e.store.DB.Get(&chunks, `SELECT count(*) FROM message_chunks`)
+	if chunks != (len(big)+rawChunk-1)/rawChunk {
+		t.Errorf("chunks = %d for %d bytes", chunks, len(big))
+	}
+	var b strings.Builder
+	if _, err := e.g.ExportMbox(context.Background(), e.complaint("KL-2026-0001"), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), strings.ReplaceAll(big[len(big)-200:], "\r\n", "\n")) {
+		t.Error("the export does not hold the mail's end: chunks lost")
+	}
+}

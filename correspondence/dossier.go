@@ -108,7 +108,11 @@ func (g *Gateway) Timeline(ctx context.Context, c *Complaint) ([]TimelineEntry, 
 		return nil, err
 	}
 	for _, m := range in {
-		out = append(out, TimelineEntry{At: m.At, Type: "mail-in", Kind: m.Kind, Who: m.From, Detail: m.Subject, raw: m.Raw, order: int(m.ID)})
+		raw, err := g.rawOf(ctx, m.ID, m.Raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TimelineEntry{At: m.At, Type: "mail-in", Kind: m.Kind, Who: m.From, Detail: m.Subject, raw: raw, order: int(m.ID)})
 	}
 	var outm []struct {
 		ID      int64        `db:"id"`
