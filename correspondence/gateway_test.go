@@ -2,6 +2,7 @@ package correspondence
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -368,5 +369,22 @@ func TestNoObjectionIsNotAnObjection(t *testing.T) {
 	}
 	if n := len(e.lettersOf(templates.RelayToHandler)); n != 1 {
 		t.Errorf("'geen bezwaar' was not relayed to the handler (%d relays)", n)
+	}
+}
+
+func TestAssignmentBalancesWithinABatch(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	var ins []Incoming
+	for i := 0; i < 10; i++ {
+		raw := strings.ReplaceAll(strings.ReplaceAll(form(fmt.Sprint("bal", i), "010-1234567"), "sanne@", fmt.Sprintf("k%d@", i)), "\n", "\r\n")
+		ins = append(ins, Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: []byte(raw)})
+	}
+	if _, err := e.g.HandleBatch(context.Background(), ins); err != nil {
+		t.Fatal(err)
+	}
+	var per []int
+	e.store.DB.Select(&per, `SELECT count(*) FROM complaints GROUP BY handler`)
+	if len(per) != 2 || per[0] != 5 || per[1] != 5 {
+		t.Errorf("10 complaints in one batch split %v over the handlers, want 5 and 5", per)
 	}
 }

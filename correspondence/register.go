@@ -159,6 +159,14 @@ func (t *txn) nextRef() (string, error) {
 // the form, else the company or mail-domain mapping, else the handler with
 // the fewest open complaints.
 func (t *txn) assign(c *Complaint) string {
+	h := t.chooseHandler(c)
+	if t.loads != nil && h != "" {
+		t.loads[h]++
+	}
+	return h
+}
+
+func (t *txn) chooseHandler(c *Complaint) string {
 	set := t.g.set
 	if p, ok := set.findHandler(c.Contact); ok {
 		return p.Email
@@ -174,19 +182,26 @@ func (t *txn) assign(c *Complaint) string {
 	if len(set.Handlers) == 0 {
 		return ""
 	}
-	type load struct {
-		email string
-		n     int
-		order int
+	if t.loads == nil {
+		// Counted once per transaction, then kept up to date as this
+		// transaction registers: a batch of 50 costs one count, not 50.
+		t.loads = map[string]int{}
+		var rows []struct {
+			Handler string `db:"handler"`
+			N       int    `db:"n"`
+		}
+		_ = t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state NOT IN ('closed', 'lapsed') GROUP BY handler`)
+		for _, r := range rows {
+			t.loads[r.Handler] = r.N
+		}
 	}
-	var loads []load
-	for i, p := range set.Handlers {
-		var n int
-		_ = t.tx.Get(&n, `SELECT count(*) FROM complaints WHERE handler = ? AND state NOT IN ('closed', 'lapsed')`, p.Email)
-		loads = append(loads, load{p.Email, n, i})
+	best := set.Handlers[0].Email
+	for _, p := range set.Handlers[1:] {
+		if t.loads[p.Email] < t.loads[best] {
+			best = p.Email
+		}
 	}
-	sort.SliceStable(loads, func(i, j int) bool { return loads[i].n < loads[j].n })
-	return loads[0].email
+	return best
 }
 
 // complete starts the handling term of a complete complaint and queues the

@@ -22,6 +22,9 @@ type txn struct {
 	// outbox by flushLetters before the commit.
 	pending     []*pendingLetter
 	pendingKeys map[string]bool
+	// loads are the open complaints per handler, counted at the first
+	// assignment in this transaction.
+	loads map[string]int
 }
 
 // run executes fn in one transaction at the gateway's now and wakes the
