@@ -154,9 +154,9 @@ func (w mailWorld) complainant(i int) string {
 	return fmt.Sprintf("klant%03d@%s", i, w.complDom)
 }
 
-// formMail is the web form's mail for complaint i; id makes its Message-ID
-// unique to the run.
-func (w mailWorld) formMail(i int, id string) []byte {
+// formMail is the web form's mail for complaint i from complainant addr;
+// id makes its Message-ID unique to the run.
+func (w mailWorld) formMail(i int, addr, id string) []byte {
 	return crlf(fmt.Sprintf(`From: Ingressus website <%s>
 To: %s
 Subject: Nieuwe klacht via het klachtenformulier
@@ -177,24 +177,29 @@ E-mailadres: %s
 Datum: 23-11-2026
 Omschrijving van de klacht: Levering %d was niet compleet.
 Er ontbraken twee pallets.
-`, w.formSender, w.intake, time.Now().Format(time.RFC1123Z), i, id, w.complainant(i), i, i+1, i, w.complainant(i), i))
+`, w.formSender, w.intake, time.Now().Format(time.RFC1123Z), i, id, addr, i, i+1, i, addr, i))
 }
 
-// replyMail is complainant i writing again about the complaint, threaded by
-// In-Reply-To to the form mail.
-func (w mailWorld) replyMail(i int, id string) []byte {
+// replyMail is reply number k: complainant i writing again about the
+// complaint, threaded by In-Reply-To to the form mail.
+func (w mailWorld) replyMail(k, i int, id string) []byte {
 	return crlf(fmt.Sprintf(`From: Klant %03d <%s>
 To: %s
 Subject: Re: Nieuwe klacht via het klachtenformulier
 Date: %s
-Message-ID: <reply-%d-%s@%s>
+Message-ID: %s
 In-Reply-To: <form-%d-%s@web.ingressus.test>
 References: <form-%d-%s@web.ingressus.test>
 MIME-Version: 1.0
 Content-Type: text/plain; charset=utf-8
 
-Ik wil nog iets aanvullen: de chauffeur belde ook niet aan (klant %03d).
-`, i, w.complainant(i), w.intake, time.Now().Format(time.RFC1123Z), i, id, w.complDom, i, id, i, id, i))
+Ik wil nog iets aanvullen (aanvulling %d): de chauffeur belde ook niet aan.
+`, i, w.complainant(i), w.intake, time.Now().Format(time.RFC1123Z), w.replyID(k, id), i, id, i, id, k))
+}
+
+// replyID is the Message-ID of reply k.
+func (w mailWorld) replyID(k int, id string) string {
+	return fmt.Sprintf("<reply-%d-%s@%s>", k, id, w.complDom)
 }
 
 func crlf(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
@@ -296,6 +301,9 @@ type header struct {
 	Letter    string // X-Klachtd-Letter
 	Subject   string
 	To        string
+	Ref       string // X-Klachtd-Ref
+	ReplyTo   string
+	Delivered string // Delivered-To
 }
 
 // imapSession is a logged-in test client.
@@ -349,7 +357,7 @@ func (s *imapSession) read(folder string) ([]header, uint32, bool, error) {
 	}
 	msgs, err := s.c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{
 		Specifier: imap.PartSpecifierHeader, Peek: true,
-		HeaderFields: []string{"Message-Id", "X-Klachtd-Letter", "Subject", "To"},
+		HeaderFields: []string{"Message-Id", "X-Klachtd-Letter", "X-Klachtd-Ref", "Subject", "To", "Reply-To", "Delivered-To"},
 	}}}).Collect()
 	if err != nil {
 		return nil, 0, true, fmt.Errorf("fetch %s: %w", folder, err)
@@ -363,6 +371,9 @@ func (s *imapSession) read(folder string) ([]header, uint32, bool, error) {
 				h.Letter = strings.TrimSpace(pm.Header.Get("X-Klachtd-Letter"))
 				h.Subject = pm.Header.Get("Subject")
 				h.To = pm.Header.Get("To")
+				h.Ref = strings.TrimSpace(pm.Header.Get("X-Klachtd-Ref"))
+				h.ReplyTo = pm.Header.Get("Reply-To")
+				h.Delivered = strings.TrimSpace(pm.Header.Get("Delivered-To"))
 			}
 		}
 		out = append(out, h)
