@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -103,63 +103,105 @@ func processAlive(pid string) bool {
 }
 
 // outboxBatch is how many letters one claim takes: enough to keep several
-// SMTP connections busy, few enough that a crash re-sends little.
+// SMTP connections busy. Each result is recorded as soon as it is known
+// (grouped with whatever else finished meanwhile), so a crash re-sends at
+// most the letters under way, about one per connection.
 const outboxBatch = 64
+
+// errNotTried marks a claimed letter left alone because the server was
+// unwell: its attempt is not counted.
+var errNotTried = errors.New("not tried: the server refused an earlier letter")
 
 // FlushOutbox sends every letter that is due now, over the senders in
 // parallel (one SMTP connection each), and returns how many were sent.
 // temporary tells a failure worth retrying from a permanent one.
 func (g *Gateway) FlushOutbox(ctx context.Context, senders []Sender, temporary func(error) bool) (int, error) {
+	sent, _, err := g.flush(ctx, senders, temporary)
+	return sent, err
+}
+
+// flush is FlushOutbox that also reports whether the server seemed unwell
+// (a temporary failure), so the caller can back off.
+func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(error) bool) (sent int, unwell bool, err error) {
 	if len(senders) == 0 {
-		return 0, errors.New("no sender")
+		return 0, false, errors.New("no sender")
 	}
-	sent := 0
 	for ctx.Err() == nil {
 		rows, err := g.claimBatch(ctx, outboxBatch)
 		if err != nil || len(rows) == 0 {
-			return sent, err
+			return sent, unwell, err
 		}
-		results := make([]error, len(rows))
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for _, s := range senders[:min(len(senders), len(rows))] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					if ctx.Err() != nil {
-						results[i] = ctx.Err() // not tried: due again after the restart
-						continue
-					}
-					// A send under way finishes even when shutdown begins:
-					// cut off in DATA, the server may have the letter while
-					// we think not, and the restart would send it twice.
-					results[i] = s.Send(context.WithoutCancel(ctx), rows[i].From, strings.Split(rows[i].Rcpt, "\n"), rows[i].Raw)
-				}
-			}()
+		type result struct {
+			i   int
+			err error
 		}
+		done := make(chan result, len(rows))
+		next := make(chan int, len(rows))
 		for i := range rows {
 			next <- i
 		}
 		close(next)
-		wg.Wait()
-		// Settle even when shutdown began: what was sent must be recorded.
-		unwell, err := g.settle(context.WithoutCancel(ctx), rows, results, temporary)
-		for _, r := range results {
-			if r == nil {
-				sent++
+		var stopped atomic.Bool
+		for _, s := range senders[:min(len(senders), len(rows))] {
+			go func() {
+				for i := range next {
+					switch {
+					case ctx.Err() != nil:
+						done <- result{i, ctx.Err()} // not tried: due again after the restart
+					case stopped.Load():
+						done <- result{i, errNotTried}
+					default:
+						// A send under way finishes even when shutdown
+						// begins: cut off in DATA, the server may have the
+						// letter while we think not.
+						done <- result{i, s.Send(context.WithoutCancel(ctx), rows[i].From, strings.Split(rows[i].Rcpt, "\n"), rows[i].Raw)}
+					}
+				}
+			}()
+		}
+		for got := 0; got < len(rows); {
+			r := <-done
+			group := []result{r}
+		drain:
+			for {
+				select {
+				case r := <-done:
+					group = append(group, r)
+				default:
+					break drain
+				}
+			}
+			got += len(group)
+			gr := make([]*outboxRow, len(group))
+			ge := make([]error, len(group))
+			for k, r := range group {
+				gr[k], ge[k] = rows[r.i], r.err
+				if r.err == nil {
+					sent++
+				}
+			}
+			// Recorded even when shutdown began: what was sent must be known.
+			bad, err := g.settle(context.WithoutCancel(ctx), gr, ge, temporary)
+			if err != nil {
+				stopped.Store(true)
+				for got < len(rows) { // let the senders finish before returning
+					<-done
+					got++
+				}
+				return sent, unwell, err
+			}
+			if bad {
+				// The server is unwell: leave the rest for later rather
+				// than hammer it.
+				unwell = true
+				stopped.Store(true)
 			}
 		}
-		if err != nil {
-			return sent, err
-		}
 		if unwell {
-			// The server is unwell: leave the rest for the next round
-			// rather than hammer it.
-			return sent, nil
+			return sent, true, nil
 		}
 	}
-	return sent, ctx.Err()
+	return sent, unwell, ctx.Err()
 }
 
 // settle records the results of one batch in one transaction. It reports
@@ -172,6 +214,10 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 			switch {
 			case serr == nil:
 				if _, err := t.tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+					return err
+				}
+			case errors.Is(serr, errNotTried):
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 WHERE id = ?`, row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, context.Canceled):
@@ -200,7 +246,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 		switch serr := results[i]; {
 		case serr == nil:
 			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
-		case errors.Is(serr, context.Canceled):
+		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried):
 		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
 			g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "err", serr)
 		default:
@@ -254,7 +300,8 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 		g.log.Warn("release dead leases", "err", err)
 	}
 	for {
-		if _, err := g.FlushOutbox(ctx, senders, temporary); err != nil && ctx.Err() == nil {
+		_, unwell, err := g.flush(ctx, senders, temporary)
+		if err != nil && ctx.Err() == nil {
 			g.log.Error("outbox", "err", err)
 		}
 		wait := interval
@@ -263,6 +310,22 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 			if d := next.Sub(g.now()); d < wait {
 				wait = max(d, 50*time.Millisecond)
 			}
+		}
+		if unwell {
+			// The server deferred a letter: wait its first retry step
+			// before trying the others, and do not let new letters wake
+			// us into hammering it.
+			if len(g.set.OutboxRetry) > 0 {
+				wait = max(wait, g.set.OutboxRetry[0])
+			}
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return nil
+			case <-timer.C:
+			}
+			continue
 		}
 		timer := time.NewTimer(wait)
 		select {

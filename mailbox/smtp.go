@@ -221,7 +221,11 @@ func (s *Sender) transaction(ctx context.Context, from string, to []string, raw 
 	}
 	// Close sends the final "." and reads the server's verdict.
 	if err := w.Close(); err != nil {
-		return newSendError("data", "", err)
+		se := newSendError("data", "", err)
+		if se.Temporary() {
+			s.drop() // as in abort: the retry gets a fresh session
+		}
+		return se
 	}
 	s.used++
 	return nil
@@ -241,10 +245,18 @@ func (s *Sender) step() error {
 	return s.raw.SetDeadline(time.Now().Add(s.cfg.Timeout))
 }
 
-// abort resets the open transaction after a refused command, so the
-// connection can carry the next letter; if RSET fails the connection goes.
+// abort ends the transaction after a refused command: after a 5xx, RSET
+// keeps the connection for the next letter (if RSET fails it goes); after
+// a 4xx the connection goes.
 func (s *Sender) abort(se *SendError) *SendError {
 	if se.Code == 0 {
+		return se
+	}
+	if se.Temporary() {
+		// A deferral may be lifted by the server's operator (Postfix
+		// applies a reload to new sessions only): the retry gets a fresh
+		// connection.
+		s.drop()
 		return se
 	}
 	if err := s.step(); err == nil {
