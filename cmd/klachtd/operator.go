@@ -29,6 +29,27 @@ func openFromFlags(ctx context.Context, cfgPath string, stderr io.Writer) (*corr
 	return gw, func() { store.Close() }, nil
 }
 
+// openComplaint opens the gateway and the one complaint an operator command
+// names; usage is how to write the command.
+func openComplaint(ctx context.Context, pos []string, cfgPath, usage string, stderr io.Writer) (*correspondence.Gateway, *correspondence.Complaint, func(), error) {
+	if len(pos) != 1 {
+		return nil, nil, nil, usageError{"give one reference: " + usage}
+	}
+	gw, closeFn, err := openFromFlags(ctx, cfgPath, stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := gw.Complaint(ctx, pos[0])
+	if err != nil {
+		closeFn()
+		if errors.Is(err, correspondence.ErrNotFound) {
+			return nil, nil, nil, fmt.Errorf("%s: no such complaint (klachtd list shows the references)", pos[0])
+		}
+		return nil, nil, nil, err
+	}
+	return gw, c, closeFn, nil
+}
+
 func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("digest", stderr)
 	cfgPath := fs.String("config", "", "config file (TOML)")
@@ -119,21 +140,11 @@ func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError{"give one reference: klachtd show KL-2026-0001 --config FILE"}
-	}
-	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	gw, c, closeFn, err := openComplaint(ctx, pos, *cfgPath, "klachtd show KL-2026-0001 --config FILE", stderr)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	c, err := gw.Complaint(ctx, pos[0])
-	if errors.Is(err, correspondence.ErrNotFound) {
-		return fmt.Errorf("%s: no such complaint (klachtd list shows the references)", pos[0])
-	}
-	if err != nil {
-		return err
-	}
 	tl, err := gw.Timeline(ctx, c)
 	if err != nil {
 		return err
@@ -173,21 +184,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError{"give one reference: klachtd export KL-2026-0001 [-o FILE] --config FILE"}
-	}
-	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	gw, c, closeFn, err := openComplaint(ctx, pos, *cfgPath, "klachtd export KL-2026-0001 [-o FILE] --config FILE", stderr)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	c, err := gw.Complaint(ctx, pos[0])
-	if errors.Is(err, correspondence.ErrNotFound) {
-		return fmt.Errorf("%s: no such complaint (klachtd list shows the references)", pos[0])
-	}
-	if err != nil {
-		return err
-	}
 	w := stdout
 	if *out != "" {
 		f, err := os.OpenFile(*out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
