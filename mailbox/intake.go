@@ -30,7 +30,7 @@ const (
 const (
 	// fetchBatch is how many UIDs go into one UID FETCH: one round trip
 	// per batch instead of per mail, while memory stays bounded.
-	fetchBatch = 50
+	fetchBatch = 100
 	// fetchBatchBytes bounds the bytes one batch FETCH may bring in.
 	fetchBatchBytes = 50 << 20
 	// cmdTimeout is the watchdog on one command. imapclient sets no read
