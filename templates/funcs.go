@@ -71,6 +71,14 @@ func funcMap(lang string) map[string]any {
 	return map[string]any{
 		"date":     func(t time.Time) string { return formatDate(lang, t, false) },
 		"longdate": func(t time.Time) string { return formatDate(lang, t, true) },
+		// isodate: 2026-12-21, beside a written date where an English
+		// reader (or a script) should not have to guess the order.
+		"isodate": func(t time.Time) string {
+			if t.IsZero() {
+				return w.unknown
+			}
+			return t.In(amsterdam()).Format("2006-01-02")
+		},
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return w.unknown

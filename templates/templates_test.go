@@ -171,7 +171,7 @@ func TestContent(t *testing.T) {
 		{ObjectionDeadline, "nl", []string{"5 januari 2027", "bezwaar", "Beantwoord deze e-mail", "directie", "gesprek", "rechtbank Rotterdam"}},
 		{ObjectionDeadline, "en", []string{"5 January 2027", "object", "reply to this e-mail", "management", "conversation", "rechtbank Rotterdam"}},
 		{ObjectionReceived, "nl", []string{"directie", "gesprek", "nodigt u uit"}},
-		{ObjectionReceived, "en", []string{"Management will invite you for a conversation"}},
+		{ObjectionReceived, "en", []string{"will invite you for a conversation"}},
 		{ObjectionDossier, "nl", []string{"Hierbij ons antwoord", description, "Klacht ontvangen", "#gesprek", "#verslag"}},
 		{ObjectionLate, "nl", []string{"5 januari 2027", "directie"}},
 		{ObjectionLateStaff, "nl", []string{"5 januari 2027", "#bezwaar"}},
