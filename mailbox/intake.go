@@ -594,30 +594,65 @@ func (s *conn) pass(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var batches [][]newMail
 	for len(list) > 0 {
+		n := s.batchLen(list)
+		batches = append(batches, list[:n])
+		list = list[n:]
+	}
+	// Batches are fetched one ahead: the server reads the next batch while
+	// the handler stores this one. UID FETCH beside UID MOVE is unambiguous
+	// (RFC 9051 §5.5: no sequence numbers involved).
+	type fetched struct {
+		ds  []Delivery
+		err error
+	}
+	prefetch := func(b []newMail) chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			ds, err := s.fetch(b)
+			ch <- fetched{ds, err}
+		}()
+		return ch
+	}
+	var ahead chan fetched
+	if len(batches) > 0 {
+		ahead = prefetch(batches[0])
+	}
+	for i := range batches {
+		f := <-ahead
+		ahead = nil
+		if f.err != nil {
+			return f.err
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		n := s.batchLen(list)
-		batch := list[:n]
-		list = list[n:]
-		ds, err := s.fetch(batch)
-		if err != nil {
+		if i+1 < len(batches) {
+			ahead = prefetch(batches[i+1])
+		}
+		if err := s.handleFetched(ctx, f.ds); err != nil {
+			if ahead != nil {
+				<-ahead // no fetch left running on a connection we give up
+			}
 			return err
 		}
-		if s.in.batch != nil && len(ds) > 1 {
-			if err := s.handleBatch(ctx, ds); err != nil {
-				return err
-			}
-			continue
+	}
+	return nil
+}
+
+// handleFetched hands one fetched batch to the handler: all at once when a
+// batch handler is set, else mail by mail.
+func (s *conn) handleFetched(ctx context.Context, ds []Delivery) error {
+	if s.in.batch != nil && len(ds) > 1 {
+		return s.handleBatch(ctx, ds)
+	}
+	for _, d := range ds {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		for _, d := range ds {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err := s.handle(ctx, d); err != nil {
-				return err
-			}
+		if err := s.handle(ctx, d); err != nil {
+			return err
 		}
 	}
 	return nil
