@@ -43,6 +43,13 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")
 		return err
 	}
+	if (cmd.Name == "meeting" || cmd.Name == "record") && !management {
+		// The conversation after an objection is management's (procedure.md §4).
+		_, err := h.staffNotice(c, fmt.Sprintf("management-only:%d", h.row), []string{h.msg.From},
+			fmt.Sprintf("#%s voor %s is niet uitgevoerd: het gesprek na een bezwaar voert de directie.", cmd.Word, c.Ref),
+			"Vraag de directie ("+strings.Join(h.g.set.managementAddrs(), ", ")+") de uitnodiging of het verslag te sturen.")
+		return err
+	}
 	// Free text may start on the command line itself: "#info Wat is uw
 	// huisnummer?" or "#reactie Geachte mevrouw, …".
 	withArgs := strings.TrimSpace(cmd.Args + "\n" + text)

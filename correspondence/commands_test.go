@@ -113,3 +113,21 @@ func TestCommandTextOnTheCommandLine(t *testing.T) {
 		}
 	}
 }
+
+func TestMeetingAndRecordAreManagements(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("mgmt", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, note, "#gesprek 03-12-2026 10:00 Rotterdam"))
+	e.deliver(reply(c.Handler, note, "#verslag opgelost"))
+	if n := len(e.lettersOf(templates.Invitation)) + len(e.lettersOf(templates.Record)); n != 0 {
+		t.Errorf("a handler's #gesprek/#verslag sent %d letters", n)
+	}
+	if got := e.complaint("KL-2026-0001").State; got != StateOpen {
+		t.Errorf("state = %s", got)
+	}
+	if n := len(e.lettersOf(templates.StaffNotice)); n != 2 {
+		t.Errorf("handler told %d times, want 2", n)
+	}
+}
