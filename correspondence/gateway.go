@@ -82,6 +82,9 @@ type Incoming struct {
 	Raw         []byte
 	Truncated   bool
 	Size        int64
+	// Unreadable: the server would not give the bytes (Raw is nil); the
+	// mail is recorded and quarantined with this reason.
+	Unreadable string
 }
 
 // Handle stores one incoming mail and every consequence in one transaction.
@@ -168,6 +171,13 @@ type parsed struct {
 }
 
 func (g *Gateway) parse(in Incoming) parsed {
+	if in.Unreadable != "" {
+		// No bytes to recognise it by: its place in the folder is its
+		// identity.
+		sum := sha256.Sum256([]byte(fmt.Sprintf("unreadable %s %d %d", in.Mailbox, in.UIDValidity, in.UID)))
+		return parsed{in: in, msg: &parser.Message{Kind: parser.KindOther, Invalid: map[string]string{}, Missing: []string{}},
+			hash: hex.EncodeToString(sum[:])}
+	}
 	sum := sha256.Sum256(in.Raw)
 	msg, perr := parser.Parse(in.Raw, g.popt)
 	if msg == nil {

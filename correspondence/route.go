@@ -15,6 +15,9 @@ func (h *handling) route() error {
 	if h.perr != nil && errors.Is(h.perr, parser.ErrUnparseable) {
 		return h.quarantineWith("unparseable", h.perr.Error())
 	}
+	if h.in.Unreadable != "" {
+		return h.quarantineWith("unreadable", "the IMAP server would not give this mail ("+h.in.Unreadable+"); it is in the quarantine folder on the server")
+	}
 	if h.in.Truncated {
 		return h.quarantineWith("oversize", fmt.Sprintf("message of %d bytes is over the size limit; stored in part", h.in.Size))
 	}

@@ -736,15 +736,47 @@ func (s *conn) fetch(batch []newMail) ([]Delivery, error) {
 			return cmd.Close()
 		})
 	}
-	if err := get(small, &imap.FetchItemBodySection{Peek: true}); err != nil {
+	unreadable := map[uint32]string{}
+	// getEach fetches set, and when the server refuses it (NO or BAD, not a
+	// broken connection) mail by mail, so one message it cannot read is
+	// named and the others still come.
+	getEach := func(set imap.UIDSet, section *imap.FetchItemBodySection) error {
+		err := get(set, section)
+		var ierr *imap.Error
+		if err == nil || !errors.As(err, &ierr) {
+			return err
+		}
+		uids, _ := set.Nums()
+		for _, uid := range uids {
+			if _, done := bodies[uint32(uid)]; done {
+				continue
+			}
+			err := get(imap.UIDSetNum(uid), section)
+			if errors.As(err, &ierr) {
+				unreadable[uint32(uid)] = ierr.Error()
+				in.log.Error("imap server will not give a message", "uid", uid, "err", err)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := getEach(small, &imap.FetchItemBodySection{Peek: true}); err != nil {
 		return nil, fmt.Errorf("uid fetch %v: %w", small, err)
 	}
 	partial := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: in.cfg.MaxBytes}}
-	if err := get(big, partial); err != nil {
+	if err := getEach(big, partial); err != nil {
 		return nil, fmt.Errorf("uid fetch %v: %w", big, err)
 	}
 	out := make([]Delivery, 0, len(batch))
 	for _, m := range batch {
+		if why, bad := unreadable[m.uid]; bad {
+			out = append(out, Delivery{Mailbox: in.cfg.Folder, UIDValidity: s.uidValidity, UID: m.uid,
+				Size: m.size, Unreadable: why})
+			continue
+		}
 		raw, ok := bodies[m.uid]
 		if !ok {
 			// Expunged by someone else between our two FETCHes: nothing to
@@ -762,6 +794,23 @@ func (s *conn) fetch(batch []newMail) ([]Delivery, error) {
 		})
 	}
 	return out, nil
+}
+
+// move moves set to dest. A server that refuses (NO: a quota, a mail it
+// cannot copy) leaves the mail in the intake folder; it is handled and
+// recorded, so we log it and go on rather than stop every mail behind it.
+// A broken connection is an error.
+func (s *conn) move(set imap.UIDSet, dest string) error {
+	err := s.watch(s.in.cmdTimeout, "uid move", func() error {
+		_, err := s.c.Move(set, dest).Wait()
+		return err
+	})
+	var ierr *imap.Error
+	if errors.As(err, &ierr) {
+		s.in.log.Error("imap server refused to move handled mail; it stays in the intake folder", "uids", set.String(), "to", dest, "err", err)
+		return nil
+	}
+	return err
 }
 
 // readBody reads one FETCH response's UID and body literal into a buffer
@@ -811,10 +860,7 @@ func (s *conn) handle(ctx context.Context, d Delivery) error {
 	set := imap.UIDSetNum(imap.UID(d.UID))
 	// Without MOVE, imapclient falls back to COPY + STORE \Deleted + UID
 	// EXPUNGE (or a plain EXPUNGE without UIDPLUS).
-	if err := s.watch(s.in.cmdTimeout, "uid move", func() error {
-		_, err := s.c.Move(set, dest).Wait()
-		return err
-	}); err != nil {
+	if err := s.move(set, dest); err != nil {
 		return fmt.Errorf("uid move %d to %q: %w", d.UID, dest, err)
 	}
 	// The mail is out of the folder; the cursor write must happen even if
@@ -859,10 +905,7 @@ func (s *conn) handleBatch(ctx context.Context, ds []Delivery) error {
 		if len(mv.set) == 0 {
 			continue
 		}
-		if err := s.watch(s.in.cmdTimeout, "uid move", func() error {
-			_, err := s.c.Move(mv.set, mv.dest).Wait()
-			return err
-		}); err != nil {
+		if err := s.move(mv.set, mv.dest); err != nil {
 			return fmt.Errorf("uid move %v to %q: %w", mv.set, mv.dest, err)
 		}
 	}

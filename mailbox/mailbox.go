@@ -21,6 +21,10 @@ type Delivery struct {
 	Truncated bool
 	// Size is the message's full size as the server reports it.
 	Size int64
+	// Unreadable, when set, says why the server would not give the
+	// message's bytes (a NO to FETCH); Raw is then nil. The handler must
+	// still record it, so that it does not block the mails behind it.
+	Unreadable string
 }
 
 // Outcome tells the intake where a handled mail goes.

@@ -239,3 +239,30 @@ func TestIntakeStoppedAlertsOnce(t *testing.T) {
 		t.Errorf("alerts for one outage = %d, want 1", n)
 	}
 }
+
+// A message the server will not give (NO to FETCH) must not block the mails
+// behind it: it is recorded, quarantined and the intake team told.
+func TestUnreadableMailDoesNotBlockTheInbox(t *testing.T) {
+	w := newWorld(t, "")
+	w.imap.Append("INBOX", testForm(1))
+	bad := w.imap.Append("INBOX", testForm(2))
+	w.imap.Append("INBOX", testForm(3))
+	w.imap.FailFetch(bad)
+	stop := w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(5, 20*time.Second) // 2 × 2 letters + the alert
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, _ := countKinds(msgs)
+	if kinds["acknowledgement"] != 2 || kinds["alert"] != 1 {
+		t.Fatalf("letters = %v, want 2 acknowledgements and 1 alert", kinds)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(w.imap.List("Quarantaine")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := len(w.imap.List("Quarantaine")); n != 1 {
+		t.Errorf("quarantine folder holds %d mails, want the unreadable one", n)
+	}
+}

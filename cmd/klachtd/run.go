@@ -78,7 +78,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	}
 	handler := func(ctx context.Context, d mailbox.Delivery) (mailbox.Outcome, error) {
 		q, err := gw.Handle(ctx, correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-			Raw: d.Raw, Truncated: d.Truncated, Size: d.Size})
+			Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable})
 		if err != nil {
 			return mailbox.Processed, err
 		}
@@ -92,7 +92,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		ins := make([]correspondence.Incoming, len(ds))
 		for i, d := range ds {
 			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size}
+				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable}
 		}
 		qs, err := gw.HandleBatch(ctx, ins)
 		if err != nil {

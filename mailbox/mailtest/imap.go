@@ -28,6 +28,7 @@ type IMAPServer struct {
 	helpers    map[string]bool // client addresses of our own helper connections
 	logins     int
 	failLogins bool
+	failFetch  map[uint32]bool // UIDs whose body FETCH the server refuses
 }
 
 // IMAP credentials of the one user.
@@ -99,6 +100,33 @@ type trackedSession struct {
 	imapserver.SessionIMAP4rev2
 	s *IMAPServer
 	c *imapserver.Conn
+}
+
+// Fetch refuses (NO) a body fetch that includes a UID marked by FailFetch,
+// as a server does for a message it cannot read.
+func (ts *trackedSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options *imap.FetchOptions) error {
+	if uids, ok := numSet.(imap.UIDSet); ok && len(options.BodySection) > 0 {
+		ts.s.mu.Lock()
+		bad := false
+		for uid := range ts.s.failFetch {
+			bad = bad || uids.Contains(imap.UID(uid))
+		}
+		ts.s.mu.Unlock()
+		if bad {
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "mailtest: message cannot be read"}
+		}
+	}
+	return ts.SessionIMAP4rev2.Fetch(w, numSet, options)
+}
+
+// FailFetch makes the server refuse every body FETCH that includes uid.
+func (s *IMAPServer) FailFetch(uid uint32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failFetch == nil {
+		s.failFetch = map[uint32]bool{}
+	}
+	s.failFetch[uid] = true
 }
 
 func (ts *trackedSession) Login(username, password string) error {
