@@ -10,8 +10,7 @@ import (
 // BenchmarkHandle: one form mail stored, registered and its two letters
 // rendered and queued, in one transaction on a real SQLite file.
 func BenchmarkHandle(b *testing.B) {
-	var e *env
-	e = newEnvTB(b)
+	e := newEnvTB(b)
 	raws := make([][]byte, b.N)
 	for i := range raws {
 		raws[i] = []byte(strings.ReplaceAll(strings.ReplaceAll(form(fmt.Sprint(i), "010-1234567"), "sanne@", fmt.Sprintf("k%d@", i)), "\n", "\r\n"))

@@ -141,15 +141,12 @@ func TestSimulatedYear(t *testing.T) {
 	path := filepath.Join(dir, "sim.db")
 	e := newEnvAt(t, path, at(2026, 1, 2, 9, 0), testSettings())
 	type plan struct {
-		ref      string
-		behave   string
-		actDay   int // working days after intake on which the handler acts
-		delayN   int
-		acted    bool
-		intake   time.Time
-		noteMsg  outLetter
-		handler  string
-		response bool
+		ref    string
+		behave string
+		actDay int // working days after intake on which the handler acts
+		delayN int
+		acted  bool
+		intake time.Time
 	}
 	var plans []*plan
 	cal := e.g.cal

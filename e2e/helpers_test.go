@@ -328,19 +328,6 @@ func (s *imapSession) close() {
 	s.c.Close()
 }
 
-// folders lists the folder names.
-func (s *imapSession) folders() ([]string, error) {
-	l, err := s.c.List("", "*", nil).Collect()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, d := range l {
-		out = append(out, d.Mailbox)
-	}
-	return out, nil
-}
-
 // read returns the headers of every mail in folder (read-only), the
 // folder's UIDVALIDITY, and whether the folder exists.
 func (s *imapSession) read(folder string) ([]header, uint32, bool, error) {

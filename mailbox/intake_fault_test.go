@@ -85,7 +85,6 @@ type freezeProxy struct {
 	ln      net.Listener
 	backend string
 	mu      sync.Mutex
-	frozen  []chan struct{}
 	cur     chan struct{}
 }
 

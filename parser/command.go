@@ -93,7 +93,6 @@ type cmdInfo struct {
 	name, nl       string
 	argsNL, argsEN string
 	helpNL, helpEN string
-	extraWords     []string
 }
 
 // cmdTable is the command table of procedure.md, in its order.

@@ -78,24 +78,6 @@ func (a *appender) close() {
 	a.c.Close()
 }
 
-// folderCount is the number of messages in folder (STATUS MESSAGES).
-func folderCount(port int, folder string) (int, error) {
-	c, err := imapLogin(port)
-	if err != nil {
-		return 0, err
-	}
-	defer c.Close()
-	st, err := c.Status(folder, &imap.StatusOptions{NumMessages: true}).Wait()
-	if err != nil {
-		return 0, err
-	}
-	_ = c.Logout().Wait()
-	if st.NumMessages == nil {
-		return 0, nil
-	}
-	return int(*st.NumMessages), nil
-}
-
 // idleProbeResult is the floor Dovecot puts under any IDLE-driven intake:
 // the time from an APPEND's OK to the EXISTS an idling client receives.
 type idleProbeResult struct {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -197,24 +196,6 @@ func (d *daemon) stop() {
 func tailFile(path string, n int) string {
 	b, _ := os.ReadFile(path)
 	return tail(string(b), n)
-}
-
-// countLog counts log lines containing s.
-func countLog(path, s string) int {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), s) {
-			n++
-		}
-	}
-	return n
 }
 
 // openDBReadOnly opens klachtd's database for reading beside the daemon.

@@ -219,7 +219,7 @@ func run() error {
 	rep.Setup.IndexSeconds = time.Since(t).Seconds()
 	step("Dovecot indexed INBOX: %d mails, %.1f MB, in %.1f s", count, float64(total)/1e6, rep.Setup.IndexSeconds)
 	if count != b.n {
-		return fmt.Errorf("Dovecot sees %d mails in INBOX, want %d", count, b.n)
+		return fmt.Errorf("dovecot sees %d mails in INBOX, want %d", count, b.n)
 	}
 
 	if !skipped["idle"] {

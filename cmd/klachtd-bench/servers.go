@@ -194,12 +194,6 @@ func (d *dovecot) start() error {
 	return nil
 }
 
-func (d *dovecot) stop() {
-	if d.p != nil {
-		d.p.stop(10 * time.Second)
-	}
-}
-
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "…" + s[len(s)-n:]

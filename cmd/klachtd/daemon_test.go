@@ -141,12 +141,11 @@ func TestDaemonWorksThroughBacklogAcrossRestart(t *testing.T) {
 	stop() // mid-backlog: a clean stop and a new daemon
 	stop = w.start()
 	defer stop()
-	msgs, err := w.smtp.WaitFor(2*n, 30*time.Second)
-	if err != nil {
+	if _, err := w.smtp.WaitFor(2*n, 30*time.Second); err != nil {
 		t.Fatalf("%v (got %d letters)", err, len(w.smtp.Messages()))
 	}
 	time.Sleep(500 * time.Millisecond) // a second acknowledgement would show up now
-	msgs = w.smtp.Messages()
+	msgs := w.smtp.Messages()
 	kinds, ids := countKinds(msgs)
 	if kinds["acknowledgement"] != n || kinds["handler_new"] != n {
 		t.Errorf("letters by kind = %v, want %d acknowledgements and %d handler notifications", kinds, n, n)
