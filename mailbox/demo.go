@@ -16,6 +16,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
+
+	"github.com/ingressus/klachtd/mailbox/internal/idleflush"
 )
 
 // DemoPassword is the IMAP password of every mailbox in the demo world.
@@ -320,48 +322,10 @@ func (s *demoSession) Append(mailbox string, r imap.LiteralReader, options *imap
 	return &imap.AppendData{UID: uid, UIDValidity: st.UIDValidity}, nil
 }
 
-// Idle waits for mailbox changes. imapserver's tracker wakes IDLE only for
-// updates queued after IDLE began, so a mail that arrived between the
-// client's last command and its IDLE would go unannounced until the next
-// change. We flush the queue first and then idle in rounds of a second,
-// flushing between rounds, so nothing waits longer than that. (Dovecot
-// sends such pending updates as soon as IDLE starts.)
+// Idle waits for mailbox changes, flushing what imapserver would hold back
+// (see package idleflush).
 func (s *demoSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	return idleFlushing(s.UserSession, w, stop)
-}
-
-// idlePoller is the part of a session idleFlushing needs.
-type idlePoller interface {
-	Poll(w *imapserver.UpdateWriter, allowExpunge bool) error
-	Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error
-}
-
-func idleFlushing(sess idlePoller, w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	for {
-		if err := sess.Poll(w, true); err != nil {
-			return err
-		}
-		round := make(chan struct{})
-		t := time.AfterFunc(time.Second, func() { close(round) })
-		var outer bool
-		done := make(chan struct{})
-		go func() {
-			select {
-			case <-stop:
-				outer = true
-				if t.Stop() {
-					close(round)
-				}
-			case <-round:
-			}
-			close(done)
-		}()
-		err := sess.Idle(w, round)
-		<-done
-		if err != nil || outer {
-			return err
-		}
-	}
+	return idleflush.Idle(s.UserSession, w, stop)
 }
 
 // The overrides below serialise each change with the account's mutex and

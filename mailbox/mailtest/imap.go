@@ -7,12 +7,13 @@ import (
 	"net"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/ingressus/klachtd/mailbox/internal/idleflush"
 )
 
 // IMAPServer is an in-memory IMAP server (imapserver + imapmemserver) with
@@ -147,31 +148,7 @@ func (ts *trackedSession) Login(username, password string) error {
 // would otherwise hold back until the next change (Dovecot sends them at
 // once), then idles in rounds of a second with a flush between rounds.
 func (ts *trackedSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	for {
-		if err := ts.SessionIMAP4rev2.Poll(w, true); err != nil {
-			return err
-		}
-		round := make(chan struct{})
-		t := time.AfterFunc(time.Second, func() { close(round) })
-		var outer bool
-		done := make(chan struct{})
-		go func() {
-			select {
-			case <-stop:
-				outer = true
-				if t.Stop() {
-					close(round)
-				}
-			case <-round:
-			}
-			close(done)
-		}()
-		err := ts.SessionIMAP4rev2.Idle(w, round)
-		<-done
-		if err != nil || outer {
-			return err
-		}
-	}
+	return idleflush.Idle(ts.SessionIMAP4rev2, w, stop)
 }
 
 func (ts *trackedSession) Close() error {
