@@ -269,11 +269,8 @@ func (h *handling) invite(c *Complaint, at time.Time, place, text string) error 
 	h.event(c.ID, "meeting", fmt.Sprintf("%s at %s", at.Format("2006-01-02 15:04"), place), false, h.row)
 	d := h.g.baseData(c, h.now)
 	d.MeetingAt, d.MeetingPlace, d.Text = at, place, text
-	ics := templates.ICS(c.Token+"-"+at.Format("20060102T1504")+"@"+h.g.set.domain(), at, time.Hour,
-		"Gesprek over uw klacht "+c.Ref, place, h.g.set.Gateway, h.now)
 	_, err := h.queue(letter{name: templates.Invitation, key: fmt.Sprintf("invitation:%s:%d", c.Ref, h.row),
-		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d,
-		files: []templates.File{{Name: "gesprek-" + c.Ref + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}})
+		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d, meeting: h.g.meeting(c, at, place, h.row, h.now)})
 	return err
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ingressus/klachtd/parser"
 	"github.com/ingressus/klachtd/templates"
@@ -177,13 +176,13 @@ func (h *handling) objection(c *Complaint, text string) error {
 	d := h.g.baseData(c, h.now)
 	d.Text = text
 	d.Sender = c.Name
-	tl, err := h.timeline(c.ID)
+	ds, files, err := h.dossier(c)
 	if err != nil {
 		return err
 	}
-	d.Timeline = tl
+	d.Dossier = ds
 	if _, err := h.queue(letter{name: templates.ObjectionDossier, key: "objection-dossier:" + c.Ref,
-		to: h.g.set.managementAddrs(), cc: []string{c.Handler}, c: c, data: d, staff: true}); err != nil {
+		to: h.g.set.managementAddrs(), cc: []string{c.Handler}, c: c, data: d, staff: true, files: files}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)
@@ -200,23 +199,6 @@ func (h *handling) lateObjection(c *Complaint) error {
 	_, err := h.queue(letter{name: templates.ObjectionLateStaff, key: fmt.Sprintf("objection-late-staff:%s:%d", c.Ref, h.row),
 		to: append([]string{c.Handler}, h.g.set.managementAddrs()...), c: c, data: d, staff: true})
 	return err
-}
-
-// timeline is the complaint's events, oldest first.
-func (t *txn) timeline(cid int64) ([]templates.Event, error) {
-	var rows []struct {
-		At     time.Time `db:"at"`
-		Kind   string    `db:"kind"`
-		Detail string    `db:"detail"`
-	}
-	if err := t.tx.Select(&rows, `SELECT at, kind, detail FROM events WHERE complaint_id = ? ORDER BY at, id`, cid); err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
-	var out []templates.Event
-	for _, r := range rows {
-		out = append(out, templates.Event{At: r.At.In(t.g.cal.Location()), What: r.Kind + ": " + r.Detail})
-	}
-	return out, nil
 }
 
 func firstLine(s string) string {

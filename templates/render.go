@@ -29,6 +29,11 @@ type Letter struct {
 	Subject string // one line, without CR/LF; carries "[Ref]" when Data.Ref is set
 	Text    string // text/plain body, "\n" line endings
 	HTML    string // text/html body, a complete document
+	// CalendarSummary and CalendarDescription are the SUMMARY and
+	// DESCRIPTION of the letter's calendar event, from the optional blocks
+	// "ics_summary" and "ics_description" of its text template (the
+	// invitation); one line and plain text respectively.
+	CalendarSummary, CalendarDescription string
 }
 
 // Files of the template tree, relative to letters/ (or the override folder):
@@ -36,7 +41,8 @@ type Letter struct {
 //	layout.html.tmpl            the HTML layout, defines "html" (calls "body")
 //	<lang>/partials.txt.tmpl    text partials: fields, howto, signature, …
 //	<lang>/partials.html.tmpl   HTML partials, same names
-//	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template)
+//	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template);
+//	                            the invitation also "ics_summary", "ics_description"
 //	<lang>/<name>.html.tmpl     defines "body" (html/template), or "html" to
 //	                            replace the layout
 const (
@@ -187,6 +193,16 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		return Letter{}, err
 	}
 	l.Text = normaliseText(l.Text)
+	for block, dst := range map[string]*string{"ics_summary": &l.CalendarSummary, "ics_description": &l.CalendarDescription} {
+		if s.text.Lookup(block) == nil {
+			continue
+		}
+		if *dst, err = exec(s.text, block); err != nil {
+			return Letter{}, err
+		}
+	}
+	l.CalendarSummary = strings.Join(strings.Fields(stripControl(l.CalendarSummary)), " ")
+	l.CalendarDescription = strings.TrimSuffix(normaliseText(l.CalendarDescription), "\n")
 	if l.HTML, err = exec(s.html, "html"); err != nil {
 		return Letter{}, err
 	}
