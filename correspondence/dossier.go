@@ -252,9 +252,13 @@ func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, 
 		}
 	}
 	var objectedAt time.Time
+	// Entries are put in reading order by when they happened in the
+	// gateway: a mail by its arrival, a letter by when it was queued (in
+	// the transaction of the mail or deadline that caused it), mails
+	// before letters at the same moment. A letter shows when it was sent.
 	type dated struct {
 		e     templates.DossierEntry
-		order int64
+		order time.Time
 	}
 	var entries []dated
 	for i, m := range ins {
@@ -279,12 +283,14 @@ func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, 
 			ds.Complaint = attach(msg.Attachments)
 			continue
 		}
-		_, staff := g.set.handler(m.From)
-		if _, mgmt := g.set.manager(m.From); mgmt {
-			staff = true
+		p, staff := g.set.handler(m.From)
+		if mp, mgmt := g.set.manager(m.From); mgmt {
+			p, staff = mp, true
 		}
 		e := templates.DossierEntry{At: m.At.In(loc), From: m.From, Subject: msg.Subject}
-		if msg.FromName != "" {
+		if staff && p.Name != "" {
+			e.From = p.Name
+		} else if msg.FromName != "" {
 			e.From = msg.FromName + " <" + m.From + ">"
 		}
 		text := strings.TrimSpace(msg.Reply)
@@ -313,7 +319,7 @@ func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, 
 			e.Objection = true
 			objectedAt = e.At
 		}
-		entries = append(entries, dated{e, m.ID})
+		entries = append(entries, dated{e, m.At})
 	}
 
 	var outs []struct {
@@ -352,11 +358,9 @@ func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, 
 			e.Text = strings.TrimSpace(msg.Text)
 			e.Attachments = attach(msg.Attachments)
 		}
-		entries = append(entries, dated{e, l.ID})
+		entries = append(entries, dated{e, l.At})
 	}
-	// Reading order: by time; a letter caused by a mail is written after
-	// it, so equal times keep mails before letters.
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].e.At.Before(entries[j].e.At) })
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].order.Before(entries[j].order) })
 	for _, d := range entries {
 		ds.Entries = append(ds.Entries, d.e)
 	}
