@@ -162,13 +162,13 @@ type Attachment struct {
 // received, the whole thread in reading order, and the dates against the
 // terms (procedure.md §4, "objection dossier").
 type Dossier struct {
-	Arrived  time.Time // the complaint's first mail arrived
-	Direct   bool      // mailed directly, not through the web form
+	Arrived time.Time // the complaint's first mail arrived
+	Direct  bool      // mailed directly, not through the web form
 	// Complaint are the attachments of the mail that brought the complaint.
 	Complaint []Attachment
-	Entries  []DossierEntry
-	Internal []DossierEntry // letters to staff (reminders, notices): listed, without text
-	Terms    Terms
+	Entries   []DossierEntry
+	Internal  []DossierEntry // letters to staff (reminders, notices): listed, without text
+	Terms     Terms
 	// AttachLimit is the most, in bytes, of all attachments together that
 	// travel with the dossier; the rest are listed with name and size.
 	AttachLimit int

@@ -69,7 +69,7 @@ func fullData() Data {
 			Terms: Terms{Arrived: time.Date(2026, 11, 20, 18, 54, 0, 0, amsterdam()), Received: day(2026, 11, 23), AckDue: day(2026, 11, 30),
 				AckSent: time.Date(2026, 11, 23, 9, 14, 0, 0, amsterdam()), AckInTime: true, FirstEnd: day(2026, 12, 18),
 				Extensions: []Extension{{At: day(2026, 12, 14), Days: 10, Reason: "Wij wachten op de vervoerder.", OldEnd: day(2026, 12, 18), NewEnd: day(2027, 1, 4)}},
-				End: day(2027, 1, 4), Responded: day(2026, 12, 22), ResponseInTime: true, ObjectionEnd: day(2027, 1, 5),
+				End:        day(2027, 1, 4), Responded: day(2026, 12, 22), ResponseInTime: true, ObjectionEnd: day(2027, 1, 5),
 				Objected: time.Date(2026, 12, 30, 10, 0, 0, 0, amsterdam()), ObjectionInTime: true},
 		},
 		Digest: &DigestData{
