@@ -101,8 +101,7 @@ func (h *handling) replyToClosed(c *Complaint) error {
 		}
 	}
 	_, err := h.staffNotice(c, fmt.Sprintf("closed-reply:%d", h.row), []string{c.Handler},
-		fmt.Sprintf("De indiener schreef na het sluiten van %s:\n\n%s", c.Ref, h.text()),
-		"Niets hoeft; de klacht blijft gesloten. Een nieuwe klacht dient de indiener via het formulier in.")
+		templates.Notice{Kind: templates.NoticeClosedReply}, h.text())
 	return err
 }
 

@@ -41,6 +41,7 @@ type Letter struct {
 //	layout.html.tmpl            the HTML layout, defines "html" (calls "body")
 //	<lang>/partials.txt.tmpl    text partials: fields, howto, signature, …
 //	<lang>/partials.html.tmpl   HTML partials, same names
+//	<lang>/notices.tmpl         wording of notices and alerts, in both sets
 //	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template);
 //	                            the invitation also "ics_summary", "ics_description"
 //	<lang>/<name>.html.tmpl     defines "body" (html/template), or "html" to
@@ -50,6 +51,9 @@ const (
 	txtExt     = ".txt.tmpl"
 	htmlExt    = ".html.tmpl"
 	partials   = "partials"
+	// wordsFile holds the wording shared by the text and the HTML letters
+	// (notices, alerts): parsed into both.
+	wordsFile = "notices.tmpl"
 )
 
 type set struct {
@@ -116,7 +120,7 @@ func parseSet(src fs.FS, lang, name string) (*set, error) {
 		return string(b), nil
 	}
 	text := texttemplate.New(name).Option("missingkey=error").Funcs(funcs)
-	for _, file := range []string{path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
+	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
 		body, err := read(file)
 		if err != nil {
 			return nil, err
@@ -126,7 +130,7 @@ func parseSet(src fs.FS, lang, name string) (*set, error) {
 		}
 	}
 	html := htmltemplate.New(name).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
-	for _, file := range []string{layoutFile, path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
+	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
 		body, err := read(file)
 		if err != nil {
 			return nil, err
