@@ -115,7 +115,7 @@ func (h *handling) relayToComplainant(c *Complaint, p Person, name, text string)
 	d.Text = text
 	d.Sender = p.Name
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	l := letter{name: name, key: fmt.Sprintf("%s:%s:%d", name, c.Ref, h.row), to: []string{c.Email}, c: c,
 		data: d, files: files, fromName: p.Name + " (" + h.g.set.Organisation + ")"}
 	if h.g.set.ExposeHandlerAddress {
@@ -189,7 +189,7 @@ func (h *handling) respond(c *Complaint, p Person, text string) error {
 	d := g.baseData(c, h.now)
 	d.Text, d.Sender = text, p.Name
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	if _, err := h.queue(letter{name: templates.Response, key: "response:" + c.Ref, to: []string{c.Email}, c: c,
 		data: d, files: files, fromName: p.Name + " (" + g.set.Organisation + ")"}); err != nil {
 		return err

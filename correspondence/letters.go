@@ -70,6 +70,7 @@ func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
 	d.ObjectionEnd = g.day(c.ObjectionEnd)
 	d.LapseDate = g.day(c.LapseDay)
 	d.Extensions = c.Extensions
+	d.English = templates.Lang(c.Lang) == "en" // staff letters say so: write to them in English
 	if !d.EndDate.IsZero() {
 		d.DaysLeft = g.cal.Between(g.cal.Day(now), d.EndDate)
 	}

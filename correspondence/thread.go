@@ -128,18 +128,21 @@ func (h *handling) isObjection(c *Complaint) bool {
 	return strings.Contains(t, "bezwaar") || strings.Contains(t, "objection") || strings.Contains(t, "i object")
 }
 
-func (h *handling) relayFiles() ([]templates.File, []string) {
+// relayFiles are the mail's attachments that travel with the relayed
+// letter (up to MaxRelayAttachment together), and every attachment named
+// with its size and whether it travels, for the letter to say so.
+func (h *handling) relayFiles() ([]templates.File, []templates.Attachment) {
 	var files []templates.File
-	var names []string
+	var names []templates.Attachment
 	total := 0
 	for _, a := range h.msg.Attachments {
 		if total+a.Size > h.g.set.MaxRelayAttachment || a.Data == nil {
-			names = append(names, a.Filename+" (niet meegestuurd: te groot)")
+			names = append(names, templates.Attachment{Name: a.Filename, Size: a.Size})
 			continue
 		}
 		total += a.Size
 		files = append(files, templates.File{Name: a.Filename, ContentType: a.ContentType, Data: a.Data})
-		names = append(names, a.Filename)
+		names = append(names, templates.Attachment{Name: a.Filename, Size: a.Size, Included: true})
 	}
 	return files, names
 }
@@ -152,7 +155,7 @@ func (h *handling) relayToHandler(c *Complaint) error {
 		d.Sender = h.msg.FromName + " <" + h.msg.From + ">"
 	}
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	to := []string{c.Handler}
 	var cc []string
 	if c.State == StateObjection {

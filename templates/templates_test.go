@@ -3,6 +3,8 @@ package templates
 import (
 	"errors"
 	"flag"
+	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -440,6 +442,105 @@ func TestRenderConcurrent(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		if err := <-done; err != nil {
 			t.Errorf("concurrent Render = %v", err)
+		}
+	}
+}
+
+// noticeCases are one notice of every kind the gateway sends, with the data
+// its call site passes.
+func noticeCases() []struct {
+	name, letter string
+	d            Data
+} {
+	base := fullData()
+	base.Notice, base.Action, base.Text, base.Command = "", "", "", ""
+	with := func(letter string, n Notice, mod func(*Data)) struct {
+		name, letter string
+		d            Data
+	} {
+		d := base
+		d.About = n
+		if mod != nil {
+			mod(&d)
+		}
+		name := n.Kind
+		if n.Reason != "" {
+			name += "/" + n.Reason
+		}
+		return struct {
+			name, letter string
+			d            Data
+		}{name, letter, d}
+	}
+	since := time.Date(2026, 12, 1, 18, 54, 0, 0, amsterdam())
+	noRef := func(d *Data) { d.Ref, d.Complaint, d.Handler, d.State = "", Complaint{}, "", "" }
+	return []struct {
+		name, letter string
+		d            Data
+	}{
+		with(StaffNotice, Notice{Kind: NoticeClosedReply}, func(d *Data) { d.Text = "Ik wil toch nog iets zeggen." }),
+		with(StaffNotice, Notice{Kind: NoticeFinished}, func(d *Data) { d.Command, d.State = "#vertraging", "closed" }),
+		with(StaffNotice, Notice{Kind: NoticeManagementOnly, Managers: []string{"directie@ingressus.nl"}}, func(d *Data) { d.Command = "#gesprek" }),
+		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "veel", Usage: "delay"}, func(d *Data) { d.Command = "#vertraging" }),
+		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "morgen", Usage: "meeting"}, func(d *Data) { d.Command = "#gesprek" }),
+		with(StaffNotice, Notice{Kind: NoticeStranger, From: "piet@elders.example", Subject: "Re: KL-2026-0001"}, nil),
+		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "anna@korenschoof.example"}, nil),
+		with(StaffNotice, Notice{Kind: NoticeUndeliverable, Subject: "Reactie op uw klacht [KL-2026-0001]", Letter: Response, Rcpt: "anna@korenschoof.example", Detail: "550 5.1.1 user unknown"}, nil),
+		with(CommandRefused, Notice{Kind: NoticeUnverified, From: "m.devries@ingressus.nl", Detail: "geen DKIM-handtekening"}, func(d *Data) { d.Command = "#sluiten" }),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "anna@korenschoof.example", Subject: "Klacht", Reason: ReasonNoAddress}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "x@example.org", Subject: "?", Reason: ReasonUnparseable, Detail: "malformed MIME header line"}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, Reason: ReasonUnreadable, Detail: "NO [UNAVAILABLE]"}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "big@example.org", Subject: "Foto's", Reason: ReasonOversize, Size: 31 << 20}, noRef),
+		with(Alert, Notice{Kind: AlertIntakeStopped, Since: since, Detail: "dial tcp 127.0.0.1:993: connection refused"}, noRef),
+	}
+}
+
+// TestNotices: every notice kind is worded, in the letter's language, with
+// no code or English reason showing through, and is pinned by a golden
+// file per language (run with -update after a deliberate change).
+func TestNotices(t *testing.T) {
+	r := newRenderer(t)
+	for _, lang := range Languages {
+		var all strings.Builder
+		for _, c := range noticeCases() {
+			l, err := r.Render(c.letter, lang, c.d)
+			if err != nil {
+				t.Fatalf("Render(%s %s, %s) = %v", c.letter, c.name, lang, err)
+			}
+			text := l.Subject + "\n" + l.Text
+			bads := []string{"no-address", "unparseable", "oversize", "Wat te doen", "Niets hoeft", "klager", "verdaging", ": de klacht is afgesloten:"}
+			if lang == "nl" {
+				bads = append(bads, "no usable e-mail", "could not", "Reason")
+			}
+			if c.d.Handler != "" {
+				bads = append(bads, "("+c.d.Handler+")")
+			}
+			for _, bad := range bads {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s %s (%s) contains %q:\n%s", c.letter, c.name, lang, bad, text)
+				}
+			}
+			if lang == "nl" && c.letter == Alert && c.d.About.Reason == ReasonNoAddress && !strings.Contains(text, "geen bruikbaar e-mailadres") {
+				t.Errorf("no-address alert does not say so in Dutch:\n%s", text)
+			}
+			if !strings.Contains(l.HTML, html.EscapeString(strings.SplitN(l.Text, "\n", 2)[0][:8])) {
+				t.Errorf("%s %s (%s): the HTML part does not say what the text part says", c.letter, c.name, lang)
+			}
+			fmt.Fprintf(&all, "==== %s %s\nSubject: %s\n\n%s\n", c.letter, c.name, l.Subject, l.Text)
+		}
+		file := filepath.Join("testdata", "notices."+lang+".golden")
+		if *update {
+			if err := os.WriteFile(file, []byte(all.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if all.String() != string(want) {
+			t.Errorf("notices (%s) differ from %s (run go test -update and check the diff):\n%s", lang, file, all.String())
 		}
 	}
 }
