@@ -52,7 +52,7 @@ func (g *Gateway) newMessageID(ref string) string {
 
 // baseData fills what every letter about c may show.
 func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
-	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court}
+	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court, FormURL: g.set.FormURL}
 	if c == nil {
 		return d
 	}
