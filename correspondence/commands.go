@@ -209,8 +209,14 @@ func (h *handling) reassign(c *Complaint, np Person) error {
 		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now)}); err != nil {
 		return err
 	}
+	d := h.g.baseData(c, h.now)
+	ds, files, err := h.dossier(c, false) // the new handler reads the thread so far
+	if err != nil {
+		return err
+	}
+	d.Dossier = ds
 	if _, err := h.queue(letter{name: templates.HandlerAssigned, key: fmt.Sprintf("assigned:%s:%d", c.Ref, h.row),
-		to: []string{np.Email}, cc: []string{old}, c: c, data: h.g.baseData(c, h.now), staff: true}); err != nil {
+		to: []string{np.Email}, cc: []string{old}, c: c, data: d, staff: true, files: files}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)

@@ -205,14 +205,17 @@ func isFromLine(line []byte) bool {
 // dossierDelayRe reads the detail of a "delay" event (see txn.delay).
 var dossierDelayRe = regexp.MustCompile(`^\+(\d+) working days \((.*)\); term ends (\d{4}-\d{2}-\d{2}); automatic=(true|false) late=(true|false)$`)
 
-// dossier assembles the objection dossier of c for management
+// dossier assembles the dossier of c: for management on an objection
+// (objection true: the mail being handled, or for a #bezwaar the
+// complainant's last message, is marked as the objection), or for a new
+// handler
 // (procedure.md §4): the complaint as received, every mail in and every
 // letter out in reading order with its text, the dates against the terms,
 // and the thread's attachments — attached while they fit in
 // MaxRelayAttachment together, listed with name and size beyond that.
 // The mail being handled (h.row) counts as part of the thread even though
 // its complaint is only recorded at the end of the transaction.
-func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, error) {
+func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []templates.File, error) {
 	g := h.g
 	loc := g.cal.Location()
 	ds := &templates.Dossier{Arrived: c.ReceivedAt.In(loc), AttachLimit: g.set.MaxRelayAttachment}
@@ -242,7 +245,9 @@ func (h *handling) dossier(c *Complaint) (*templates.Dossier, []templates.File, 
 		return nil, nil, fmt.Errorf("dossier messages: %w", err)
 	}
 	objectionRow := h.row
-	if !strings.EqualFold(h.msg.From, c.Email) {
+	if !objection {
+		objectionRow = -1
+	} else if !strings.EqualFold(h.msg.From, c.Email) {
 		// #bezwaar from staff: the objection is the complainant's last message.
 		objectionRow = 0
 		for _, m := range ins {

@@ -137,3 +137,33 @@ Description of the complaint: The delivery of 16 November was incomplete.
 		t.Errorf("relayed message does not tell the handler the complainant writes English")
 	}
 }
+
+// TestNewHandlerReadsTheThread: a complaint given to another handler
+// arrives with the correspondence so far, not an empty event log.
+func TestNewHandlerReadsTheThread(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("assign", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	note := e.lettersOf(templates.HandlerNew)[0]
+	e.clk.set(at(2026, 11, 24, 10, 0))
+	e.deliver(reply(c.Handler, note, "#info\nKunt u de pakbon sturen?"))
+	e.clk.set(at(2026, 11, 25, 10, 0))
+	e.deliver(reply(c.Email, e.lettersOf(templates.InfoRequest)[0], "De pakbon is zoek, helaas."))
+	e.clk.set(at(2026, 11, 26, 10, 0))
+	other := "Jeroen Bakker"
+	if c.Handler == "j.bakker@ingressus.nl" {
+		other = "Marieke de Vries"
+	}
+	e.deliver(reply(c.Handler, note, "#toewijzen "+other))
+	as := e.lettersOf(templates.HandlerAssigned)
+	if len(as) != 1 {
+		t.Fatalf("%d assignment letters", len(as))
+	}
+	text := plain(t, as[0])
+	for _, want := range []string{"Beste " + other + ",", "Correspondentie tot nu toe", "Brief aan de indiener: Ontvangstbevestiging",
+		"Kunt u de pakbon sturen?", "Bericht van de indiener", "De pakbon is zoek, helaas."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("assignment letter lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -53,8 +53,11 @@ func (h *handling) quarantineWith(reason, detail string) error {
 	h.event(0, "quarantined", fmt.Sprintf("message %d (%s): %s", h.row, h.msg.MessageID, h.note), false, h.row)
 	d := h.g.baseData(nil, h.now)
 	d.About = templates.Notice{Kind: templates.AlertQuarantine, From: h.msg.From, Subject: h.msg.Subject, Reason: reason, Size: int(h.in.Size)}
-	if reason == templates.ReasonUnparseable || reason == templates.ReasonUnreadable {
-		d.About.Detail = detail // the technical cause, for whoever looks into it
+	switch reason { // the technical cause, for whoever looks into it; the template words the reason
+	case templates.ReasonUnparseable:
+		d.About.Detail = detail
+	case templates.ReasonUnreadable:
+		d.About.Detail = h.in.Unreadable
 	}
 	_, err := h.queue(letter{name: templates.Alert, key: fmt.Sprintf("alert:quarantine:%d", h.row),
 		to: h.g.set.IntakeTeam, data: d, staff: true})

@@ -178,7 +178,7 @@ func (h *handling) objection(c *Complaint, text string) error {
 	d := h.g.baseData(c, h.now)
 	d.Text = text
 	d.Sender = c.Name
-	ds, files, err := h.dossier(c)
+	ds, files, err := h.dossier(c, true)
 	if err != nil {
 		return err
 	}
