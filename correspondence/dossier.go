@@ -266,6 +266,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		order time.Time
 	}
 	var entries []dated
+	seenIDs := map[string]bool{}
 	for i, m := range ins {
 		msg := h.msg
 		if m.ID != h.row {
@@ -282,6 +283,10 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 				msg = &parser.Message{Kind: parser.KindOther}
 			}
 		}
+		if msg.MessageID != "" && seenIDs[msg.MessageID] {
+			continue // the same mail delivered again: stored and noted, not a message of its own
+		}
+		seenIDs[msg.MessageID] = true
 		if i == 0 {
 			// The complaint as received: shown as its fields, not as a mail.
 			ds.Direct = msg.Kind != parser.KindForm
@@ -312,6 +317,8 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 			e.Kind, e.Text = "note", strings.TrimSpace(msg.Command.Args+"\n"+text)
 		case msg.Kind.IsMachine():
 			e.Kind = string(msg.Kind)
+		case msg.Kind == parser.KindForm:
+			e.Kind, e.Text = "form", text // the form submitted again
 		case strings.EqualFold(m.From, c.Email):
 			e.Kind, e.Text = "complainant", text
 		default:
