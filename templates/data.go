@@ -44,7 +44,9 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest}
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	// act.go: who may act, staff hearing back
+	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
@@ -138,4 +140,5 @@ type Data struct {
 
 	Timeline []Event // dossier
 	Digest   *DigestData
+	Act      *ActData // act.go: command confirmations, refusals, third parties, loops
 }
