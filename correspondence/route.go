@@ -171,6 +171,9 @@ func (h *handling) machine(c *Complaint) error {
 	if c != nil {
 		h.complaintID = c.ID
 		h.event(c.ID, "machine-mail", string(h.msg.Kind)+" from "+orUnknown(h.msg.From)+": "+h.msg.Subject, false, h.row)
+		if err := h.machineLoop(c); err != nil {
+			return err
+		}
 	}
 	h.note = string(h.msg.Kind) + ": not answered"
 	return nil
