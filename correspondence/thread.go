@@ -137,7 +137,7 @@ func (h *handling) isObjection(c *Complaint) bool {
 			return false // "ik heb geen bezwaar" is the opposite: to the handler
 		}
 	}
-	for _, yes := range []string{"bezwaar", "niet eens", "oneens", "onvoldoende", "objection", "i object", "disagree"} {
+	for _, yes := range []string{"bezwaar", "niet eens", "niet mee eens", "oneens", "onvoldoende", "objection", "i object", "disagree"} {
 		if strings.Contains(t, yes) {
 			return true
 		}
