@@ -95,4 +95,3 @@ func (h *handling) addAddress(c *Complaint, cmd *parser.Command, by Person) erro
 	h.event(c.ID, "address-added", fmt.Sprintf("%s may act for the complainant (added by %s)", addr, by.Email), false, h.row)
 	return h.confirm(c, cmd, func(d *templates.Data) { d.Act.Address = addr })
 }
-
