@@ -104,7 +104,11 @@ func (h *handling) thread() (*Complaint, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("thread by reference: %w", err)
 		}
-		if strings.EqualFold(h.msg.From, c.Email) || h.isStaff() {
+		speaks, err := h.speaksFor(&c, h.msg.From)
+		if err != nil {
+			return nil, "", err
+		}
+		if speaks || h.isStaff() {
 			return &c, "reference", nil
 		}
 	}

@@ -33,6 +33,11 @@ func (h *handling) inThread(c *Complaint, how string) error {
 
 // text is the new text of the mail: the reply without quotes, else the body.
 func (h *handling) text() string {
+	if cmd := h.msg.Command; cmd != nil && !h.isStaff() {
+		// Only staff give commands: anyone else's "#sluiten" line is part
+		// of what they wrote, and is shown, never dropped.
+		return strings.TrimSpace(strings.TrimSpace("#"+cmd.Word+" "+cmd.Args) + "\n" + h.msg.Reply)
+	}
 	if t := strings.TrimSpace(h.msg.Reply); t != "" || h.msg.Command != nil {
 		return t
 	}
