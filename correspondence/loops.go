@@ -42,7 +42,9 @@ func (h *handling) probableLoop(c *Complaint) (bool, error) {
 		return false, nil
 	}
 	sum := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(h.text()), " "))))
-	fp := h.msg.From + " " + hex.EncodeToString(sum[:8])
+	// The same sender and text give the same detail: earlier quick
+	// answers are found by it.
+	fp := fmt.Sprintf("%s answered within seconds (text %s)", h.msg.From, hex.EncodeToString(sum[:6]))
 	var before int
 	if err := h.tx.Get(&before, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'quick-reply' AND detail = ?`, c.ID, fp); err != nil {
 		return false, fmt.Errorf("quick replies: %w", err)
