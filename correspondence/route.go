@@ -109,7 +109,11 @@ func (h *handling) thread() (*Complaint, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("thread by reference: %w", err)
 		}
-		if strings.EqualFold(h.msg.From, c.Email) || h.isStaff() {
+		speaks, err := h.speaksFor(&c, h.msg.From)
+		if err != nil {
+			return nil, "", err
+		}
+		if speaks || h.isStaff() {
 			return &c, "reference", nil
 		}
 	}
@@ -174,6 +178,9 @@ func (h *handling) machine(c *Complaint) error {
 	if c != nil {
 		h.complaintID = c.ID
 		h.event(c.ID, "machine-mail", string(h.msg.Kind)+" from "+orUnknown(h.msg.From)+": "+h.msg.Subject, false, h.row)
+		if err := h.machineLoop(c); err != nil {
+			return err
+		}
 	}
 	h.note = string(h.msg.Kind) + ": not answered"
 	return nil

@@ -61,6 +61,11 @@ type Settings struct {
 	// replaces DNS (tests), nil means net.LookupTXT.
 	VerifyDKIM bool
 	LookupTXT  func(domain string) ([]string, error)
+	// Provider names a provider's own sender check: ProviderMicrosoft365
+	// (Exchange's internal-sender stamp), ProviderGoogle (mx.google.com's
+	// Authentication-Results), ProviderDKIM (our own DKIM check); "" for
+	// AuthServID/VerifyDKIM alone. See auth.go.
+	Provider string
 
 	// OutboxRetry is the backoff schedule of temporary send failures; after
 	// the last step the letter is failed.

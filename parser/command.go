@@ -127,6 +127,10 @@ var cmdTable = []cmdInfo{
 	{name: "withdrawn", nl: "ingetrokken", argsNL: "", argsEN: "",
 		helpNL: "de indiener heeft de klacht ingetrokken; sluit de klacht",
 		helpEN: "the complainant withdrew the complaint; closes it"},
+	// issue 10 item 4: another address that may write for the complainant.
+	{name: "adduser", nl: "toevoegen", argsNL: "e-mailadres", argsEN: "address",
+		helpNL: "dit adres mag voortaan namens de indiener schrijven (aanvullen, corrigeren, bezwaar maken)",
+		helpEN: "let this address write on the complainant's behalf (complete, correct, object)"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

@@ -44,7 +44,9 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest}
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	// act.go: who may act, staff hearing back
+	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
@@ -149,6 +151,7 @@ type Data struct {
 	Files []Attachment
 	// English: the complainant writes English (staff letters say so).
 	English bool
+	Act      *ActData // act.go: command confirmations, refusals, third parties, loops
 }
 
 // Attachment is a file named in a letter: relayed with it, or only listed.

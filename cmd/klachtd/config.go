@@ -104,6 +104,8 @@ type SecurityConfig struct {
 	TrustFrom  bool   `toml:"trust_from"`
 	AuthServID string `toml:"authserv_id"`
 	VerifyDKIM bool   `toml:"verify_dkim"`
+	// Provider: "microsoft365", "google" or "dkim" (security.go).
+	Provider string `toml:"provider"`
 }
 
 // DigestConfig is the [digest] table.
@@ -310,6 +312,7 @@ func (c *Config) validate() []string {
 			bad("labels."+label, "expected one of company, address, name, phone, availability, email, date, description, references, contact; got %q", field)
 		}
 	}
+	c.Security.validate(bad)
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
@@ -321,12 +324,7 @@ func (c *Config) validate() []string {
 // Warnings are valid but risky settings, printed by check-config and at start.
 func (c *Config) Warnings() []string {
 	var w []string
-	if !c.Security.TrustFrom && c.Security.AuthServID == "" && !c.Security.VerifyDKIM {
-		w = append(w, "security.authserv_id is empty: commands from handlers are accepted on their From address alone; set it to your mail server's authserv-id so DMARC/DKIM results are checked, or set security.verify_dkim")
-	}
-	if c.Security.TrustFrom {
-		w = append(w, "security.trust_from is on: handlers are trusted by their From address (fine for the demo, not for real mail)")
-	}
+	w = append(w, c.Security.warnings()...)
 	if len(c.Gateway.IntakeTeam) == 0 {
 		w = append(w, "gateway.intake_team is empty: alerts about quarantined mail go nowhere")
 	}
@@ -425,9 +423,7 @@ func (c *Config) settings() correspondence.Settings {
 			s.OutboxRetry = append(s.OutboxRetry, v)
 		}
 	}
-	s.TrustFrom = c.Security.TrustFrom
-	s.AuthServID = c.Security.AuthServID
-	s.VerifyDKIM = c.Security.VerifyDKIM
+	c.Security.apply(&s)
 	return s
 }
 

@@ -18,7 +18,8 @@ import (
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", stderr)
 	cfgPath := fs.String("config", "", "config file (TOML)")
-	trace := fs.Bool("trace", false, "write the IMAP protocol transcript to stderr (no passwords)")
+	var trace traceFlag
+	fs.Var(&trace, "trace", traceUsage)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,10 +35,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
-	var traceW io.Writer
-	if *trace {
-		traceW = stderr
-	}
+	traceW := trace.writer(stderr, log)
 	return runDaemon(ctx, cfg, log, traceW)
 }
 
