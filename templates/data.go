@@ -151,7 +151,7 @@ type Data struct {
 	Files []Attachment
 	// English: the complainant writes English (staff letters say so).
 	English bool
-	Act      *ActData // act.go: command confirmations, refusals, third parties, loops
+	Act     *ActData // act.go: command confirmations, refusals, third parties, loops
 }
 
 // Attachment is a file named in a letter: relayed with it, or only listed.
