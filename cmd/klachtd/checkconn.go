@@ -91,7 +91,7 @@ func cmdCheckConnection(ctx context.Context, args []string, stdout, stderr io.Wr
 
 // tokenStep asks the token endpoint once, so that its error stands first.
 func tokenStep(ctx context.Context, ts *mailbox.TokenSource) mailbox.CheckStep {
-	step := "oauth2 token from " + ts.TokenURL()
+	step := "oauth2 token"
 	_, exp, err := ts.AccessToken(ctx)
 	if err != nil {
 		return mailbox.CheckStep{Step: step, Err: err}
@@ -108,8 +108,10 @@ func printStep(w io.Writer, cfg *Config, s mailbox.CheckStep) {
 		fmt.Fprintf(w, "ok   %s: %s\n", s.Step, s.Detail)
 		return
 	}
-	fmt.Fprintf(w, "FAIL %s: %v\n", s.Step, s.Err)
-	if h := connHint(cfg, s); h != "" {
+	h := connHint(cfg, s)
+	// A token error carries its hint already: show it once, below.
+	fmt.Fprintf(w, "FAIL %s: %s\n", s.Step, strings.TrimSuffix(s.Err.Error(), " — what to do: "+h))
+	if h != "" {
 		fmt.Fprintf(w, "     what to do: %s\n", h)
 	}
 }
