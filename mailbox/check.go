@@ -178,8 +178,11 @@ func CheckSMTP(ctx context.Context, cfg SMTPConfig, from, to string, raw []byte)
 		return steps, false
 	}
 	how := "password"
-	if cfg.OAuth2 != nil {
+	switch {
+	case cfg.OAuth2 != nil:
 		how = "oauth2 token"
+	case cfg.Username == "":
+		how = "the server takes mail without a login"
 	}
 	add(CheckStep{Step: "smtp tls (" + string(cfg.TLS) + ")", OK: true, Detail: "EHLO " + cfg.HeloName})
 	add(CheckStep{Step: login, OK: true, Detail: how})

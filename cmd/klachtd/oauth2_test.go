@@ -258,3 +258,38 @@ email = "d@example.nl"
 func checkStepErr(step, msg string) mailbox.CheckStep {
 	return mailbox.CheckStep{Step: step, Err: errors.New(msg)}
 }
+
+// Each worked [oauth2] example in klachtd.example.toml, uncommented, is a
+// valid config.
+func TestExampleOAuth2BlocksAreValid(t *testing.T) {
+	src, err := os.ReadFile("../../klachtd.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, tail, ok := strings.Cut(string(src), "\n[oauth2]\n")
+	if !ok {
+		t.Fatal("no [oauth2] table in the example")
+	}
+	for _, provider := range []string{"microsoft", "google", "generic"} {
+		var block []string
+		in := false
+		for _, l := range strings.Split(tail, "\n") {
+			if strings.HasPrefix(l, "# provider = ") {
+				in = strings.Contains(l, `"`+provider+`"`)
+			}
+			if in && l == "#" {
+				break
+			}
+			if in && strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "# #") {
+				block = append(block, strings.TrimPrefix(l, "# "))
+			}
+		}
+		if len(block) < 2 {
+			t.Fatalf("%s: no worked example found", provider)
+		}
+		cfg := strings.Replace(head, `auth = "password"`, `auth = "oauth2"`, 1) + "\n[oauth2]\n" + strings.Join(block, "\n") + "\n"
+		if _, err := ParseConfig(strings.NewReader(cfg), t.TempDir()); err != nil {
+			t.Errorf("%s example: %v", provider, err)
+		}
+	}
+}
