@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -69,8 +70,13 @@ func (c *Config) validateOAuth2() []string {
 		}
 	}
 	if o.TokenURL != "" {
-		if u, err := url.Parse(o.TokenURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		u, err := url.Parse(o.TokenURL)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 			bad("oauth2.token_url", "expected a URL like https://login.example.com/token, got %q", o.TokenURL)
+		case u.Scheme == "http" && !isLoopbackHost(u.Hostname()):
+			// The client secret goes in the request body.
+			bad("oauth2.token_url", "expected https (http only to a loopback address), got %q", o.TokenURL)
 		}
 	}
 	if !c.usesOAuth2() {
@@ -190,4 +196,12 @@ func (c *Config) credentialExpiries() []credentialExpiry {
 		out = append(out, credentialExpiry{Key: "certificate_file", What: c.path(c.OAuth2.CertificateFile), Expires: c.tokens.CertificateNotAfter()})
 	}
 	return out
+}
+
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

@@ -254,6 +254,10 @@ email = "d@example.nl"
 	if err == nil {
 		t.Fatal("ParseConfig accepted a bad [oauth2]")
 	}
+	_, err2 := ParseConfig(strings.NewReader(strings.Replace(src, "[oauth2]\n", "[oauth2]\ntoken_url = \"http://login.example.com/token\"\n", 1)), t.TempDir())
+	if err2 == nil || !strings.Contains(err2.Error(), "oauth2.token_url: expected https") {
+		t.Errorf("a token URL over http to another host: %v, want refused", err2)
+	}
 	for _, key := range []string{"imap.auth:", "smtp.username:", "oauth2.tenant:", "oauth2.client_id:", "oauth2.certificate_file:", "oauth2.client_secret_expires:"} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error lacks %s: %v", key, err)
