@@ -91,6 +91,9 @@ type IMAPConfig struct {
 	MaxBytes int64
 	// Trace, when non-nil, receives the protocol transcript.
 	Trace interface{ Write([]byte) (int, error) }
+	// OAuth2, when set, logs in with SASL XOAUTH2 or OAUTHBEARER and a
+	// token from it instead of LOGIN with Password.
+	OAuth2 Tokens
 }
 
 // SMTPConfig says where letters are sent.
@@ -102,4 +105,7 @@ type SMTPConfig struct {
 	Insecure bool
 	HeloName string
 	Timeout  time.Duration
+	// OAuth2, when set, authenticates with SASL XOAUTH2 or OAUTHBEARER
+	// and a token from it instead of the password.
+	OAuth2 Tokens
 }

@@ -323,7 +323,12 @@ func (s *Sender) connect(ctx context.Context) error {
 			return bad("starttls", err)
 		}
 	}
-	if cfg.Username != "" {
+	if cfg.OAuth2 != nil {
+		if err := s.authOAuth2(ctx, c, raw); err != nil {
+			c.Close()
+			return err
+		}
+	} else if cfg.Username != "" {
 		if cfg.TLS == TLSNone && !isLoopback(cfg.Addr) {
 			return bad("auth", errors.New("refusing to send the password without TLS"))
 		}

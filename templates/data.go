@@ -36,6 +36,12 @@ const (
 	CommandRefused     = "command_refused"      // handler: a command was not carried out, why
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
 	Digest             = "digest"               // management: the digest (Data.Digest)
+	// CredentialExpiry warns the intake team that the OAuth2 credential
+	// ends: Data.Command is its config key (client_secret_expires or
+	// certificate_file), Notice what it is, EndDate its end, DaysLeft.
+	CredentialExpiry = "credential_expiry"
+	// ConnectionTest is the test letter of check-connection --send-test.
+	ConnectionTest = "connection_test"
 )
 
 // Names lists every letter name; each must exist in every language.
@@ -44,7 +50,7 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest, CredentialExpiry, ConnectionTest,
 	// act.go: who may act, staff hearing back
 	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected}
 

@@ -32,9 +32,12 @@ type Config struct {
 	Digest    DigestConfig      `toml:"digest"`
 	Labels    map[string]string `toml:"labels"`
 	HTTP      HTTPConfig        `toml:"http"`
+	OAuth2    OAuth2Config      `toml:"oauth2"`
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
+	// tokens is the OAuth2 token source, built once by oauth2Source.
+	tokens *mailbox.TokenSource
 }
 
 // GatewayConfig is the [gateway] table.
@@ -74,6 +77,7 @@ type ServerConfig struct {
 	Timeout        string   `toml:"timeout"`
 	RetrySchedule  []string `toml:"retry_schedule"`
 	Connections    int      `toml:"connections"`
+	Auth           string   `toml:"auth"` // "password" (default) or "oauth2"
 }
 
 // PersonConfig is one [[handlers]] or [[management]] entry.
@@ -318,6 +322,7 @@ func (c *Config) validate() []string {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
 		}
 	}
+	p = append(p, c.validateOAuth2()...)
 	return p
 }
 
@@ -328,6 +333,7 @@ func (c *Config) Warnings() []string {
 	if len(c.Gateway.IntakeTeam) == 0 {
 		w = append(w, "gateway.intake_team is empty: alerts about quarantined mail go nowhere")
 	}
+	w = append(w, c.oauth2Warnings()...)
 	return w
 }
 
@@ -442,11 +448,11 @@ func (c *Config) imapConfig() mailbox.IMAPConfig {
 	poll, _ := time.ParseDuration(c.IMAP.PollInterval)
 	return mailbox.IMAPConfig{Addr: c.IMAP.Address, TLS: mailbox.TLSMode(c.IMAP.TLS), Username: c.IMAP.Username,
 		Password: secret(c.IMAP), Insecure: c.IMAP.InsecureVerify, Folder: c.IMAP.Folder, Processed: c.IMAP.Processed,
-		Quarantine: c.IMAP.Quarantine, PollInterval: poll, MaxBytes: c.IMAP.MaxMessageSize}
+		Quarantine: c.IMAP.Quarantine, PollInterval: poll, MaxBytes: c.IMAP.MaxMessageSize, OAuth2: c.imapTokens()}
 }
 
 func (c *Config) smtpConfig() mailbox.SMTPConfig {
 	timeout, _ := time.ParseDuration(c.SMTP.Timeout)
 	return mailbox.SMTPConfig{Addr: c.SMTP.Address, TLS: mailbox.TLSMode(c.SMTP.TLS), Username: c.SMTP.Username,
-		Password: secret(c.SMTP), Insecure: c.SMTP.InsecureVerify, HeloName: c.SMTP.Helo, Timeout: timeout}
+		Password: secret(c.SMTP), Insecure: c.SMTP.InsecureVerify, HeloName: c.SMTP.Helo, Timeout: timeout, OAuth2: c.smtpTokens()}
 }

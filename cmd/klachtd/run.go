@@ -68,6 +68,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		return err
 	}
 	defer store.Close()
+	tokens, err := cfg.oauth2Source(log) // before the senders and intake take it
+	if err != nil {
+		return err
+	}
 	senders := newSenders(cfg, cfg.SMTP.Connections, log)
 	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
@@ -145,8 +149,13 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 			}
 		}
 	})
+	if tokens != nil {
+		start("credentials", func(ctx context.Context) error { return watchCredentials(ctx, cfg, gw, tokens, log) })
+	}
 	if cfg.HTTP.Listen != "" {
-		start("http", func(ctx context.Context) error { return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log) })
+		start("http", func(ctx context.Context) error {
+			return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log, tokenHealth(tokens)...)
+		})
 	}
 	log.Info("klachtd running", "imap", cfg.IMAP.Address, "folder", cfg.IMAP.Folder, "smtp", cfg.SMTP.Address, "database", cfg.path(cfg.Gateway.Database))
 	<-ctx.Done()

@@ -58,12 +58,21 @@ type SMTPServer struct {
 	failRcpt  fault
 	failData  fault
 	dataDelay time.Duration
+	opts      SMTPOptions
+	authUsers []string // who logged in, per successful AUTH
 }
 
 // NewSMTPServer starts a capture server on 127.0.0.1:0. No TLS, no auth.
 func NewSMTPServer(t testing.TB) *SMTPServer {
 	t.Helper()
+	return NewSMTPServerWith(t, SMTPOptions{})
+}
+
+// NewSMTPServerWith is NewSMTPServer with options.
+func NewSMTPServerWith(t testing.TB, o SMTPOptions) *SMTPServer {
+	t.Helper()
 	s := &SMTPServer{
+		opts:    o,
 		done:    make(chan struct{}),
 		changed: make(chan struct{}),
 		conns:   make(map[*smtp.Conn]struct{}),
@@ -73,6 +82,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.ReadTimeout = time.Minute
 	s.srv.WriteTimeout = time.Minute
+	s.srv.AllowInsecureAuth = o.OAuth2 != nil // loopback only
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("mailtest: smtp listen: %v", err)
@@ -183,7 +193,11 @@ func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.sessions++
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	return &captureSession{s: s, c: c}, nil
+	cs := &captureSession{s: s, c: c}
+	if s.opts.OAuth2 != nil {
+		return &authCaptureSession{captureSession: cs}, nil
+	}
+	return cs, nil
 }
 
 func smtpErr(code int) error {
