@@ -35,6 +35,8 @@ const (
 	UnknownCommand     = "unknown_command"      // sender of an unknown #command: the list
 	CommandRefused     = "command_refused"      // handler: a command was not carried out, why
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
+	DoubleSubmit       = "double_submit"        // handler: the same complaint was submitted again
+	Correction         = "correction"           // handler: fields corrected (by the complainant or #wijzig)
 	Digest             = "digest"               // management: the digest (Data.Digest)
 )
 
@@ -44,7 +46,8 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest}
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	DoubleSubmit, Correction}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
@@ -138,4 +141,28 @@ type Data struct {
 
 	Timeline []Event // dossier
 	Digest   *DigestData
+
+	// Arrived is the instant the mail that made the complaint complete
+	// arrived. When Received (the day the term counts from) is a later
+	// day, the acknowledgement says why: AfterHours is the end of the
+	// business day ("17:00") when the mail came after it on a working day;
+	// empty when it came on a day that is not a working day.
+	Arrived    time.Time
+	AfterHours string
+	// EmailAsGiven is the form's e-mail field when it was not a usable
+	// address and the letters go to Complaint.Email instead: the
+	// complainant is asked to confirm that address.
+	EmailAsGiven string
+	// SubmittedAt is when a double submit arrived (double_submit).
+	SubmittedAt time.Time
+	// Changes are the corrected fields (correction); ByStaff when a
+	// handler corrected them with #wijzig, else the complainant did.
+	Changes []Change
+	ByStaff bool
+}
+
+// Change is one corrected field: its label in the letter's language, the
+// value before and after.
+type Change struct {
+	Label, Old, New string
 }
