@@ -67,18 +67,60 @@ type Event struct {
 	What string
 }
 
-// DigestRow is one complaint in the digest.
+// DigestRow is one complaint in the digest. Every figure is a field, not
+// prose: the template words it in the digest's language.
 type DigestRow struct {
 	Ref, Company, Handler, State string
 	EndDate                      time.Time
 	DaysLeft                     int
-	Note                         string // delay reason, meeting time, …
+	// TermRunning: the handling term still runs (state open), so DaysLeft
+	// means something; a responded or closed complaint shows no days left.
+	TermRunning bool
+	Note        string // free text from the store (e.g. a delay's reason), shown as it is
+
+	LapseDate time.Time    // incomplete: the day it lapses
+	Delay     *DigestDelay // in Delays: the extension
+	// ObjectionAt is when the objection came; MeetingAt and MeetingPlace the
+	// conversation management invited to (zero: not yet invited).
+	ObjectionAt  time.Time
+	MeetingAt    time.Time
+	MeetingPlace string
 }
+
+// DigestDelay is one extension of a term in the digest.
+type DigestDelay struct {
+	Days      int
+	Reason    string
+	Automatic bool // sent by the gateway itself on the last allowed day
+	Late      bool // given after the latest allowed day
+}
+
+// Finding is something the procedure should never produce, shown first in
+// the digest. Kind says which: FindingTermPassed, FindingAckLate,
+// FindingUndeliverable, FindingIntakeStopped.
+type Finding struct {
+	Kind    string
+	Ref     string
+	Company string
+	Day     time.Time // term end / day the acknowledgement went / intake stopped since
+	Due     time.Time // the acknowledgement's latest day
+	Letter  string    // undeliverable: the letter's kind
+	Rcpt    string    // undeliverable: to whom
+	Detail  string    // undeliverable: the server's answer, as it came
+}
+
+// Finding kinds.
+const (
+	FindingTermPassed    = "term-passed"
+	FindingAckLate       = "ack-late"
+	FindingUndeliverable = "undeliverable"
+	FindingIntakeStopped = "intake-stopped"
+)
 
 // DigestData is the content of a management digest.
 type DigestData struct {
 	From, To      time.Time // the period covered
-	Findings      []string  // things that should never happen; shown first
+	Findings      []Finding // things that should never happen; shown first
 	New           []DigestRow
 	Open          []DigestRow
 	Incomplete    []DigestRow
