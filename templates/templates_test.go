@@ -62,7 +62,7 @@ func fullData() Data {
 				{Kind: FindingAckLate, Ref: "KL-2026-0006", Day: day(2026, 12, 16), Due: day(2026, 12, 15)},
 				{Kind: FindingUndeliverable, Letter: "acknowledgement", Rcpt: "x@example.nl", Detail: "550 no such user"},
 				{Kind: FindingIntakeStopped, Day: time.Date(2026, 12, 18, 7, 30, 0, 0, amsterdam())}},
-			New:      []DigestRow{row("KL-2026-0010", "Acme B.V.", "Jeroen Bakker", day(2027, 1, 15), 20, "")},
+			New: []DigestRow{row("KL-2026-0010", "Acme B.V.", "Jeroen Bakker", day(2027, 1, 15), 20, "")},
 			Open: []DigestRow{row("KL-2026-0001", "Bakkerij <b>", "Marieke de Vries", day(2026, 12, 21), 3, ""),
 				row("KL-2026-0003", "Overdue", "Jeroen Bakker", day(2026, 12, 15), -3, "")},
 			Incomplete: []DigestRow{{Ref: "KL-2026-0011", State: "incomplete", LapseDate: day(2027, 1, 12)}},
@@ -71,9 +71,9 @@ func fullData() Data {
 				Delay: &DigestDelay{Days: 10, Reason: "wacht op vervoerder", Automatic: true}}},
 			Objections: []DigestRow{{Ref: "KL-2026-0005", Company: "Epsilon", Handler: "Jeroen Bakker", State: "objection", EndDate: day(2027, 1, 5),
 				ObjectionAt: time.Date(2026, 12, 15, 9, 0, 0, 0, amsterdam()), MeetingAt: time.Date(2026, 12, 14, 10, 0, 0, 0, amsterdam()), MeetingPlace: "Rotterdam"}},
-			ByState:    map[string]int{"open": 3, "incomplete": 1},
-			ByHandler:  map[string]int{"Marieke de Vries": 2, "Jeroen Bakker": 3},
-			Received:   7, Closed: 4, MedianDays: 12.5, P90Days: 19, OnTimePercent: 95.5, ObjectionsN: 1,
+			ByState:   map[string]int{"open": 3, "incomplete": 1},
+			ByHandler: map[string]int{"Marieke de Vries": 2, "Jeroen Bakker": 3},
+			Received:  7, Closed: 4, MedianDays: 12.5, P90Days: 19, OnTimePercent: 95.5, ObjectionsN: 1,
 		},
 	}
 }
