@@ -86,6 +86,8 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "record":
 		resolved, rest := recordOutcome(cmd.Args)
 		return h.record(c, resolved, strings.TrimSpace(rest+"\n"+text))
+	case "change":
+		return h.changeCommand(c, cmd.Args, text) // corrections.go
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
 		return h.closeComplaint(c, cmd.Name, reason)

@@ -127,6 +127,9 @@ var cmdTable = []cmdInfo{
 	{name: "withdrawn", nl: "ingetrokken", argsNL: "", argsEN: "",
 		helpNL: "de klager heeft de klacht ingetrokken; sluit de klacht",
 		helpEN: "the complainant withdrew the complaint; closes it"},
+	{name: "change", nl: "wijzig", argsNL: "veld waarde", argsEN: "field value",
+		helpNL: "corrigeer een gegeven van de klacht, bijvoorbeeld #wijzig telefoon 010-7654321",
+		helpEN: "correct a detail of the complaint, e.g. #change phone 010-7654321"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the
