@@ -36,6 +36,9 @@ type Config struct {
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
+	// now is the daemon's clock; nil is time.Now. Tests move it (the
+	// journey tests play weeks of the procedure in seconds).
+	now func() time.Time
 }
 
 // GatewayConfig is the [gateway] table.
