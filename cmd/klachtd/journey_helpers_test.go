@@ -124,10 +124,10 @@ func (j *journey) send(from string, to []string, raw string) {
 
 // formSpec is one submission of the web form.
 type formSpec struct {
-	lang                                          string // "nl" (default) or "en": the form's labels
-	company, address, name, phone, avail, email   string
-	date, description, refs, replyTo, messageID   string
-	omit                                          []string // labels to leave out (field names: phone, …)
+	lang                                        string // "nl" (default) or "en": the form's labels
+	company, address, name, phone, avail, email string
+	date, description, refs, replyTo, messageID string
+	omit                                        []string // labels to leave out (field names: phone, …)
 }
 
 // sanne is the demo's complainant, every field valid.
@@ -207,9 +207,9 @@ type attachment struct {
 // received is a letter as a mail program shows it.
 type received struct {
 	Mailbox, Kind, Ref, Subject, From, To, Cc, ReplyTo, MessageID string
-	Lang                                                        string // the HTML part's lang
-	Text, HTML                                                  string
-	Attachments                                                 []attachment
+	Lang                                                          string // the HTML part's lang
+	Text, HTML                                                    string
+	Attachments                                                   []attachment
 }
 
 // flat is the letter's text with every run of white space one space: a
@@ -452,10 +452,10 @@ var letterRules = map[string][]string{
 	"completion_request.en": {"eply to this e-mail"},
 	"acknowledgement.nl": {"Bedrijfsnaam:", "Telefoonnummer:", "E-mailadres:", "Omschrijving", "twintig werkdagen",
 		"uiterlijk twee werkdagen voor die datum bericht, met de reden en de duur van de vertraging", "Beantwoord deze e-mail"},
-	"acknowledgement.en": {"twenty working days", "at least two working days before that date", "eply to this e-mail"},
-	"handler_new.nl":     {"#vertraging", "#reactie", "#info"},
-	"handler_new.en":     {"#delay", "#response", "#info"},
-	"delay_notice.nl":    {"werkdagen"},
+	"acknowledgement.en":    {"twenty working days", "at least two working days before that date", "eply to this e-mail"},
+	"handler_new.nl":        {"#vertraging", "#reactie", "#info"},
+	"handler_new.en":        {"#delay", "#response", "#info"},
+	"delay_notice.nl":       {"werkdagen"},
 	"objection_deadline.nl": {"bezwaar", "directie", "gesprek", "rechtbank", "Rotterdam"},
 	"objection_deadline.en": {"objection", "management", "Rotterdam"},
 	"objection_received.nl": {"directie", "gesprek"},
