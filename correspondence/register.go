@@ -242,7 +242,14 @@ func (h *handling) doubleSubmit(f parser.Fields) (bool, error) {
 		}
 		h.complaintID = c.ID
 		h.note = "double submit of " + c.Ref + "; not registered again"
-		h.event(c.ID, "double-submit", fmt.Sprintf("the same complaint was submitted again (%s); one complaint, nothing sent to the complainant", h.msg.MessageID), false, h.row)
+		h.event(c.ID, "double-submit", fmt.Sprintf("the same complaint was submitted again (%s); one complaint", h.msg.MessageID), false, h.row)
+		if c.State == StateIncomplete {
+			// Sent again with what was missing: the second copy completes
+			// the first, as a reply to the completion request would.
+			if err := h.completion(c); err != nil {
+				return true, err
+			}
+		}
 		d := h.g.baseData(c, h.now)
 		d.SubmittedAt = h.now
 		to := []string{c.Handler}

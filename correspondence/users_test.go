@@ -136,3 +136,37 @@ Goedemiddag, de factuur van november klopt niet: er staan uren op die niet gewer
 		t.Fatalf("completion request asks for the name: %v", reqs)
 	}
 }
+
+// issue 11.1: a double submit of an incomplete form that now has what was
+// missing completes the first complaint; still one complaint.
+func TestDoubleSubmitCompletesIncomplete(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(strings.Replace(form("inc1", "010-1234567"), "Telefoonnummer: 010-1234567\n", "", 1))
+	if got := e.complaint("KL-2026-0001").State; got != StateIncomplete {
+		t.Fatalf("state = %s", got)
+	}
+	e.clk.set(at(2026, 11, 23, 10, 18))
+	e.deliver(form("inc2", "010-1234567"))
+	var n int
+	e.store.DB.Get(&n, `SELECT count(*) FROM complaints`)
+	c := e.complaint("KL-2026-0001")
+	if n != 1 || c.State != StateOpen || c.Phone != "+31101234567" || len(e.lettersOf(templates.Acknowledgement)) != 1 {
+		t.Errorf("complaints %d, state %s, phone %q, acks %d; want 1 open complaint with the phone, acknowledged once",
+			n, c.State, c.Phone, len(e.lettersOf(templates.Acknowledgement)))
+	}
+}
+
+// issue 11.8: when the form's address is invalid and fields are missing,
+// the completion request asks to confirm the address it is sent to.
+func TestCompletionRequestAsksToConfirmAddress(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	raw := strings.Replace(form("badinc", ""), "E-mailadres: sanne@bakkerijvandijk.nl", "E-mailadres: sanne@@bakkerijvandijk.nl", 1)
+	if q := e.deliver(raw); q {
+		t.Fatal("quarantined")
+	}
+	reqs := e.lettersOf(templates.CompletionRequest)
+	if len(reqs) != 1 || !strings.Contains(reqs[0].text(), "sanne@@bakkerijvandijk.nl') is geen geldig adres") ||
+		strings.Contains(reqs[0].text(), "- E-mailadres") {
+		t.Fatalf("completion request = %v", reqs)
+	}
+}
