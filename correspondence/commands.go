@@ -37,7 +37,11 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
-	if c.isFinished() && cmd.Name != "note" {
+	// A late objection the staff letter invites them to adopt with
+	// #bezwaar: the window's closing closed the complaint, the objection
+	// reopens it (thread.go, objection_late_staff).
+	adoptLate := cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" && !h.hadObjection(c)
+	if c.isFinished() && cmd.Name != "note" && !adoptLate {
 		_, err := h.staffNotice(c, fmt.Sprintf("finished:%d", h.row), []string{h.msg.From},
 			fmt.Sprintf("%s is al afgesloten (%s); #%s is niet uitgevoerd.", c.Ref, c.State, cmd.Word),
 			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")

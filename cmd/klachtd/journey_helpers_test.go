@@ -436,6 +436,9 @@ func (j *journey) check(r received, kind, lang, ref string, musts ...string) {
 	if ref != "" && !strings.Contains(r.Subject, "["+ref+"]") {
 		j.t.Errorf("%s: subject %q lacks [%s]", kind, r.Subject, ref)
 	}
+	if os.Getenv("KLACHTD_JOURNEY_DUMP") != "" {
+		j.t.Logf("=== %s to %s (%s): %s\n%s", kind, r.Mailbox, r.Lang, r.Subject, r.Text)
+	}
 	text := r.flat()
 	for _, m := range append(append([]string{}, letterRules[kind+"."+lang]...), musts...) {
 		if !containsAny(text, strings.Split(m, "|")) {
@@ -448,21 +451,43 @@ func (j *journey) check(r received, kind, lang, ref string, musts ...string) {
 // per kind and language. Dates, names and texts that differ per journey
 // are the journeys' own musts.
 var letterRules = map[string][]string{
-	"completion_request.nl": {"Beantwoord deze e-mail"},
-	"completion_request.en": {"eply to this e-mail"},
+	// each missing or invalid field and why; how (Label: value); the term
+	// starts when complete; the lapse date (the journey's must).
+	"completion_request.nl": {"ontbreekt|ongeldig|niet juist", "Label: waarde", "gaat in zodra uw klacht compleet is", "vervalt"},
+	"completion_request.en": {"eply to this e-mail", "Label: value", "complete"},
+	// the fields as received; the procedure; the handler's name and the end
+	// date (the journey's musts); the delay-notice promise.
 	"acknowledgement.nl": {"Bedrijfsnaam:", "Telefoonnummer:", "E-mailadres:", "Omschrijving", "twintig werkdagen",
-		"uiterlijk twee werkdagen voor die datum bericht, met de reden en de duur van de vertraging", "Beantwoord deze e-mail"},
-	"acknowledgement.en":    {"twenty working days", "at least two working days before that date", "eply to this e-mail"},
-	"handler_new.nl":        {"#vertraging", "#reactie", "#info"},
-	"handler_new.en":        {"#delay", "#response", "#info"},
-	"delay_notice.nl":       {"werkdagen"},
-	"objection_deadline.nl": {"bezwaar", "directie", "gesprek", "rechtbank", "Rotterdam"},
+		"uiterlijk twee werkdagen voor die datum bericht, met de reden en de duur van de vertraging", "bezwaar", "directie", "Beantwoord deze e-mail"},
+	"acknowledgement.en": {"twenty working days", "at least two working days before that date", "eply to this e-mail"},
+	// every field, verbatim description, end date, latest delay day, commands.
+	"handler_new.nl": {"Einde behandeltermijn", "Uiterlijk een vertraging melden op", "#vertraging", "#reactie", "#info"},
+	// reference, company, days left, what happens if nothing is done.
+	"reminder.nl": {"werkdagen", "niets doet", "vertragingsbericht"},
+	// the reason, the duration, the new end date.
+	"delay_notice.nl": {"reden", "verlengd", "werkdagen", "uiterlijk op"},
+	"delay_notice.en": {"reason", "working days"},
+	// which complaint, why, the new end date.
+	"delay_auto_staff.nl": {"zelf een vertragingsbericht", "Nieuwe einddatum"},
+	"info_request.nl":     {"vraag"},
+	// the new text, attachments, the reference and state.
+	"relay_to_handler.nl":     {"Status:"},
+	"relay_to_complainant.nl": {"Status van uw klacht"},
+	"response.nl":             {"inhoudelijke reactie"},
+	"response.en":             {"response"},
+	// the last day, how, what follows (conversation; court in Rotterdam).
+	"objection_deadline.nl": {"Laatste dag om bezwaar te maken", "Beantwoord deze e-mail", "gesprek", "rechtbank Rotterdam"},
 	"objection_deadline.en": {"objection", "management", "Rotterdam"},
 	"objection_received.nl": {"directie", "gesprek"},
-	"record.nl":             {"verslag"},
+	"invitation.nl":         {"Datum:", "Tijd:", "Plaats:"},
+	"record.nl":             {"verslag", "Uitkomst"},
 	"closing.nl":            {"sluiten uw klacht|afgesloten|gesloten"},
-	"lapse.nl":              {"vervallen"},
-	"closed_reply.nl":       {"gesloten"},
+	"closing.en":            {"close"},
+	"lapse.nl":              {"vervallen", "opnieuw in via ons digitale klachtenformulier"},
+	"objection_late.nl":     {"termijn", "De directie en de behandelaar zijn over uw bericht geïnformeerd"},
+	"closed_reply.nl":       {"al afgesloten", "nieuwe klacht"},
+	"closed.nl":             {"sluiten|afgesloten|gesloten"},
+	"reassigned.nl":         {"behandeld door"},
 }
 
 // handlerOf finds which handler the complaint went to: the one whose INBOX

@@ -500,3 +500,130 @@ func TestJourneyStrangersCommand(t *testing.T) {
 		}
 	}
 }
+
+// A late objection the handler or management adopts with #bezwaar, as the
+// window-passed staff letter offers: it becomes an objection after all.
+func TestJourneyLateObjectionAdopted(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	j.await(sanneAddr, "acknowledgement")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 11, 26, 10, 0))
+	j.reply(h, note, "#reactie Wij crediteren de twee ontbrekende pallets.")
+	dl := j.await(sanneAddr, "objection_deadline")
+	j.at(amsterdamAt(2026, 12, 11, 8, 0))
+	j.await(sanneAddr, "closing")
+	j.at(amsterdamAt(2026, 12, 11, 9, 0))
+	j.reply(sanneAddr, dl, "Ik maak bezwaar; ik was met vakantie en las uw brief te laat.")
+	j.await(sanneAddr, "objection_late")
+	staff := j.await(directie, "objection_late_staff")
+	j.await(h, "objection_late_staff")
+	j.at(amsterdamAt(2026, 12, 11, 10, 0))
+	j.reply(directie, staff, "#bezwaar")
+	j.check(j.await(sanneAddr, "objection_received"), "objection_received", "nl", "KL-2026-0001")
+	dossier := j.await(directie, "objection_dossier")
+	j.check(dossier, "objection_dossier", "nl", "KL-2026-0001", "ik was met vakantie")
+	j.expectLetters(map[string]map[string]int{
+		sanneAddr: {"acknowledgement": 1, "response": 1, "objection_deadline": 1, "closing": 1, "objection_late": 1, "objection_received": 1},
+		directie:  {"objection_late_staff": 1, "objection_dossier": 1},
+		h:         {"handler_new": 1, "objection_late_staff": 1, "objection_dossier": 1},
+	})
+}
+
+// An English complainant through the whole procedure: every letter to her
+// in English, the staff's in Dutch.
+func TestJourneyEnglish(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	f := emily()
+	f.omit = []string{"phone"}
+	j.submit(f)
+	req := j.await(emilyAddr, "completion_request")
+	j.check(req, "completion_request", "en", "KL-2026-0001", "Phone number", "21 December 2026")
+	j.at(amsterdamAt(2026, 11, 23, 15, 0))
+	j.reply(emilyAddr, req, "Phone number: +44 20 7946 0958")
+	j.check(j.await(emilyAddr, "acknowledgement"), "acknowledgement", "en", "KL-2026-0001", "21 December 2026")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 11, 24, 9, 0))
+	j.reply(h, note, "#vertraging 3 we are waiting for the carrier's report")
+	j.check(j.await(emilyAddr, "delay_notice"), "delay_notice", "en", "KL-2026-0001", "we are waiting for the carrier's report", "3 working days", "24 December 2026")
+	j.at(amsterdamAt(2026, 11, 26, 10, 0))
+	j.reply(h, note, "#response Dear Ms Smith, we will credit the two missing pallets.")
+	j.check(j.await(emilyAddr, "response"), "response", "en", "KL-2026-0001", "we will credit the two missing pallets")
+	j.check(j.await(emilyAddr, "objection_deadline"), "objection_deadline", "en", "KL-2026-0001", "10 December 2026")
+	j.at(amsterdamAt(2026, 12, 11, 8, 0))
+	j.check(j.await(emilyAddr, "closing"), "closing", "en", "KL-2026-0001")
+	j.expectLetters(map[string]map[string]int{
+		emilyAddr: {"completion_request": 1, "acknowledgement": 1, "delay_notice": 1, "response": 1, "objection_deadline": 1, "closing": 1},
+		h:         {"handler_new": 1}, directie: {},
+	})
+}
+
+// Every second extension is told to management; each extension is a new
+// delay notice.
+func TestJourneySecondExtension(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	j.await(sanneAddr, "acknowledgement")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 12, 1, 9, 0))
+	j.reply(h, note, "#vertraging 5 wij wachten op de vervoerder")
+	j.check(j.await(sanneAddr, "delay_notice"), "delay_notice", "nl", "KL-2026-0001", "29 december 2026")
+	j.at(amsterdamAt(2026, 12, 2, 9, 0))
+	j.reply(h, note, "#vertraging 5 de vervoerder vraagt meer tijd")
+	// 29 December + 5 working days (1 January is not one): 6 January 2027.
+	j.check(j.await(sanneAddr, "delay_notice"), "delay_notice", "nl", "KL-2026-0001", "de vervoerder vraagt meer tijd", "6 januari 2027")
+	j.await(directie, "delay_staff_note")
+	j.expectLetters(map[string]map[string]int{sanneAddr: {"acknowledgement": 1, "delay_notice": 2}, h: {"handler_new": 1},
+		directie: {"delay_staff_note": 1}})
+}
+
+// #toewijzen: the complainant hears who handles it now, the new handler
+// gets the complaint; #sluiten and #ingetrokken close it with a letter.
+func TestJourneyAssignAndClose(t *testing.T) {
+	for _, c := range []struct{ name, command, must string }{
+		{"close", "#sluiten opgelost na telefonisch overleg", "opgelost na telefonisch overleg"},
+		{"withdrawn", "#ingetrokken", "ingetrokken"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+			j.submit(sanne())
+			j.await(sanneAddr, "acknowledgement")
+			h, note := j.handlerOf("KL-2026-0001")
+			other := otherHandler(h)
+			j.at(amsterdamAt(2026, 11, 24, 9, 0))
+			j.reply(h, note, "#toewijzen "+other)
+			j.check(j.await(sanneAddr, "reassigned"), "reassigned", "nl", "KL-2026-0001")
+			assigned := j.await(other, "handler_assigned")
+			j.check(assigned, "handler_assigned", "nl", "KL-2026-0001", "Bakkerij Van Dijk B.V.")
+			j.at(amsterdamAt(2026, 11, 25, 9, 0))
+			j.reply(other, assigned, c.command)
+			j.check(j.await(sanneAddr, "closed"), "closed", "nl", "KL-2026-0001", c.must)
+			j.expectLetters(map[string]map[string]int{sanneAddr: {"acknowledgement": 1, "reassigned": 1, "closed": 1},
+				h: {"handler_new": 1, "handler_assigned": 1}, // a copy to the former handler
+				other: {"handler_assigned": 1}})
+		})
+	}
+}
+
+// An unknown command is answered to its sender with the list of commands;
+// an auto-reply from the complainant is never answered (RFC 3834).
+func TestJourneyUnknownCommandAndAutoReply(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	ack := j.await(sanneAddr, "acknowledgement")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 11, 24, 9, 0))
+	j.reply(h, note, "#verdaging 5 reden")
+	j.check(j.await(h, "unknown_command"), "unknown_command", "nl", "KL-2026-0001", "#vertraging", "#reactie")
+	j.send(sanneAddr, []string{strings.TrimSuffix(strings.TrimPrefix(ack.ReplyTo, "<"), ">")}, `From: Sanne van Dijk <sanne@bakkerijvandijk.nl>
+To: `+ack.ReplyTo+`
+Subject: Automatisch antwoord: `+ack.Subject+`
+Auto-Submitted: auto-replied
+In-Reply-To: <`+ack.MessageID+`>
+Message-ID: <ooo-1@bakkerijvandijk.nl>
+Content-Type: text/plain; charset=utf-8
+
+Ik ben afwezig tot 1 december.
+`)
+	j.expectLetters(map[string]map[string]int{sanneAddr: {"acknowledgement": 1}, h: {"handler_new": 1, "unknown_command": 1}, directie: {}})
+}
