@@ -32,11 +32,16 @@ var fieldWords = map[string]string{
 	"referenties": parser.FieldReferences, "referentienummers": parser.FieldReferences, "references": parser.FieldReferences,
 }
 
-// correctionDue reports whether a complainant's message in the thread is a
-// correction: labelled field values on a complaint past its intake and not
-// yet finished.
+// correctionDue reports whether a message in the thread is a correction:
+// labelled field values from the complainant's own address, on a complaint
+// past its intake and not yet finished.
 func (h *handling) correctionDue(c *Complaint) bool {
 	if c.State == StateIncomplete || c.isFinished() {
+		return false
+	}
+	if !strings.EqualFold(h.msg.From, c.Email) {
+		// Only the complainant's own address corrects the record; anyone
+		// else in the thread is relayed as who they are.
 		return false
 	}
 	for _, name := range correctableFields {

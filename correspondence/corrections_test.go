@@ -63,3 +63,18 @@ func TestHandlerChangeCommand(t *testing.T) {
 		t.Errorf("name after #wijzig = %q", got)
 	}
 }
+
+// issue 11.7: only the complainant's own address corrects the record; a
+// colleague's `Label: value` lines change nothing.
+func TestStrangerCannotCorrect(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("strange", "010-1234567"))
+	ack := e.lettersOf(templates.Acknowledgement)[0]
+	e.deliver(reply("kees@bakkerijvandijk.nl", ack, "Telefoonnummer: 010-7654321"))
+	if got := e.complaint("KL-2026-0001").Phone; got != "+31101234567" {
+		t.Errorf("a stranger's correction was applied: phone %q", got)
+	}
+	if n := len(e.lettersOf(templates.Correction)); n != 0 {
+		t.Errorf("%d correction letters for a stranger's mail", n)
+	}
+}

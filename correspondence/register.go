@@ -342,7 +342,9 @@ func (h *handling) complete(c *Complaint) error {
 	c.Problems = "{}"
 	c.CompleteDay = fmtDay(day)
 	if c.FormDate == "" {
-		c.FormDate = fmtDay(day)
+		// The day the mail arrived, not the day the term counts from: a
+		// form sent at 18:54 was submitted that day.
+		c.FormDate = fmtDay(g.cal.Day(c.ReceivedAt))
 		h.event(c.ID, "date-assumed", "no date in the form; the receipt date "+c.FormDate+" is used", false, h.row)
 	}
 	c.AckDue = fmtDay(g.cal.Add(day, g.set.AckDays))

@@ -170,3 +170,14 @@ func TestCompletionRequestAsksToConfirmAddress(t *testing.T) {
 		t.Fatalf("completion request = %v", reqs)
 	}
 }
+
+// issue 11.3: a form without a date sent after hours is dated the day it
+// arrived, not the next working day.
+func TestAssumedDateIsArrivalDay(t *testing.T) {
+	e := newEnv(t, at(2026, 12, 1, 18, 54))
+	e.deliver(strings.Replace(form("nodate", "010-1234567"), "Datum: 23-11-2026\n", "", 1))
+	c := e.complaint("KL-2026-0001")
+	if c.FormDate != "2026-12-01" || c.CompleteDay != "2026-12-02" {
+		t.Errorf("form date %s, term from %s; want 2026-12-01 and 2026-12-02", c.FormDate, c.CompleteDay)
+	}
+}
