@@ -35,6 +35,8 @@ func fullData() Data {
 		Gateway: "klachten@ingressus.nl", Organisation: "Ingressus",
 		FormURL:      "https://www.ingressus.nl/klachten",
 		Received:     day(2026, 11, 23),
+		Arrived:      time.Date(2026, 11, 20, 18, 54, 0, 0, amsterdam()), // a Friday after hours: the term counts from Monday
+		AfterHours:   "17:00",
 		EndDate:      day(2026, 12, 21),
 		DelayLatest:  day(2026, 12, 17),
 		ObjectionEnd: day(2027, 1, 5),
