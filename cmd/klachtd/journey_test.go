@@ -627,3 +627,40 @@ Ik ben afwezig tot 1 december.
 `)
 	j.expectLetters(map[string]map[string]int{sanneAddr: {"acknowledgement": 1}, h: {"handler_new": 1, "unknown_command": 1}, directie: {}})
 }
+
+// Management's digest (11.6) after an objection and an invitation, sent
+// with `klachtd digest --send` as an operator does: the figures right,
+// Dutch throughout, dates written out.
+func TestJourneyDigest(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	j.await(sanneAddr, "acknowledgement")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 11, 26, 10, 0))
+	j.reply(h, note, "#reactie Wij crediteren de twee ontbrekende pallets.")
+	dl := j.await(sanneAddr, "objection_deadline")
+	j.at(amsterdamAt(2026, 11, 27, 10, 0))
+	j.reply(sanneAddr, dl, "Dat is onvoldoende; ik maak bezwaar.")
+	dossier := j.await(directie, "objection_dossier")
+	j.at(amsterdamAt(2026, 11, 27, 11, 0))
+	j.reply(directie, dossier, "#gesprek 14-12-2026 10:00 Rotterdam")
+	j.await(sanneAddr, "invitation")
+	j.settle()
+	cfg := filepath.Join(filepath.Dir(j.dbPath), "klachtd.toml")
+	if out, err := cli(t, "digest", "--send", "--at", "2026-11-30 08:00", "--days", "7", "--config", cfg); err != nil {
+		t.Fatalf("digest --send: %v\n%s", err, out)
+	}
+	d := j.await(directie, "digest")
+	// Handling time 23 → 26 November: 3 working days; one objection; the
+	// complaint responded, so no days left.
+	j.check(d, "digest", "nl", "", "Ontvangen: 1", "Doorlooptijd (mediaan): 3,0 werkdagen", "Op tijd afgehandeld: 100,0%", "Bezwaren: 1",
+		"gesprek op 14 december 2026 om 10:00 in Rotterdam", "bezwaar ontvangen op 27 november 2026", "bezwaar bij de directie")
+	if m := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`).FindString(d.Text); m != "" {
+		t.Errorf("digest has an ISO date %q:\n%s", m, d.Text)
+	}
+	for _, line := range strings.Split(d.Text, "\n") {
+		if strings.Contains(line, "KL-2026-0001") && (strings.Contains(line, "nog ") || strings.Contains(line, "over tijd")) {
+			t.Errorf("a responded complaint shown with days left: %s", line)
+		}
+	}
+}
