@@ -491,13 +491,16 @@ func TestJourneyStrangersCommand(t *testing.T) {
 		}
 	}
 	if !awaitingOtherBranch {
-		told := j.awaitText(h, "#sluiten")
+		// The notice quotes the refused command line (the commands list in
+		// every staff letter has "#sluiten reden", not this).
+		told := j.awaitText(h, "#sluiten opgelost")
 		if !strings.Contains(told.flat(), "kees@bakkerijvandijk.nl") && !strings.Contains(told.flat(), "Kees Collega") {
 			t.Errorf("the handler's notice does not say who sent the refused command:\n%s", told.Text)
 		}
+		j.settle()
 		for _, r := range j.inbox(h) {
-			if r.Kind == "relay_to_handler" && strings.Contains(r.flat(), "Van: Sanne") {
-				t.Errorf("the stranger's mail was relayed as the complainant's")
+			if strings.Contains(r.flat(), "De klacht is wat ons betreft klaar") && strings.Contains(strings.ToLower(r.Subject), "indiener") {
+				t.Errorf("the stranger's mail reached the handler as the complainant's: %s", r.Subject)
 			}
 		}
 	}
