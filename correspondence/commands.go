@@ -27,7 +27,11 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
-	if c.isFinished() && cmd.Name != "note" {
+	// A late objection the staff letter invites them to adopt with
+	// #bezwaar: the window's closing closed the complaint, the objection
+	// reopens it (thread.go, objection_late_staff).
+	adoptLate := cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" && !h.hadObjection(c)
+	if c.isFinished() && cmd.Name != "note" && !adoptLate {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeFinished})
 		return err
@@ -112,6 +116,8 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 			return err
 		}
 		return h.confirm(c, cmd, func(d *templates.Data) { d.Resolved = resolved })
+	case "change":
+		return h.changeCommand(c, cmd.Args, text) // corrections.go
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
 		if err := h.closeComplaint(c, cmd.Name, reason); err != nil {

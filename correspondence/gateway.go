@@ -323,6 +323,9 @@ type handling struct {
 	complaintID int64
 	quarantine  bool
 	note        string
+	// emailAsGiven: the form's unusable e-mail field, when the letters go
+	// to the sender's address instead (register.go).
+	emailAsGiven string
 }
 
 // rawChunk is the most of a mail stored in one row (see migration 0002).

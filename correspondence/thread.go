@@ -63,7 +63,7 @@ func (h *handling) fromComplainant(c *Complaint) error {
 			return h.objection(c, h.text())
 		}
 	}
-	return h.relayToHandler(c)
+	return h.relayOrCorrect(c) // corrections.go
 }
 
 // completion merges the fields a complainant supplied in reply to the

@@ -131,6 +131,9 @@ var cmdTable = []cmdInfo{
 	{name: "adduser", nl: "toevoegen", argsNL: "e-mailadres", argsEN: "address",
 		helpNL: "dit adres mag voortaan namens de indiener schrijven (aanvullen, corrigeren, bezwaar maken)",
 		helpEN: "let this address write on the complainant's behalf (complete, correct, object)"},
+	{name: "change", nl: "wijzig", argsNL: "veld waarde", argsEN: "field value",
+		helpNL: "corrigeer een gegeven van de klacht, bijvoorbeeld #wijzig telefoon 010-7654321",
+		helpEN: "correct a detail of the complaint, e.g. #change phone 010-7654321"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

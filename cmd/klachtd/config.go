@@ -33,11 +33,15 @@ type Config struct {
 	Labels    map[string]string `toml:"labels"`
 	HTTP      HTTPConfig        `toml:"http"`
 	OAuth2    OAuth2Config      `toml:"oauth2"`
+	Intake    IntakeConfig      `toml:"intake"`
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
 	// tokens is the OAuth2 token source, built once by oauth2Source.
 	tokens *mailbox.TokenSource
+	// now is the daemon's clock; nil is time.Now. Tests move it (the
+	// journey tests play weeks of the procedure in seconds).
+	now func() time.Time
 }
 
 // GatewayConfig is the [gateway] table.
@@ -125,6 +129,13 @@ type HTTPConfig struct {
 	Listen string `toml:"listen"`
 }
 
+// IntakeConfig is the [intake] section: how submissions are recognised.
+type IntakeConfig struct {
+	// DoubleSubmitWindow: the same complainant, company and description
+	// again within this long is one complaint (procedure.md §1).
+	DoubleSubmitWindow string `toml:"double_submit_window"`
+}
+
 // DefaultConfig is the configuration before the file is read.
 func DefaultConfig() Config {
 	return Config{
@@ -137,6 +148,7 @@ func DefaultConfig() Config {
 		Procedure: ProcedureConfig{AckDays: 5, TermDays: 20, DelayNoticeDays: 2, ObjectionDays: 10, LapseDays: 20,
 			ReminderDays: []int{5, 3}, DefaultDelayDays: 10, EndOfBusinessDay: "17:00", SchedulerInterval: "1m"},
 		Digest: DigestConfig{Daily: true, Weekly: true, At: "08:00", IntakeAlertAfter: "30m"},
+		Intake: IntakeConfig{DoubleSubmitWindow: "10m"},
 	}
 }
 
@@ -155,7 +167,13 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	defer f.Close()
 	abs, _ := filepath.Abs(path)
-	return ParseConfig(f, filepath.Dir(abs))
+	cfg, err := ParseConfig(f, filepath.Dir(abs))
+	if err != nil {
+		// A TOML syntax error names a line; the operator also needs the
+		// file (there may be several configs on a machine).
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }
 
 // ParseConfig reads a config from r; dir is where relative paths start.
@@ -317,6 +335,9 @@ func (c *Config) validate() []string {
 		}
 	}
 	c.Security.validate(bad)
+	if d, err := time.ParseDuration(c.Intake.DoubleSubmitWindow); err != nil || d < 0 {
+		bad("intake.double_submit_window", `expected a duration like "10m" (or "0s" for none), got %q`, c.Intake.DoubleSubmitWindow)
+	}
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
@@ -392,6 +413,7 @@ func (c *Config) settings() correspondence.Settings {
 	s.Organisation = c.Gateway.Organisation
 	s.FormURL = c.Gateway.FormURL
 	s.Lang = c.Gateway.Language
+	s.DoubleSubmitWindow, _ = time.ParseDuration(c.Intake.DoubleSubmitWindow)
 	s.Handlers = people(c.Handlers)
 	s.Management = people(c.Mgmt)
 	for _, a := range c.Gateway.IntakeTeam {

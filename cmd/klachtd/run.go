@@ -56,7 +56,11 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 		store.Close()
 		return nil, nil, fmt.Errorf("templates: %w", err)
 	}
-	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), time.Now, log)
+	clock := time.Now
+	if cfg.now != nil {
+		clock = cfg.now
+	}
+	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), clock, log)
 	gw.SetDigestSchedule(cfg.digestSchedule())
 	return gw, store, nil
 }
