@@ -235,6 +235,14 @@ func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 	var r string
 	if textFromHTML {
 		r = ReplyTextHTML(bt.html)
+		if rpOnlyGreeting(strings.Split(r, "\n")) {
+			// Never relay less than was written: the text made of the
+			// HTML, stripped by the plain-text rules, when the HTML
+			// reading left nothing.
+			if alt := ReplyText(m.Text); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
+				r = alt
+			}
+		}
 	} else {
 		r = ReplyText(m.Text)
 	}

@@ -66,6 +66,12 @@ func ReplyText(text string) string {
 			}
 		}
 	}
+	if rpOnlyGreeting(out) {
+		// Never relay less than was written: a reply written below a
+		// quote header with nothing quoted after it, or under a header
+		// block, would otherwise reach the handler empty.
+		out = rpWholeNewPart(s, out)
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -186,6 +192,9 @@ scan:
 			break scan
 		case rpIsForwardMarker(l):
 			cut, res.forward = i, true
+			break scan
+		case rpIsListFooter(l, lines[i+1:]):
+			cut = i
 			break scan
 		case rpHeaderBlockAt(lines, fields, i, false):
 			cut = i
@@ -371,10 +380,20 @@ func rpHasContent(lines []string) bool {
 // ends with `<` is decoration, not a quote (">>> http://example.com <<<").
 func rpIsQuoteLine(l string) bool {
 	t := strings.TrimLeft(l, " \t")
-	if !strings.HasPrefix(t, ">") {
-		return false
+	switch {
+	case strings.HasPrefix(t, ">"):
+		return !strings.HasSuffix(strings.TrimRight(t, " \t"), "<")
+	case strings.HasPrefix(t, "|"):
+		// "| quoted" (old Usenet and some web clients); a table row ends
+		// in "|" too and stays text.
+		return !strings.HasSuffix(strings.TrimRight(t, " \t"), "|")
 	}
-	return !strings.HasSuffix(strings.TrimRight(t, " \t"), "<")
+	// Initials before the mark: "C> quoted", "JS> quoted" (Supercite).
+	k := 0
+	for k < len(t) && k < 3 && t[k] >= 'A' && t[k] <= 'Z' {
+		k++
+	}
+	return k > 0 && k < len(t) && t[k] == '>'
 }
 
 // rpWrappedQuote reports whether l, between two quoted lines, is the wrapped
@@ -384,7 +403,15 @@ func rpWrappedQuote(prev, l string) bool {
 	if strings.Contains(t, "://") {
 		return true
 	}
-	return !strings.ContainsAny(t, " \t") && strings.Contains(prev, "://")
+	if !strings.ContainsAny(t, " \t") && strings.Contains(prev, "://") {
+		return true
+	}
+	// A long quoted line re-wrapped by the client: its rest starts with a
+	// lower-case letter and is shorter than the line it continues. An
+	// answer between quotes starts a sentence.
+	q := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(prev), ">|"))
+	r, _ := utf8.DecodeRuneInString(t)
+	return utf8.RuneCountInString(q) >= 60 && unicode.IsLower(r) && utf8.RuneCountInString(t) < 60
 }
 
 // rpIsSignatureDelimiter reports "-- " (RFC 3676 §4.3) and the "--" that
@@ -413,33 +440,6 @@ func rpIsUnderscoreLine(l string, next []string, fields []rpField) bool {
 	return false
 }
 
-var rpOriginalMessage = map[string]bool{
-	"original message":             true,
-	"oorspronkelijk bericht":       true,
-	"oorspronkelijke bericht":      true,
-	"origineel bericht":            true,
-	"oorspronkelijk e-mailbericht": true,
-	"ursprüngliche nachricht":      true,
-	"message d'origine":            true,
-	"mensaje original":             true,
-	"messaggio originale":          true,
-	"reply message":                true,
-	"original":                     true,
-	"oprindelig meddelelse":        true,
-	"opprinnelig melding":          true,
-	"ursprungligt meddelande":      true,
-}
-
-var rpForwardMessage = map[string]bool{
-	"forwarded message":          true,
-	"doorgestuurd bericht":       true,
-	"begin forwarded message":    true,
-	"begin doorgestuurd bericht": true,
-	"weitergeleitete nachricht":  true,
-	"message transféré":          true,
-	"mensaje reenviado":          true,
-}
-
 // rpSeparatorText returns the words of a "-----Original Message-----" style
 // line, lower-cased, and whether they were decorated with dashes or the
 // like (or end in a colon: "Begin forwarded message:").
@@ -459,7 +459,8 @@ func rpSeparatorText(l string) (string, bool) {
 
 func rpIsOriginalMessage(l string) bool {
 	w, dec := rpSeparatorText(l)
-	return dec && rpOriginalMessage[w]
+	// "==== Message du 23/11/2026 10:12 ====" (French webmail).
+	return dec && (rpOriginalMessage[w] || strings.HasPrefix(w, "message du ") && strings.ContainsAny(w, "0123456789"))
 }
 
 func rpIsForwardMarker(l string) bool {
@@ -479,24 +480,6 @@ const (
 	rpFieldSubject
 	rpFieldDate
 )
-
-// rpFieldNames maps the header names clients write above quoted history, in
-// the languages we meet, to what they mean. "Sent"/"Verzonden" count as a
-// date.
-var rpFieldNames = map[string]rpField{
-	"from": rpFieldFrom, "van": rpFieldFrom, "von": rpFieldFrom, "de": rpFieldFrom,
-	"fra": rpFieldFrom, "från": rpFieldFrom, "от": rpFieldFrom, "afzender": rpFieldFrom,
-	"to": rpFieldTo, "aan": rpFieldTo, "an": rpFieldTo, "à": rpFieldTo, "til": rpFieldTo,
-	"till": rpFieldTo, "para": rpFieldTo, "кому": rpFieldTo, "ontvanger": rpFieldTo,
-	"cc": rpFieldCc, "bcc": rpFieldCc, "kopie": rpFieldCc,
-	"subject": rpFieldSubject, "onderwerp": rpFieldSubject, "betreff": rpFieldSubject,
-	"objet": rpFieldSubject, "emne": rpFieldSubject, "ämne": rpFieldSubject,
-	"asunto": rpFieldSubject, "тема": rpFieldSubject, "oggetto": rpFieldSubject,
-	"date": rpFieldDate, "datum": rpFieldDate, "sent": rpFieldDate, "verzonden": rpFieldDate,
-	"verstuurd": rpFieldDate, "gesendet": rpFieldDate, "envoyé": rpFieldDate,
-	"sendt": rpFieldDate, "skickat": rpFieldDate, "enviado": rpFieldDate,
-	"отправлено": rpFieldDate, "дата": rpFieldDate, "inviato": rpFieldDate,
-}
 
 // rpInlineFields are further fields on the From line itself, as HTML with
 // <b>From:</b> … <b>Date:</b> … renders when no line break separates them.
@@ -626,23 +609,6 @@ func rpMachineDate(v string) bool {
 	return false
 }
 
-// rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
-// "Le …", "El …", "Il …", "Em …", "Den …", "På …", "Vào …", "W dniu …".
-var rpOpeners = map[string]bool{
-	"on": true, "op": true, "am": true, "le": true, "el": true, "il": true,
-	"em": true, "den": true, "på": true, "vào": true, "w": true,
-}
-
-// rpEndVerbs end a quote header (before the colon).
-var rpEndVerbs = []string{
-	"wrote", "sent", "schreef", "geschreven", "écrit", "ecrit", "schrieb", "skrev",
-	"napisał", "napisal", "escribió", "escribio", "escreveu", "scritto", "viết",
-	"написал", "написала", "kirjoitti", "yazdı",
-}
-
-// rpMidVerbs stand before the name: "Op … schreef Sanne <sanne@…>:".
-var rpMidVerbs = []string{" schreef ", " schrieb ", " wrote ", " skrev ", " escribió "}
-
 // rpQuoteHeaderAt looks for a quote header ("On … wrote:") starting on line
 // i, possibly after new text on the same line, over at most five lines. It
 // returns the last line of the header, the text in front of it on line i,
@@ -656,7 +622,8 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 	var starts []int
 	// A header starts with an opener word or with dashes; most lines do
 	// not, and cost no more than this look.
-	if w := first[s0:min(len(first), s0+12)]; strings.HasPrefix(w, "--") || rpHasOpener(strings.ToLower(w)) {
+	w := strings.ToLower(first[s0:min(len(first), s0+16)])
+	if strings.HasPrefix(w, "--") || rpHasOpener(w) || rpDateFirst(w) {
 		starts = append(starts, s0)
 	}
 	// "reply On Wed, …", "reply--- On Wed, …": a few candidates only.
@@ -672,6 +639,13 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 				starts = append(starts, j)
 			}
 			from = j + 1
+		}
+	}
+	if len(starts) == 0 || starts[0] != s0 {
+		if strings.IndexByte(first, '@') >= 0 || strings.HasSuffix(strings.TrimSpace(first), "<") {
+			// The name first ("Name <addr> schrieb am …:"), tried last:
+			// "reply On …" above is the better reading.
+			starts = append(starts, s0)
 		}
 	}
 	for _, s := range starts {
@@ -710,32 +684,44 @@ func rpIsQuoteHeader(t string) bool {
 	leadDash := strings.HasPrefix(t, "--")
 	trailDash := strings.HasSuffix(t, "-")
 	t = strings.Trim(t, "- \t")
-	colon := strings.HasSuffix(t, ":")
+	colon := strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
 	if colon {
-		t = strings.TrimSpace(strings.TrimSuffix(t, ":"))
-	} else if !trailDash {
-		return false
+		t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, ":"), "："))
 	}
 	lower := strings.ToLower(t)
 	endVerb := rpEndsWithVerb(lower)
+	if !colon && !trailDash && !endVerb {
+		// "wrote" without its colon is still a header; anything else
+		// without a colon is not.
+		return false
+	}
 	if leadDash && trailDash && endVerb {
 		return true
 	}
 	// A client's header names a time or an address; "Op 12 mei 2026
 	// schreef uw collega:" in a complaint does neither.
-	if !rpHasOpener(lower) || !(rpHasTime(t) || strings.Contains(t, "@")) || rpHasSentenceBreak(t) {
+	named := rpHasTime(t) || strings.Contains(t, "@") || rpHasDottedTime(lower)
+	if !named || rpHasSentenceBreak(t) {
 		return false
 	}
-	if endVerb {
-		return true
-	}
-	if !colon {
-		return false
-	}
+	midVerb := false
 	for _, v := range rpMidVerbs {
 		if strings.Contains(lower, v) {
-			return true
+			midVerb = true
+			break
 		}
+	}
+	switch {
+	case rpHasOpener(lower):
+		return endVerb || (colon && midVerb)
+	case rpDateFirst(lower):
+		// "2014-10-17 11:28 GMT+03:00 Name <addr>:", "ср, 12 мая 2021 г. в
+		// 10:00, Name <addr>:", "ons. 3. jan. 2024 kl. 10.00 skrev Name:".
+		return endVerb || (colon && midVerb) || (colon && strings.HasSuffix(t, ">") && strings.Contains(t, "@") && rpHasDate(t))
+	case strings.Contains(t, "@"):
+		// The name first: "Name <addr> schrieb am So., 23. Juni 2024,
+		// 21:08:", "Name <addr> wrote:".
+		return colon && (midVerb || endVerb)
 	}
 	return false
 }
@@ -745,8 +731,11 @@ func rpHasOpener(lower string) bool {
 	if i := strings.IndexAny(w, " \t,"); i >= 0 {
 		w = w[:i]
 	}
-	if w == "w" {
+	switch w {
+	case "w":
 		return strings.HasPrefix(lower, "w dniu ")
+	case "in":
+		return strings.HasPrefix(lower, "in data ")
 	}
 	return rpOpeners[w]
 }
@@ -881,15 +870,6 @@ func rpHasDate(t string) bool {
 	return false
 }
 
-// rpMobilePrefixes start the one-line signatures mail apps add.
-var rpMobilePrefixes = []string{
-	"sent from ", "sent with ", "sent via ", "sent using ", "sent on the go",
-	"verzonden vanaf ", "verzonden vanuit ", "verzonden met ", "verzonden via ",
-	"verstuurd vanaf ", "verstuurd vanuit ", "verstuurd met ", "verstuurd via ",
-	"get outlook for ", "download outlook for ", "outlook voor ", "von meinem ",
-	"gesendet von ", "envoyé de mon ", "enviado desde mi ", "inviato da ",
-}
-
 // rpIsMobileSignature reports "Sent from my iPhone", "Verzonden vanaf mijn
 // iPhone", "Get Outlook for iOS", "Outlook voor iOS downloaden" and the
 // like: short, no sentence in it ("Sent from my desk, is much easier …" is
@@ -909,6 +889,17 @@ func rpIsMobileSignature(l string) bool {
 	return false
 }
 
+// rpSpaceOrInvisible reports white space and the invisible characters
+// mail tools leave at the end of a mail: the tracking mark U+1427 ("ᐧ")
+// that Gmail add-ons append, zero-width spaces and joiners, BOM.
+func rpSpaceOrInvisible(r rune) bool {
+	switch r {
+	case '\u1427', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
 // rpIsSeparatorLine reports a line of only dashes, underscores, equals
 // signs or stars.
 func rpIsSeparatorLine(l string) bool {
@@ -921,7 +912,7 @@ func rpIsSeparatorLine(l string) bool {
 // signatures.
 func rpCleanup(lines []string) []string {
 	for i, l := range lines {
-		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+		lines[i] = strings.TrimRightFunc(l, rpSpaceOrInvisible)
 	}
 	for len(lines) > 0 && lines[0] == "" {
 		lines = lines[1:]
