@@ -18,15 +18,20 @@ func ClassifyMachine(raw []byte, text string, own []string) (kind Kind, bounced 
 // classifyMachine is ClassifyMachine with the reason for the verdict, for
 // tests and for a log line.
 func classifyMachine(raw []byte, text string, own []string) (kind Kind, bounced, why string) {
-	m := readClassifyMessage(raw)
+	return classifyMessage(readClassifyMessage(raw), text, own)
+}
+
+// classifyMessage classifies a message already read (Parse hands over its
+// own reading, so the message is read once).
+func classifyMessage(m *cmessage, text string, own []string) (kind Kind, bounced, why string) {
 	h := m.header
 	c := &classifier{m: m, own: map[string]bool{}}
 	for _, a := range own {
 		c.own[strings.ToLower(strings.TrimSpace(a))] = true
 	}
-	c.fromRaw = clDecodeHeaderText(h.get("from"))
+	c.fromRaw = decodeHeaderText(h.get("from"))
 	c.from = clFirstAddress(c.fromRaw)
-	c.subject = strings.TrimSpace(clDecodeHeaderText(h.get("subject")))
+	c.subject = strings.TrimSpace(decodeHeaderText(h.get("subject")))
 	c.text = m.text()
 	if strings.TrimSpace(c.text) == "" {
 		c.text = text
@@ -103,7 +108,7 @@ func (c *classifier) reports() (Kind, string, bool) {
 		switch p.mediaType {
 		case "message/delivery-status", "message/global-delivery-status":
 			hasDSNPart = true
-			dsnText = append(dsnText, string(p.body))
+			dsnText = append(dsnText, string(p.body()))
 		case "message/disposition-notification", "message/global-disposition-notification":
 			hasMDN = true
 		case "message/feedback-report":
@@ -237,7 +242,7 @@ func (c *classifier) recipient(failed []dsnRecipient) string {
 	// A bounce forwarded as an attachment: the DSN inside.
 	for _, p := range c.m.parts {
 		if p.inner && (p.mediaType == "message/delivery-status" || p.mediaType == "message/global-delivery-status") {
-			for _, r := range parseDSNFields(string(p.body)) {
+			for _, r := range parseDSNFields(string(p.body())) {
 				if a := r.address(); a != "" && r.failedOrDelayed() && !c.ownish(a) {
 					return a
 				}

@@ -47,16 +47,19 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return m, fmt.Errorf("%w: empty message", ErrUnparseable)
 	}
-	h, body, ok := readHeader(raw, &m.Defects)
+	// One reading of the message: every reader below walks this tree.
+	root, treeDefects, ok := readTree(raw)
 	if !ok {
+		m.Defects = append(m.Defects, treeDefects...)
 		m.Defects = append(m.Defects, "no header block")
 		m.Text = strings.TrimSpace(toUTF8(string(raw)))
 		return m, fmt.Errorf("%w: no header block", ErrUnparseable)
 	}
-	readHeaders(m, h)
+	readHeaders(m, root.header)
 
 	w := &walker{maxAttachment: opt.MaxAttachment}
-	bt := w.walk(h, body, 0, "text/plain")
+	bt := w.walk(root)
+	m.Defects = append(m.Defects, root.r.defects...)
 	m.Defects = append(m.Defects, w.defects...)
 	m.Attachments = w.attachments
 	m.Text = normalizeNewlines(bt.text)
@@ -89,7 +92,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	var k Kind
 	var bounced, why string
 	if !fromForm {
-		k, bounced, why = classifyMachine(raw, m.Text, opt.OwnAddresses)
+		k, bounced, why = classifyMessage(classifyView(root), m.Text, opt.OwnAddresses)
 	}
 	if k != "" {
 		machine := true
