@@ -408,6 +408,12 @@ func decodeCharset(b []byte, cs string, isHTML bool, defects *[]string) string {
 		}
 		return toUTF8(string(b))
 	}
+	if lyingLabel(b, cs) {
+		// Seen in practice: a client labels UTF-8 text Big5 or Latin-1.
+		// 8-bit bytes that are valid UTF-8 are hardly ever anything else.
+		*defects = append(*defects, fmt.Sprintf("charset %q: bytes are valid utf-8, read as utf-8", cs))
+		return string(b)
+	}
 	r, err := charset.Reader(cs, bytes.NewReader(b))
 	if err != nil {
 		*defects = append(*defects, fmt.Sprintf("charset %q unknown: read as utf-8/windows-1252", cs))
@@ -421,6 +427,34 @@ func decodeCharset(b []byte, cs string, isHTML bool, defects *[]string) string {
 		}
 	}
 	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// lyingLabel reports a declared charset that the bytes contradict: they
+// hold 8-bit sequences and are valid UTF-8. Charsets that are 7-bit
+// (ISO-2022-*, UTF-7) or wide (UTF-16/32) are taken at their word.
+func lyingLabel(b []byte, cs string) bool {
+	if strings.HasPrefix(cs, "utf-16") || strings.HasPrefix(cs, "utf-32") || strings.HasPrefix(cs, "ucs") ||
+		strings.HasPrefix(cs, "iso-2022") || cs == "utf-7" || cs == "hz-gb-2312" {
+		return false
+	}
+	eight := false
+	for _, c := range b {
+		if c >= 0x80 {
+			eight = true
+			break
+		}
+	}
+	if !eight || !utf8.Valid(b) {
+		return false
+	}
+	// C1 controls (U+0080–U+009F) are no text: "\xc2\x80" is "Â€" in
+	// windows-1250, not UTF-8.
+	for _, r := range string(b) {
+		if r >= 0x80 && r <= 0x9f {
+			return false
+		}
+	}
+	return true
 }
 
 // splitMultipart splits a multipart body on its boundary (RFC 2046 §5.1.1).
