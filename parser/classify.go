@@ -67,7 +67,7 @@ func classifyMessage(m *cmessage, text string, own []string) (kind Kind, bounced
 	if c.bounceWeak() {
 		return KindBounce, c.recipient(nil), c.why
 	}
-	if c.autoReplyByText() {
+	if c.autoReplyByText() || c.autoReplyByContent() {
 		return KindAutoReply, "", c.why
 	}
 	if c.isAutomated() {
@@ -328,7 +328,8 @@ var (
 		`delivery status|smtp error|remote host said|diagnostic-code|` +
 		`\b5\.\d\.\d+\b|\b55[0-4][ -]|host unknown|transcript of session|` +
 		`kon niet worden (?:bezorgd|afgeleverd)|niet worden bezorgd|unzustellbar|` +
-		`has not (?:yet )?been delivered|delivery attempts|could not deliver`)
+		`has not (?:yet )?been delivered|delivery attempts|could not deliver|` +
+		`(?:was|been|is|message|mail) rejected|rejected (?:by|your)|over quota|quota exceeded|mailbox quota`)
 	// From names and local parts of mail software.
 	daemonFromRe = regexp.MustCompile(`(?i)mailer[-_ ]?daemon`)
 	daemonWeakRe = regexp.MustCompile(`(?i)(?:^|[<\s"(])(?:postmaster|post_master|mail\.delivery\.system|mdaemon|mail delivery|mail administrator|system administrator|mail system)\b`)
@@ -508,7 +509,11 @@ func (c *classifier) autoReplyMarked() bool {
 // "Auto-Submitted: auto-generated" only.
 func (c *classifier) autoReplyByText() bool {
 	h := c.m.header
-	if clAutoSubmitted(h) == "" && !clNullReturnPath(h) {
+	// Signs of mail sent without a person: RFC 3834, a null sender,
+	// X-Loop (procmail and vacation programs), and Exchange's "Suppress:
+	// All" (on its own out-of-office replies; a person's Outlook reply
+	// carries a partial list).
+	if clAutoSubmitted(h) == "" && !clNullReturnPath(h) && !h.has("x-loop") && !clSuppressAll(h) {
 		return false
 	}
 	w := autoReplyTextRe.FindString(c.text)
@@ -537,6 +542,11 @@ func (c *classifier) isAutomated() bool {
 	}
 	if as := clAutoSubmitted(h); as != "" {
 		return c.because("Auto-Submitted: " + as)
+	}
+	if h.has("x-loop") {
+		// Set by list servers, procmail and responders against mail
+		// loops: never answer it.
+		return c.because("X-Loop")
 	}
 	if clNullReturnPath(h) {
 		return c.because("null Return-Path")

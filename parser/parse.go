@@ -91,8 +91,10 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	fromForm := containsFold(opt.FormSenders, m.From)
 	var k Kind
 	var bounced, why string
+	var cm *cmessage
 	if !fromForm {
-		k, bounced, why = classifyMessage(classifyView(root), m.Text, opt.OwnAddresses)
+		cm = classifyView(root)
+		k, bounced, why = classifyMessage(cm, m.Text, opt.OwnAddresses)
 	}
 	if k != "" {
 		machine := true
@@ -108,6 +110,13 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		}
 		if machine {
 			m.Kind, m.BouncedRecipient = k, bounced
+			if k == KindBounce {
+				// The letter that bounced names the complaint it is
+				// about; the bounce's own subject and text may not.
+				if r := bounceReference(cm, m.Text); r != "" {
+					m.Reference = r
+				}
+			}
 			return m, nil
 		}
 	}
