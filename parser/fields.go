@@ -16,6 +16,13 @@ type rawFields struct {
 	loose int
 	// hasDesc is true when a description label was found.
 	hasDesc bool
+	// exact counts the distinct fields found by a label of the tables
+	// (not by key words alone).
+	exact int
+	// other are the form's lines that map to no field ("Privacy:
+	// akkoord", a label whose words are ambiguous), as "Label: value":
+	// kept under the description rather than lost.
+	other []string
 }
 
 // isForm reports whether the text reads as a form: two labels or more,
@@ -23,7 +30,10 @@ type rawFields struct {
 // labels (a person's letter with "Telefoon:" and "E-mail:" in the
 // signature is no form).
 func (r rawFields) isForm() bool {
-	return r.labels >= 2 && (r.hasDesc || r.loose <= 2)
+	// Labels matched by key words alone do not make a letter a form (a
+	// person writes "Mijn probleem: …" too): two labels of the tables,
+	// or a description label of the tables.
+	return r.labels >= 2 && (r.exact >= 2 || r.hasDesc) && (r.hasDesc || r.loose <= 2)
 }
 
 // filled counts the fields with a non-empty value.
@@ -53,6 +63,7 @@ type classified struct {
 	inline string // value on the label's own line
 	block  bool   // "--- Label ---" (WPForms) or a bare label line
 	header bool   // a line of a forwarded message's header block
+	score  int    // how sure the label is (lookupScored)
 }
 
 var (
@@ -108,8 +119,8 @@ func (m labelMap) classify(t string, bare bool) classified {
 		return classified{} // quoted text is never form data
 	}
 	if mm := wpformsRe.FindStringSubmatch(t); mm != nil {
-		if f := m.lookup(mm[1]); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, mm[1]), block: true}
+		if f, sc := m.lookupScored(mm[1]); f != "" {
+			return classified{class: lineKnown, field: f, key: partKey(f, mm[1]), block: true, score: sc}
 		}
 		if looksLikeLabel(mm[1]) {
 			return classified{class: lineUnknown, block: true}
@@ -127,13 +138,13 @@ func (m labelMap) classify(t string, bare bool) classified {
 		}
 		// "http://…" or "10:30" is no label.
 		if !strings.HasPrefix(rest, "//") {
-			if f := m.lookup(label); f != "" {
+			if f, sc := m.lookupScored(label); f != "" {
 				inline := strings.TrimSpace(strings.TrimLeft(rest, "* \t"))
 				if f == fieldNameMail && !strings.Contains(inline, "@") {
 					// "Van: maandag tot vrijdag": no sender line.
 					return classified{}
 				}
-				return classified{class: lineKnown, field: f, key: partKey(f, label), inline: inline}
+				return classified{class: lineKnown, field: f, key: partKey(f, label), inline: inline, score: sc}
 			}
 			if looksLikeLabel(label) {
 				return classified{class: lineUnknown}
@@ -141,15 +152,17 @@ func (m labelMap) classify(t string, bare bool) classified {
 		}
 	}
 	if i := strings.IndexByte(s, '\t'); i > 0 {
-		if f := m.lookup(s[:i]); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, s[:i]), inline: strings.TrimSpace(s[i+1:])}
+		if f, sc := m.lookupScored(s[:i]); f != "" {
+			return classified{class: lineKnown, field: f, key: partKey(f, s[:i]), inline: strings.TrimSpace(s[i+1:]), score: sc}
 		}
 	}
 	if bare {
 		// A label alone on its line, its value on the next ones (HTML
 		// forms: Gravity Forms, WPForms, Drupal's <b>Title</b><br />).
+		// Only labels of the tables: a value line ("Autobedrijf Snel")
+		// holds key words too. Bold lines are scored in extractFields.
 		if f := m.lookup(s); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, s), block: true}
+			return classified{class: lineKnown, field: f, key: partKey(f, s), block: true, score: exactLabelScore}
 		}
 	}
 	return classified{}
@@ -185,6 +198,11 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			// A bold-only line of an HTML form is a label or a section
 			// heading: it ends the value above it.
 			cls[i] = classified{class: lineUnknown, block: true}
+			if t := strings.TrimSpace(lines[i]); !strings.HasPrefix(t, ">") {
+				if f, sc := m.lookupScored(t); f != "" {
+					cls[i] = classified{class: lineKnown, field: f, key: partKey(f, t), block: true, score: sc}
+				}
+			}
 		}
 	}
 	markForwardHeaders(lines, cls)
@@ -210,19 +228,27 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 	zipLast := map[string]bool{}
 	used := make([]bool, len(lines))
 	lastLabel := -1
+	valScore := map[string]int{} // the score of the label each value came from
+	valLine := map[string]string{}
 	for i := 0; i < len(lines); i++ {
 		c := cls[i]
 		if c.class != lineKnown {
 			continue
 		}
 		lastLabel = i
-		if c.field == FieldDescription {
+		if c.field == FieldDescription && c.score >= exactLabelScore {
+			// Only a label of the tables: "Mijn probleem: …" in a
+			// person's letter does not make it a form.
 			out.hasDesc = true
 		}
 		seen[c.key] = true
 		if !counted[c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
 			counted[c.field] = true
 			out.labels++
+		}
+		if c.score >= exactLabelScore && !counted["exact:"+c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
+			counted["exact:"+c.field] = true
+			out.exact++
 		}
 		var val []string
 		j := i + 1
@@ -295,8 +321,18 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			}
 			continue
 		}
-		if out.values[c.field] == "" {
-			out.values[c.field] = v
+		// Two labels for one field: a label of the tables beats one
+		// matched by key words, a higher score a lower one, the first
+		// the later. The one that loses is kept under "Overige velden".
+		shown := otherLine(lines[i], v)
+		switch {
+		case out.values[c.field] == "":
+			out.values[c.field], valScore[c.field], valLine[c.field] = v, c.score, shown
+		case c.score > valScore[c.field]:
+			out.other = append(out.other, valLine[c.field])
+			out.values[c.field], valScore[c.field], valLine[c.field] = v, c.score, shown
+		case c.score < exactLabelScore && v != "":
+			out.other = append(out.other, shown)
 		}
 	}
 	for k := 0; k < lastLabel; k++ {
@@ -304,12 +340,21 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			out.loose++
 		}
 	}
-	if p := parts[fieldNamePart]; len(p) > 0 && out.values[FieldName] == "" {
+	// Parts asked by labels of the tables beat a whole value whose label
+	// was matched by key words alone.
+	if p := parts[fieldNamePart]; len(p) > 0 && (out.values[FieldName] == "" || valScore[FieldName] < exactLabelScore) {
+		if out.values[FieldName] != "" {
+			out.other = append(out.other, valLine[FieldName])
+		}
 		out.values[FieldName] = strings.Join(p, " ")
 	}
-	if p := parts[fieldAddressPart]; len(p) > 0 && out.values[FieldAddress] == "" {
+	if p := parts[fieldAddressPart]; len(p) > 0 && (out.values[FieldAddress] == "" || valScore[FieldAddress] < exactLabelScore) {
+		if out.values[FieldAddress] != "" {
+			out.other = append(out.other, valLine[FieldAddress])
+		}
 		out.values[FieldAddress] = strings.Join(p, "\n")
 	}
+	out.other = append(out.other, unmappedLines(lines, cls, used)...)
 	delete(out.values, fieldNamePart)
 	delete(out.values, fieldAddressPart)
 	// Contact Form 7's default "From: NAME <MAIL>".
@@ -328,6 +373,52 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 	}
 	delete(out.values, fieldNameMail)
 	delete(out.values, fieldIgnore)
+	return out
+}
+
+// otherLine shows a label line and its value for "Overige velden":
+// "Label: value", the value on one line.
+func otherLine(line, v string) string {
+	label := strings.TrimSpace(bulletRe.ReplaceAllString(strings.TrimSpace(line), ""))
+	if mm := wpformsRe.FindStringSubmatch(label); mm != nil {
+		label = mm[1]
+	}
+	if i := strings.IndexAny(label, ":："); i > 0 {
+		label = label[:i]
+	}
+	label = strings.Trim(strings.TrimSpace(label), "*")
+	return label + ": " + strings.Join(strings.Fields(v), " ")
+}
+
+// unmappedLines are the form's "Label: value" lines (and bold or
+// "--- Label ---" blocks with their value lines) that belong to no field
+// and no value, as "Label: value".
+func unmappedLines(lines []string, cls []classified, used []bool) []string {
+	var out []string
+	for k := 0; k < len(lines); k++ {
+		c := cls[k]
+		if c.class != lineUnknown || used[k] || c.header {
+			continue
+		}
+		if !c.block {
+			t := strings.TrimSpace(bulletRe.ReplaceAllString(strings.TrimSpace(lines[k]), ""))
+			// "Label:" alone holds nothing to lose (a preamble's "Here's
+			// what they had to say:").
+			if i := strings.IndexAny(t, ":："); i > 0 && strings.Trim(t[i:], ":： \t") != "" && len(out) < 50 {
+				out = append(out, t)
+			}
+			continue
+		}
+		var val []string
+		j := k + 1
+		for ; j < len(lines) && cls[j].class == linePlain && !used[j] && strings.TrimSpace(lines[j]) != ""; j++ {
+			val = append(val, strings.TrimSpace(lines[j]))
+		}
+		if len(val) > 0 && len(out) < 50 {
+			out = append(out, otherLine(lines[k], strings.Join(val, " ")))
+		}
+		k = j - 1
+	}
 	return out
 }
 

@@ -173,6 +173,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	f := fieldsOf(best)
 	if best.isForm() {
 		m.Kind = KindForm
+		f.addOther(best.other)
 	} else {
 		// Mail a person wrote directly (procedure.md §1): the body is the
 		// description; what is missing will be asked for.
@@ -274,6 +275,25 @@ func (m *Message) senderAddress(opt Options) string {
 		}
 	}
 	return ""
+}
+
+// otherHeading heads the form lines that map to no field, under the
+// description.
+const otherHeading = "Overige velden:"
+
+// addOther keeps a form's unmapped lines: under the description, or in
+// Other when the form has none (the description stays missing, so that
+// it is asked for).
+func (f *Fields) addOther(other []string) {
+	if len(other) == 0 {
+		return
+	}
+	block := otherHeading + "\n" + strings.Join(other, "\n")
+	if strings.TrimSpace(f.Description) != "" {
+		f.Description = strings.TrimRight(f.Description, "\n") + "\n\n" + block
+		return
+	}
+	f.Other = block
 }
 
 // fieldsOf turns raw form values into Fields (not yet validated).
