@@ -13,7 +13,7 @@ func TestLookupScored(t *testing.T) {
 	tests := []struct {
 		label, want string
 	}{
-		{"Omschrijf uw klacht", FieldDescription},  // in the tables
+		{"Omschrijf uw klacht", FieldDescription}, // in the tables
 		{"Omschrijf hier uw klacht", FieldDescription},
 		{"Wat is er misgegaan?", FieldDescription},
 		{"Tell us what happened", FieldDescription}, // "tell" is no "tel"
