@@ -515,18 +515,8 @@ func readsAsProse(line string) bool {
 		len(strings.Fields(v)) >= 6
 }
 
-// Labels of the header block a mail client writes above a forwarded or
-// quoted message (Outlook, Gmail, Apple Mail; Dutch, English, German,
-// French).
-var (
-	fwdFrom    = map[string]bool{"from": true, "van": true, "von": true, "de": true}
-	fwdSent    = map[string]bool{"sent": true, "verzonden": true, "date": true, "datum": true, "gesendet": true, "envoyé": true, "verstuurd": true}
-	fwdSubject = map[string]bool{"subject": true, "onderwerp": true, "betreff": true, "objet": true}
-	fwdOther   = map[string]bool{"to": true, "aan": true, "an": true, "à": true, "cc": true, "bcc": true, "reply-to": true,
-		"beantwoorden": true, "antwoord aan": true, "importance": true, "urgentie": true, "prioriteit": true,
-		"attachments": true, "bijlagen": true}
-	fwdTimeRe = regexp.MustCompile(`\d{1,2}[:.]\d{2}`)
-)
+// fwdTimeRe is the time of a forwarded message's sending date.
+var fwdTimeRe = regexp.MustCompile(`\d{1,2}[:.]\d{2}`)
 
 // markForwardHeaders finds the header blocks of forwarded messages
 // ("Van: … / Verzonden: … / Aan: … / Onderwerp: …") and takes their lines
@@ -538,24 +528,19 @@ func markForwardHeaders(lines []string, cls []classified) {
 		j := i
 		var from, sent, subject bool
 		for ; j < len(lines); j++ {
-			label, val, ok := strings.Cut(strings.TrimSpace(lines[j]), ":")
-			if !ok {
+			// The one quote-header recogniser: the field names of
+			// reply.go, in every language it knows.
+			f, val := rpHeaderField(strings.TrimSpace(lines[j]))
+			if f == rpFieldNone {
 				break
 			}
-			l := normLabel(label)
-			switch {
-			case fwdFrom[l]:
+			switch f {
+			case rpFieldFrom:
 				from = true
-			case fwdSent[l]:
+			case rpFieldDate:
 				sent = sent || fwdTimeRe.MatchString(val)
-			case fwdSubject[l]:
+			case rpFieldSubject:
 				subject = true
-			case fwdOther[l]:
-			default:
-				l = ""
-			}
-			if l == "" {
-				break
 			}
 		}
 		if j-i >= 3 && from && sent && subject {

@@ -101,3 +101,20 @@ func TestParseScoredLabels(t *testing.T) {
 		t.Errorf("Kind %q, Description %q; want other with the whole letter", m.Kind, m.Fields.Description)
 	}
 }
+
+// TestForwardHeaderLanguages: the header block of a forward, in any
+// language the reply stripper knows, is no part of the form (one
+// quote-header recogniser for both).
+func TestForwardHeaderLanguages(t *testing.T) {
+	for name, block := range map[string]string{
+		"da": "Fra: Website <noreply@web.example.dk>\nDato: 23.11.2026 10.12\nTil: info@example.dk\nEmne: Nyt klachtformulier\n",
+		"pl": "Od: Website <noreply@web.example.pl>\nWysłano: poniedziałek, 23 listopada 2026 10:12\nDo: info@example.pl\nTemat: Formularz\n",
+		"it": "Da: Website <noreply@web.example.it>\nInviato: lunedì 23 novembre 2026 10:12\nA: info@example.it\nOggetto: Modulo\n",
+	} {
+		text := block + "\nBedrijfsnaam: Kapsalon Knip\nNaam: Lisa Bos\nTelefoon: 06 12345678\n"
+		rf := extractFields(text, newLabelMap(nil), false)
+		if !rf.isForm() || rf.loose != 0 {
+			t.Errorf("%s: isForm %v, loose %d; want a form with the header block out of it", name, rf.isForm(), rf.loose)
+		}
+	}
+}

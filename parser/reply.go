@@ -479,6 +479,9 @@ const (
 	rpFieldCc
 	rpFieldSubject
 	rpFieldDate
+	// rpFieldOther is a further line of a header block (Reply-To,
+	// Importance, Attachments): part of the block, not counted for it.
+	rpFieldOther
 )
 
 // rpInlineFields are further fields on the From line itself, as HTML with
@@ -556,7 +559,9 @@ func rpHeaderBlockAt(lines []string, fields []rpField, i int, weak bool) bool {
 	misses := 0
 	for k := i + 1; k < len(lines) && k <= i+8; k++ {
 		if f := fields[k]; f != rpFieldNone {
-			seen[f] = true
+			if f != rpFieldOther {
+				seen[f] = true
+			}
 			misses = 0
 			if f == rpFieldDate && !machineDate && len(lines[k]) <= rpMaxHeaderLen {
 				_, v := rpHeaderField(lines[k])

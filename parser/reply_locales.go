@@ -99,6 +99,11 @@ var rpFieldNames = map[string]rpField{
 	"enviado el": rpFieldDate, "enviada em": rpFieldDate, "enviado em": rpFieldDate,
 	"envoyé le": rpFieldDate, "gesendet am": rpFieldDate, "sent on": rpFieldDate,
 	"inviato il": rpFieldDate,
+	// Further lines of a block
+	"reply-to": rpFieldOther, "beantwoorden": rpFieldOther, "antwoord aan": rpFieldOther,
+	"importance": rpFieldOther, "urgentie": rpFieldOther, "prioriteit": rpFieldOther,
+	"attachments": rpFieldOther, "bijlagen": rpFieldOther, "wichtigkeit": rpFieldOther,
+	"anlagen": rpFieldOther, "pièces jointes": rpFieldOther,
 }
 
 // rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
