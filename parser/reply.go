@@ -140,9 +140,25 @@ func rpCap(s string, max int) string {
 	return s[:cut]
 }
 
-// rpSplit cuts a reply into fragments and marks which are visible.
+// rpSplit cuts a reply into fragments and marks which are visible. The
+// stages: each line's kind (rpLineKinds); where the history starts
+// (rpFindCut), marking the attribution lines of quotes on the way; the
+// attribution lines of other forms (rpMarkAttributions); the fragments
+// (rpFragments); which of them are shown (rpSetVisible).
 func rpSplit(text string) rpSplitResult {
 	lines := rpLines(text)
+	kinds := rpLineKinds(lines)
+	res := rpSplitResult{lines: lines, kinds: kinds}
+	c := rpFindCut(lines, kinds)
+	res.forward = c.forward
+	rpMarkAttributions(lines, kinds, c.at)
+	res.frags = rpFragments(lines, kinds, c)
+	rpSetVisible(res.frags)
+	return res
+}
+
+// rpLineKinds classifies every line: blank, quoted, or text.
+func rpLineKinds(lines []string) []rpKind {
 	n := len(lines)
 	kinds := make([]rpKind, n)
 	for i, l := range lines {
@@ -165,6 +181,25 @@ func rpSplit(text string) rpSplitResult {
 		}
 	}
 
+	return kinds
+}
+
+// rpCut is where the history of a reply starts.
+type rpCut struct {
+	at      int    // the first line of the history (len(lines): none)
+	prefix  string // new text in front of the quote header on that line
+	forward bool   // the history starts at a forwarded-message marker
+	// prefixes are the new text in front of attribution lines ("reply
+	// On … wrote:" above a quote), by line.
+	prefixes map[int]string
+}
+
+// rpFindCut looks for the first line where the history starts: a
+// signature separator, an original-message or forward marker, a list
+// footer, a header block, or a quote header with unquoted history below.
+// Quote headers with a quote below are marked rpAttr on the way.
+func rpFindCut(lines []string, kinds []rpKind) rpCut {
+	n := len(lines)
 	// The header field each line starts with, once: a header block is
 	// looked for at every line, over the next few.
 	fields := make([]rpField, n)
@@ -174,8 +209,7 @@ func rpSplit(text string) rpSplitResult {
 		}
 	}
 
-	res := rpSplitResult{lines: lines, kinds: kinds}
-	cut, cutPrefix := n, ""
+	cut, cutPrefix, forward := n, "", false
 	prefixes := map[int]string{} // attribution lines that share their line with new text
 scan:
 	for i := 0; i < n; i++ {
@@ -191,7 +225,7 @@ scan:
 			cut = i
 			break scan
 		case rpIsForwardMarker(l):
-			cut, res.forward = i, true
+			cut, forward = i, true
 			break scan
 		case rpIsListFooter(l, lines[i+1:]):
 			cut = i
@@ -234,7 +268,13 @@ scan:
 		break
 	}
 
-	// Attribution lines of another form just above a quote: "2011/4/7 Name
+	return rpCut{at: cut, prefix: cutPrefix, forward: forward, prefixes: prefixes}
+}
+
+// rpMarkAttributions marks attribution lines of other forms just above a
+// quote (before cut).
+func rpMarkAttributions(lines []string, kinds []rpKind, cut int) {
+	// Attribution lines of another form: "2011/4/7 Name
 	// <addr>", "02.04.2012 14:20 пользователь … написал:", "Sent from
 	// Samsung Mobile Name <addr> wrote:".
 	for q := 0; q < cut; q++ {
@@ -259,49 +299,59 @@ scan:
 		}
 	}
 
-	// Fragments.
+}
+
+// rpFragments cuts the lines into runs of new text and quotes, and the
+// tail from the cut on.
+func rpFragments(lines []string, kinds []rpKind, c rpCut) []rpFragment {
+	cut, cutPrefix, prefixes, n := c.at, c.prefix, c.prefixes, len(lines)
+	var frags []rpFragment
 	for i := 0; i < cut; {
 		j := i
 		if kinds[i] == rpAttr || kinds[i] == rpQuote {
 			if p, ok := prefixes[i]; ok {
-				res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: []string{p}})
+				frags = append(frags, rpFragment{kind: rpFragText, start: i, lines: []string{p}})
 			}
 			for j < cut && kinds[j] != rpText {
 				j++
 			}
-			res.frags = append(res.frags, rpFragment{kind: rpFragQuote, start: i, lines: lines[i:j]})
+			frags = append(frags, rpFragment{kind: rpFragQuote, start: i, lines: lines[i:j]})
 		} else {
 			for j < cut && (kinds[j] == rpText || kinds[j] == rpBlank) {
 				j++
 			}
-			res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: lines[i:j]})
+			frags = append(frags, rpFragment{kind: rpFragText, start: i, lines: lines[i:j]})
 		}
 		i = j
 	}
 	if cutPrefix != "" {
-		res.frags = append(res.frags, rpFragment{kind: rpFragText, start: cut, lines: []string{cutPrefix}})
+		frags = append(frags, rpFragment{kind: rpFragText, start: cut, lines: []string{cutPrefix}})
 	}
 	if cut < n {
 		tail := append([]string(nil), lines[cut:]...)
 		tail[0] = strings.TrimLeft(tail[0][len(rpRawPrefix(lines[cut], cutPrefix)):], " \t")
-		res.frags = append(res.frags, rpFragment{kind: rpFragTail, start: cut, lines: tail})
+		frags = append(frags, rpFragment{kind: rpFragTail, start: cut, lines: tail})
 	}
 
-	// Visibility: new text always; quoted passages only in an interleaved
-	// reply, and then only those that are answered.
+	return frags
+}
+
+// rpSetVisible marks what is shown: new text always; quoted passages only
+// in an interleaved reply, and then only those that are answered.
+func rpSetVisible(frags []rpFragment) {
 	answered := 0
 	isAnswered := func(k int) bool {
-		f := res.frags[k]
-		return f.kind == rpFragQuote && k+1 < len(res.frags) && res.frags[k+1].kind == rpFragText &&
-			rpHasContent(res.frags[k+1].lines) && !rpQuoteIsClosing(f.lines)
+		f := frags[k]
+		return f.kind == rpFragQuote && k+1 < len(frags) && frags[k+1].kind == rpFragText &&
+			rpHasContent(frags[k+1].lines) && !rpQuoteIsClosing(f.lines)
 	}
-	for k := range res.frags {
+	for k := range frags {
 		if isAnswered(k) {
 			answered++
 		}
 	}
-	for k := range res.frags {
-		f := &res.frags[k]
+	for k := range frags {
+		f := &frags[k]
 		switch f.kind {
 		case rpFragText:
 			f.visible = true
@@ -309,7 +359,6 @@ scan:
 			f.visible = answered >= 2 && isAnswered(k)
 		}
 	}
-	return res
 }
 
 // rpClosings start the closing of a letter ("Met vriendelijke groet,").
