@@ -184,11 +184,57 @@ func multiLine(field string) bool {
 }
 
 // extractFields reads labelled values from a form's text. bare allows a
-// label alone on a line without a colon (text made from HTML).
+// label alone on a line without a colon (text made from HTML). The stages:
+// classify every line (classifyLines); read each label's value (label:
+// descriptionValue, plainValue, addPart); then settle the parts, Contact
+// Form 7's sender line and what mapped to no field (finish).
 func extractFields(text string, m labelMap, bare bool) rawFields {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
+	cls := classifyLines(lines, m, bare)
+	markForwardHeaders(lines, cls)
+	r := &fieldReader{
+		lines: lines, cls: cls,
+		out:       rawFields{values: map[string]string{}},
+		lastKnown: map[string]int{},
+		seen:      map[string]bool{},
+		counted:   map[string]bool{},
+		parts:     map[string][]string{},
+		zipLast:   map[string]bool{},
+		used:      make([]bool, len(lines)),
+		valScore:  map[string]int{},
+		valLine:   map[string]string{},
+	}
+	// lastKnown[key]: the last line labelled for that key.
+	for j, c := range cls {
+		if c.class == lineKnown {
+			r.lastKnown[c.key] = j
+		}
+	}
+	// labelTail[j]: from line j on there are only labelled lines, blank
+	// lines and footers (the unknown fields after a form's description:
+	// "Privacy: akkoord").
+	r.labelTail = make([]bool, len(lines)+1)
+	r.labelTail[len(lines)] = true
+	for j := len(lines) - 1; j >= 0; j-- {
+		r.labelTail[j] = r.labelTail[j+1] && (strings.TrimSpace(lines[j]) == "" || cls[j].class != linePlain)
+	}
+	lastLabel := -1
+	for i := 0; i < len(lines); {
+		if cls[i].class != lineKnown {
+			i++
+			continue
+		}
+		lastLabel = i
+		i = r.label(i)
+	}
+	return r.finish(lastLabel)
+}
+
+// classifyLines classifies every line of a form's text, and cleans it: no
+// heading mark, no no-break spaces, no trailing blanks.
+func classifyLines(lines []string, m labelMap, bare bool) []classified {
 	cls := make([]classified, len(lines))
 	for i, l := range lines {
 		l, heading := strings.CutPrefix(l, headingMark)
@@ -205,156 +251,183 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			}
 		}
 	}
-	markForwardHeaders(lines, cls)
-	// lastKnown[key]: the last line labelled for that key.
-	lastKnown := map[string]int{}
-	for j, c := range cls {
-		if c.class == lineKnown {
-			lastKnown[c.key] = j
-		}
+	return cls
+}
+
+// fieldReader is extractFields' state while it reads the labels.
+type fieldReader struct {
+	lines     []string
+	cls       []classified
+	out       rawFields
+	lastKnown map[string]int
+	labelTail []bool
+	seen      map[string]bool // label keys met so far
+	counted   map[string]bool // fields counted in out.labels ("exact:" + field: in out.exact)
+	parts     map[string][]string
+	zipLast   map[string]bool
+	used      []bool            // lines that are a label or its value
+	valScore  map[string]int    // the score of the label each value came from
+	valLine   map[string]string // that label and value as "Label: value", for "Overige velden"
+}
+
+// label reads the label on line i and its value, and returns the line
+// after them.
+func (r *fieldReader) label(i int) int {
+	c, out := r.cls[i], &r.out
+	if c.field == FieldDescription && c.score >= exactLabelScore {
+		// Only a label of the tables: "Mijn probleem: …" in a person's
+		// letter does not make it a form.
+		out.hasDesc = true
 	}
-	// labelTail[j]: from line j on there are only labelled lines, blank
-	// lines and footers (the unknown fields after a form's description:
-	// "Privacy: akkoord").
-	labelTail := make([]bool, len(lines)+1)
-	labelTail[len(lines)] = true
-	for j := len(lines) - 1; j >= 0; j-- {
-		labelTail[j] = labelTail[j+1] && (strings.TrimSpace(lines[j]) == "" || cls[j].class != linePlain)
-	}
-	out := rawFields{values: map[string]string{}}
-	seen := map[string]bool{}
-	counted := map[string]bool{}
-	parts := map[string][]string{}
-	zipLast := map[string]bool{}
-	used := make([]bool, len(lines))
-	lastLabel := -1
-	valScore := map[string]int{} // the score of the label each value came from
-	valLine := map[string]string{}
-	for i := 0; i < len(lines); i++ {
-		c := cls[i]
-		if c.class != lineKnown {
-			continue
-		}
-		lastLabel = i
-		if c.field == FieldDescription && c.score >= exactLabelScore {
-			// Only a label of the tables: "Mijn probleem: …" in a
-			// person's letter does not make it a form.
-			out.hasDesc = true
-		}
-		seen[c.key] = true
-		if !counted[c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
-			counted[c.field] = true
+	r.seen[c.key] = true
+	if c.field != fieldIgnore && c.field != fieldNameMail {
+		if !r.counted[c.field] {
+			r.counted[c.field] = true
 			out.labels++
 		}
-		if c.score >= exactLabelScore && !counted["exact:"+c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
-			counted["exact:"+c.field] = true
+		if c.score >= exactLabelScore && !r.counted["exact:"+c.field] {
+			r.counted["exact:"+c.field] = true
 			out.exact++
 		}
-		var val []string
-		j := i + 1
-		if c.field == FieldDescription {
-			// Verbatim up to the next label of a field not seen yet, or a
-			// footer. A form names each field once, so "Tel: 010-1234567
-			// (na 17:00)" after the phone field is part of the text.
-			if c.inline != "" {
-				val = append(val, c.inline)
-			}
-			for ; j < len(lines); j++ {
-				// A form whose labels are blocks ("--- Label ---", a bold
-				// label line) ends its description only at the next block:
-				// "Factuurnummer: F-118" there is the complainant's text.
-				if cls[j].class == lineKnown && !seen[cls[j].key] && !(c.block && !cls[j].block) &&
-					!labelInProse(lines, cls, lastKnown, j) {
-					break
-				}
-				if cls[j].class == lineStop || (cls[j].class == lineUnknown && cls[j].block) {
-					break
-				}
-				if cls[j].class == lineUnknown && labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" &&
-					!readsAsProse(lines[j]) {
-					break
-				}
-				val = append(val, lines[j])
-			}
-		} else {
-			if c.inline != "" {
-				val = append(val, c.inline)
-			} else {
-				// "Label:" with the value on the next line(s), maybe after
-				// a blank line (WPForms, Formspree).
-				for j < len(lines) && strings.TrimSpace(lines[j]) == "" && cls[j].class == linePlain {
-					j++
-				}
-			}
-			for ; j < len(lines); j++ {
-				if strings.TrimSpace(lines[j]) == "" || cls[j].class == lineKnown || cls[j].class == lineStop {
-					break
-				}
-				// A value may hold a colon ("na 13:00"); on the label's own
-				// line or after a label alone that is fine, but in a
-				// continuation it may be the next (unknown) field.
-				if cls[j].class == lineUnknown && (c.inline != "" || len(val) > 0) {
-					break
-				}
-				if len(val) > 0 && !multiLine(c.field) {
-					break // one line for name, phone, e-mail, date, …
-				}
-				val = append(val, strings.TrimSpace(lines[j]))
-			}
+	}
+	var val []string
+	var j int
+	if c.field == FieldDescription {
+		val, j = r.descriptionValue(i)
+	} else {
+		val, j = r.plainValue(i)
+	}
+	for k := i; k < j; k++ {
+		r.used[k] = true
+	}
+	v := joinValue(c.field, val)
+	if c.field == fieldNamePart || c.field == fieldAddressPart {
+		r.addPart(c, v)
+		return j
+	}
+	// Two labels for one field: a label of the tables beats one matched
+	// by key words, a higher score a lower one, the first the later. The
+	// one that loses is kept under "Overige velden".
+	shown := otherLine(r.lines[i], v)
+	switch {
+	case out.values[c.field] == "":
+		out.values[c.field], r.valScore[c.field], r.valLine[c.field] = v, c.score, shown
+	case c.score > r.valScore[c.field]:
+		out.other = append(out.other, r.valLine[c.field])
+		out.values[c.field], r.valScore[c.field], r.valLine[c.field] = v, c.score, shown
+	case c.score < exactLabelScore && v != "":
+		out.other = append(out.other, shown)
+	}
+	return j
+}
+
+// descriptionValue reads a description verbatim up to the next label of a
+// field not seen yet, or a footer. A form names each field once, so "Tel:
+// 010-1234567 (na 17:00)" after the phone field is part of the text.
+func (r *fieldReader) descriptionValue(i int) ([]string, int) {
+	lines, cls, c := r.lines, r.cls, r.cls[i]
+	var val []string
+	if c.inline != "" {
+		val = append(val, c.inline)
+	}
+	j := i + 1
+	for ; j < len(lines); j++ {
+		// A form whose labels are blocks ("--- Label ---", a bold label
+		// line) ends its description only at the next block:
+		// "Factuurnummer: F-118" there is the complainant's text.
+		if cls[j].class == lineKnown && !r.seen[cls[j].key] && !(c.block && !cls[j].block) &&
+			!labelInProse(lines, cls, r.lastKnown, j) {
+			break
 		}
-		for k := i; k < j; k++ {
-			used[k] = true
+		if cls[j].class == lineStop || (cls[j].class == lineUnknown && cls[j].block) {
+			break
 		}
-		i = j - 1
-		v := joinValue(c.field, val)
-		if c.field == fieldNamePart || c.field == fieldAddressPart {
-			if v != "" && len(parts[c.field]) < 20 {
-				ps := parts[c.field]
-				// "Postcode: 3011 AB" then "Plaats: Rotterdam": one line.
-				if l := strings.TrimPrefix(c.key, fieldAddressPart+":"); len(ps) > 0 && cityLabels[l] && zipLast[c.field] {
-					ps[len(ps)-1] += " " + v
-				} else {
-					ps = append(ps, v)
-				}
-				parts[c.field] = ps
-				zipLast[c.field] = zipLabels[strings.TrimPrefix(c.key, fieldAddressPart+":")]
-			}
-			continue
+		if cls[j].class == lineUnknown && r.labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" &&
+			!readsAsProse(lines[j]) {
+			break
 		}
-		// Two labels for one field: a label of the tables beats one
-		// matched by key words, a higher score a lower one, the first
-		// the later. The one that loses is kept under "Overige velden".
-		shown := otherLine(lines[i], v)
-		switch {
-		case out.values[c.field] == "":
-			out.values[c.field], valScore[c.field], valLine[c.field] = v, c.score, shown
-		case c.score > valScore[c.field]:
-			out.other = append(out.other, valLine[c.field])
-			out.values[c.field], valScore[c.field], valLine[c.field] = v, c.score, shown
-		case c.score < exactLabelScore && v != "":
-			out.other = append(out.other, shown)
+		val = append(val, lines[j])
+	}
+	return val, j
+}
+
+// plainValue reads any other field's value: on the label's line, or on
+// the next line(s) after a label alone; one line but for the multi-line
+// fields.
+func (r *fieldReader) plainValue(i int) ([]string, int) {
+	lines, cls, c := r.lines, r.cls, r.cls[i]
+	var val []string
+	j := i + 1
+	if c.inline != "" {
+		val = append(val, c.inline)
+	} else {
+		// "Label:" with the value on the next line(s), maybe after a
+		// blank line (WPForms, Formspree).
+		for j < len(lines) && strings.TrimSpace(lines[j]) == "" && cls[j].class == linePlain {
+			j++
 		}
 	}
+	for ; j < len(lines); j++ {
+		if strings.TrimSpace(lines[j]) == "" || cls[j].class == lineKnown || cls[j].class == lineStop {
+			break
+		}
+		// A value may hold a colon ("na 13:00"); on the label's own line
+		// or after a label alone that is fine, but in a continuation it
+		// may be the next (unknown) field.
+		if cls[j].class == lineUnknown && (c.inline != "" || len(val) > 0) {
+			break
+		}
+		if len(val) > 0 && !multiLine(c.field) {
+			break // one line for name, phone, e-mail, date, …
+		}
+		val = append(val, strings.TrimSpace(lines[j]))
+	}
+	return val, j
+}
+
+// addPart keeps a part of the name or the address ("Voornaam",
+// "Postcode"), to be joined in order.
+func (r *fieldReader) addPart(c classified, v string) {
+	if v == "" || len(r.parts[c.field]) >= 20 {
+		return
+	}
+	ps := r.parts[c.field]
+	// "Postcode: 3011 AB" then "Plaats: Rotterdam": one line.
+	if l := strings.TrimPrefix(c.key, fieldAddressPart+":"); len(ps) > 0 && cityLabels[l] && r.zipLast[c.field] {
+		ps[len(ps)-1] += " " + v
+	} else {
+		ps = append(ps, v)
+	}
+	r.parts[c.field] = ps
+	r.zipLast[c.field] = zipLabels[strings.TrimPrefix(c.key, fieldAddressPart+":")]
+}
+
+// finish counts the loose lines, joins the parts, reads Contact Form 7's
+// "From: NAME <MAIL>" and collects the lines that map to no field.
+func (r *fieldReader) finish(lastLabel int) rawFields {
+	lines, cls, out := r.lines, r.cls, r.out
 	for k := 0; k < lastLabel; k++ {
-		if !used[k] && cls[k].class == linePlain && !cls[k].header && strings.TrimSpace(lines[k]) != "" {
+		if !r.used[k] && cls[k].class == linePlain && !cls[k].header && strings.TrimSpace(lines[k]) != "" {
 			out.loose++
 		}
 	}
 	// Parts asked by labels of the tables beat a whole value whose label
 	// was matched by key words alone.
-	if p := parts[fieldNamePart]; len(p) > 0 && (out.values[FieldName] == "" || valScore[FieldName] < exactLabelScore) {
-		if out.values[FieldName] != "" {
-			out.other = append(out.other, valLine[FieldName])
+	for _, pf := range [][2]string{{fieldNamePart, FieldName}, {fieldAddressPart, FieldAddress}} {
+		p := r.parts[pf[0]]
+		if len(p) == 0 || (out.values[pf[1]] != "" && r.valScore[pf[1]] >= exactLabelScore) {
+			continue
 		}
-		out.values[FieldName] = strings.Join(p, " ")
-	}
-	if p := parts[fieldAddressPart]; len(p) > 0 && (out.values[FieldAddress] == "" || valScore[FieldAddress] < exactLabelScore) {
-		if out.values[FieldAddress] != "" {
-			out.other = append(out.other, valLine[FieldAddress])
+		if out.values[pf[1]] != "" {
+			out.other = append(out.other, r.valLine[pf[1]])
 		}
-		out.values[FieldAddress] = strings.Join(p, "\n")
+		sep := " "
+		if pf[1] == FieldAddress {
+			sep = "\n"
+		}
+		out.values[pf[1]] = strings.Join(p, sep)
 	}
-	out.other = append(out.other, unmappedLines(lines, cls, used)...)
+	out.other = append(out.other, unmappedLines(lines, cls, r.used)...)
 	delete(out.values, fieldNamePart)
 	delete(out.values, fieldAddressPart)
 	// Contact Form 7's default "From: NAME <MAIL>".
