@@ -31,9 +31,9 @@ type rawFields struct {
 // signature is no form).
 func (r rawFields) isForm() bool {
 	// Labels matched by key words alone do not make a letter a form (a
-	// person writes "Mijn probleem: …" too): two labels of the tables,
-	// or a description label of the tables.
-	return r.labels >= 2 && (r.exact >= 2 || r.hasDesc) && (r.hasDesc || r.loose <= 2)
+	// person writes "Mijn probleem: …" too): two labels of the tables, a
+	// description label of the tables, or four fields or more.
+	return r.labels >= 2 && (r.exact >= 2 || r.hasDesc || r.labels >= 4) && (r.hasDesc || r.loose <= 2)
 }
 
 // filled counts the fields with a non-empty value.
@@ -452,10 +452,11 @@ func (r *fieldReader) finish(lastLabel int) rawFields {
 // otherLine shows a label line and its value for "Overige velden":
 // "Label: value", the value on one line.
 func otherLine(line, v string) string {
-	label := strings.TrimSpace(bulletRe.ReplaceAllString(strings.TrimSpace(line), ""))
+	label := strings.TrimSpace(line)
 	if mm := wpformsRe.FindStringSubmatch(label); mm != nil {
 		label = mm[1]
 	}
+	label = strings.TrimSpace(bulletRe.ReplaceAllString(label, ""))
 	if i := strings.IndexAny(label, ":："); i > 0 {
 		label = label[:i]
 	}
@@ -484,6 +485,9 @@ func unmappedLines(lines []string, cls []classified, used []bool) []string {
 		}
 		var val []string
 		j := k + 1
+		for j < len(lines) && cls[j].class == linePlain && !used[j] && strings.TrimSpace(lines[j]) == "" {
+			j++ // WPForms: a blank line between "--- Label ---" and its value
+		}
 		for ; j < len(lines) && cls[j].class == linePlain && !used[j] && strings.TrimSpace(lines[j]) != ""; j++ {
 			val = append(val, strings.TrimSpace(lines[j]))
 		}
