@@ -87,3 +87,25 @@ func TestClassifyLenientHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHTMLReplyNeverLess: an HTML-only reply written below a quote
+// header is relayed; one with nothing written above Gmail's quote stays
+// empty (the quote is ours, not the complainant's text).
+func TestParseHTMLReplyNeverLess(t *testing.T) {
+	head := "From: Sanne <sanne@example.nl>\r\nTo: klachten@ingressus.nl\r\nSubject: Re: [KL-2026-0042] Lekkage\r\n" +
+		"In-Reply-To: <a1.kl-2026-0042@ingressus.nl>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	below := head + `<div dir="ltr"><div class="gmail_quote"><div class="gmail_attr">Op ma 23 nov. 2026 om 10:12 schreef Ingressus &lt;klachten@ingressus.nl&gt;:<br></div>` +
+		`<div>De lekkage zit in de keuken.</div></div></div>`
+	m, err := Parse([]byte(below), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Reply, "De lekkage zit in de keuken.") {
+		t.Errorf("Reply = %q, want the text written below the header", m.Reply)
+	}
+	empty := head + `<div dir="ltr"><br></div><div class="gmail_quote"><div class="gmail_attr">Op ma 23 nov. 2026 om 10:12 schreef Ingressus &lt;klachten@ingressus.nl&gt;:<br></div>` +
+		`<blockquote class="gmail_quote" style="margin:0 0 0 .8ex">Past dinsdag?</blockquote></div>`
+	if m, _ := Parse([]byte(empty), Options{}); m.Reply != "" {
+		t.Errorf("Reply = %q, want empty: nothing was written above the quote", m.Reply)
+	}
+}

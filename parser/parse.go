@@ -304,10 +304,10 @@ func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 	if textFromHTML {
 		r = ReplyTextHTML(bt.html)
 		if rpOnlyGreeting(strings.Split(r, "\n")) {
-			// Never relay less than was written: the text made of the
-			// HTML, stripped by the plain-text rules, when the HTML
-			// reading left nothing.
-			if alt := ReplyText(m.Text); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
+			// Never relay less than was written: the whole HTML as text
+			// (quoting blockquotes as ">" lines), stripped by the
+			// plain-text rules, when the HTML reading left nothing.
+			if alt := ReplyText(rpHTMLQuoted(bt.html)); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
 				r = alt
 			}
 		}
