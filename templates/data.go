@@ -82,6 +82,7 @@ type DigestData struct {
 	Urgent        []DigestRow // terms ending within 5 working days, most urgent first
 	Delays        []DigestRow
 	Objections    []DigestRow
+	Held          []DigestRow // under a legal hold: kept past the retention term
 	ByState       map[string]int
 	ByHandler     map[string]int
 	Received      int

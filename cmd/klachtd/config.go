@@ -32,6 +32,7 @@ type Config struct {
 	Digest    DigestConfig      `toml:"digest"`
 	Labels    map[string]string `toml:"labels"`
 	HTTP      HTTPConfig        `toml:"http"`
+	Retention RetentionConfig   `toml:"retention"`
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
@@ -128,6 +129,8 @@ func DefaultConfig() Config {
 		Procedure: ProcedureConfig{AckDays: 5, TermDays: 20, DelayNoticeDays: 2, ObjectionDays: 10, LapseDays: 20,
 			ReminderDays: []int{5, 3}, DefaultDelayDays: 10, EndOfBusinessDay: "17:00", SchedulerInterval: "1m"},
 		Digest: DigestConfig{Daily: true, Weekly: true, At: "08:00", IntakeAlertAfter: "30m"},
+
+		Retention: RetentionConfig{MonthsAfterClosure: correspondence.DefaultRetentionMonths},
 	}
 }
 
@@ -162,6 +165,7 @@ func ParseConfig(r io.Reader, dir string) (*Config, error) {
 		problems = append(problems, fmt.Sprintf("%s: unknown key", k.String()))
 	}
 	problems = append(problems, cfg.validate()...)
+	problems = append(problems, cfg.Retention.validate()...)
 	if len(problems) > 0 {
 		return nil, &configError{problems}
 	}

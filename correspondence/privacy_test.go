@@ -1,0 +1,146 @@
+package correspondence
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ingressus/klachtd/templates"
+)
+
+// closedComplaint registers a complaint, lets the complainant and the
+// handler write (texts that must later be erased) and closes it. It returns
+// the personal strings that must not survive an erasure.
+func closedComplaint(t *testing.T, e *env) (*Complaint, []string) {
+	t.Helper()
+	e.deliver(form("privacy", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	note := e.lettersOf(templates.HandlerNew)[0]
+	ack := e.lettersOf(templates.Acknowledgement)[0]
+	e.deliver(reply(c.Email, ack, "Aanvulling: de pallet stond bij de buren, kenmerk ZWARTEKAT."))
+	e.deliver(reply(c.Handler, note, "#reactie Wij betreuren de misser en crediteren factuur GROENEVOGEL."))
+	e.deliver(reply(c.Handler, note, "#sluiten opgelost"))
+	c = e.complaint("KL-2026-0001")
+	if c.State != StateClosed {
+		t.Fatalf("complaint state = %s, want closed", c.State)
+	}
+	personal := []string{c.Name, c.Email, c.Phone, "Hoofdstraat 12", "Bakkerij Van Dijk", "ZWARTEKAT", "GROENEVOGEL",
+		"De levering van 16 november", "ma t/m vr tussen"}
+	return c, personal
+}
+
+// dbBytes is the database file and its WAL, as a thief would copy them.
+func dbBytes(t *testing.T, e *env) []byte {
+	t.Helper()
+	var path string
+	if err := e.store.DB.Get(&path, `SELECT file FROM pragma_database_list WHERE name = 'main'`); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := os.ReadFile(path + "-wal")
+	return append(b, w...)
+}
+
+func digestFigures(t *testing.T, e *env, from, to time.Time) templates.DigestData {
+	t.Helper()
+	d, err := e.g.BuildDigest(context.Background(), from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.New, d.Open, d.Urgent, d.Delays, d.Objections, d.Incomplete, d.Held = nil, nil, nil, nil, nil, nil, nil
+	return *d
+}
+
+// TestRetentionErasesAtTerm moves the clock past the retention term: the
+// complaint's personal data is gone from the database file and its WAL,
+// the skeleton keeps the digest's figures, and the erasure is an event.
+func TestRetentionErasesAtTerm(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	c, personal := closedComplaint(t, e)
+	for _, s := range personal {
+		if !bytes.Contains(dbBytes(t, e), []byte(s)) {
+			t.Fatalf("test is wrong: %q is not in the database before the erasure", s)
+		}
+	}
+	from, to := at(2026, 11, 1, 0, 0), at(2026, 11, 30, 23, 0)
+	before := digestFigures(t, e, from, to)
+	ctx := context.Background()
+
+	closed := e.g.day(c.ClosedDay)
+	e.clk.set(closed.AddDate(0, 24, -1).Add(12 * time.Hour))
+	if got, err := e.g.EraseExpired(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("EraseExpired a day before the term = %+v, %v; want nothing", got, err)
+	}
+	e.clk.set(closed.AddDate(0, 24, 0).Add(12 * time.Hour))
+	got, err := e.g.EraseExpired(ctx)
+	if err != nil || len(got) != 1 || !got[0].Done || got[0].Ref != c.Ref || got[0].Why != EraseRetention {
+		t.Fatalf("EraseExpired at the term = %+v, %v; want %s erased", got, err, c.Ref)
+	}
+	raw := dbBytes(t, e)
+	for _, s := range personal {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("%q is still in the database file or WAL after the erasure", s)
+		}
+	}
+	after := digestFigures(t, e, from, to)
+	if after.Received != before.Received || after.Closed != before.Closed || after.MedianDays != before.MedianDays ||
+		after.OnTimePercent != before.OnTimePercent || after.ObjectionsN != before.ObjectionsN || before.Received != 1 || before.Closed != 1 {
+		t.Errorf("digest figures changed by the erasure: before %+v, after %+v", before, after)
+	}
+	sk := e.complaint(c.Ref)
+	if sk.State != StateClosed || sk.ClosedDay != c.ClosedDay || sk.TermEnd != c.TermEnd || sk.Handler != c.Handler || sk.RespondedDay != c.RespondedDay {
+		t.Errorf("skeleton lost its dates or handler: %+v", sk)
+	}
+	var n int
+	e.store.DB.Get(&n, `SELECT count(*) FROM messages WHERE complaint_id = ?`, c.ID)
+	if n != 4 {
+		t.Errorf("skeleton keeps %d mail rows, want 4", n)
+	}
+	var detail string
+	if err := e.store.DB.Get(&detail, `SELECT detail FROM events WHERE complaint_id = ? AND kind = 'erased'`, c.ID); err != nil {
+		t.Fatalf("no erasure event: %v", err)
+	}
+	if !strings.HasPrefix(detail, "retention: ") || !strings.Contains(detail, "fields: company, address, name, phone") {
+		t.Errorf("erasure event = %q", detail)
+	}
+	// Once is enough: the next run finds nothing to do.
+	if again, err := e.g.EraseExpired(ctx); err != nil || len(again) != 0 {
+		t.Errorf("second EraseExpired = %+v, %v", again, err)
+	}
+}
+
+// TestEraseRefusesOpen: an open complaint is refused with the reason unless
+// asked for explicitly; a dry run changes nothing.
+func TestEraseRefusesOpen(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("open", "010-1234567"))
+	c := e.complaint("KL-2026-0001")
+	ctx := context.Background()
+	res, err := e.g.ErasePerson(ctx, strings.ToUpper(c.Email), false, false)
+	if err != nil || len(res) != 1 || res[0].Done || !strings.Contains(res[0].Refused, "still running") {
+		t.Fatalf("ErasePerson(open) = %+v, %v; want refused", res, err)
+	}
+	if e.complaint(c.Ref).Name != c.Name {
+		t.Fatal("refused erasure changed the complaint")
+	}
+	res, err = e.g.ErasePerson(ctx, c.Email, true, true)
+	if err != nil || len(res) != 1 || res[0].Done || res[0].Refused != "" || res[0].Mails != 1 || res[0].Letters != 2 {
+		t.Fatalf("ErasePerson(open, dry run) = %+v, %v", res, err)
+	}
+	if e.complaint(c.Ref).Name != c.Name {
+		t.Fatal("dry run changed the complaint")
+	}
+	res, err = e.g.ErasePerson(ctx, c.Email, true, false)
+	if err != nil || len(res) != 1 || !res[0].Done {
+		t.Fatalf("ErasePerson(--include-open --yes) = %+v, %v", res, err)
+	}
+	if sk := e.complaint(c.Ref); sk.Name != "" || sk.Email != "" || sk.State != StateOpen {
+		t.Errorf("after erasure: %+v", sk)
+	}
+}
