@@ -37,6 +37,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
+	if cmd.Name == "hold" { // also on a closed complaint: that is what gets erased
+		return h.hold(c, p, strings.TrimSpace(cmd.Args+"\n"+text))
+	}
 	if c.isFinished() && cmd.Name != "note" {
 		_, err := h.staffNotice(c, fmt.Sprintf("finished:%d", h.row), []string{h.msg.From},
 			fmt.Sprintf("%s is al afgesloten (%s); #%s is niet uitgevoerd.", c.Ref, c.State, cmd.Word),

@@ -3,6 +3,7 @@ package correspondence
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -142,5 +143,48 @@ func TestEraseRefusesOpen(t *testing.T) {
 	}
 	if sk := e.complaint(c.Ref); sk.Name != "" || sk.Email != "" || sk.State != StateOpen {
 		t.Errorf("after erasure: %+v", sk)
+	}
+}
+
+// TestHoldBlocksErasure: #bewaren keeps a closed complaint past its term,
+// from the retention job and from a request alike, and shows it in the
+// digest; releasing it lets the next run erase it.
+func TestHoldBlocksErasure(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	c, _ := closedComplaint(t, e)
+	note := e.lettersOf(templates.HandlerNew)[0]
+	e.deliver(reply(c.Handler, note, "#bewaren rechtszaak aangekondigd door de advocaat van de klager"))
+	if n := len(e.lettersOf(templates.HoldNotice)); n != 1 {
+		t.Fatalf("#bewaren answered with %d hold notices, want 1", n)
+	}
+	ctx := context.Background()
+	p, err := e.g.PrivacyOf(ctx, c)
+	if err != nil || !p.Held() || p.HoldBy != c.Handler {
+		t.Fatalf("PrivacyOf = %+v, %v; want held by %s", p, err, c.Handler)
+	}
+	e.clk.set(e.g.day(c.ClosedDay).AddDate(3, 0, 0).Add(12 * time.Hour))
+	if got, err := e.g.EraseExpired(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("EraseExpired on a held complaint = %+v, %v; want nothing", got, err)
+	}
+	res, err := e.g.ErasePerson(ctx, c.Email, true, false)
+	if err != nil || len(res) != 1 || res[0].Done || !strings.Contains(res[0].Refused, "legal hold") {
+		t.Fatalf("ErasePerson(held, --include-open) = %+v, %v; want refused", res, err)
+	}
+	d, err := e.g.BuildDigest(ctx, e.clk.now().Add(-24*time.Hour), e.clk.now())
+	if err != nil || len(d.Held) != 1 || d.Held[0].Ref != c.Ref || !strings.Contains(d.Held[0].Note, "rechtszaak") {
+		t.Fatalf("digest held = %+v, %v", d.Held, err)
+	}
+	l, err := e.g.RenderDigest(ctx, e.clk.now().Add(-24*time.Hour), e.clk.now())
+	if err != nil || !strings.Contains(l.Text, "BEWAARD") || !strings.Contains(l.Text, c.Ref) {
+		t.Errorf("rendered digest does not list the held complaint: %v\n%s", err, l.Text)
+	}
+	if err := e.g.Hold(ctx, c, "", "operator"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.g.EraseExpired(ctx); err != nil || len(got) != 1 || !got[0].Done {
+		t.Fatalf("EraseExpired after release = %+v, %v; want erased", got, err)
+	}
+	if err := e.g.Hold(ctx, c, "te laat", "operator"); !errors.Is(err, ErrErased) {
+		t.Errorf("Hold on an erased complaint = %v, want ErrErased", err)
 	}
 }

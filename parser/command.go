@@ -127,6 +127,9 @@ var cmdTable = []cmdInfo{
 	{name: "withdrawn", nl: "ingetrokken", argsNL: "", argsEN: "",
 		helpNL: "de klager heeft de klacht ingetrokken; sluit de klacht",
 		helpEN: "the complainant withdrew the complaint; closes it"},
+	{name: "hold", nl: "bewaren", argsNL: "reden | opheffen", argsEN: "reason | release",
+		helpNL: "bewaarplicht (bijv. een rechtszaak): de klacht wordt niet gewist na de bewaartermijn",
+		helpEN: "legal hold (e.g. a court case): the complaint is not erased after the retention term"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

@@ -36,6 +36,7 @@ const (
 	CommandRefused     = "command_refused"      // handler: a command was not carried out, why
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
 	Digest             = "digest"               // management: the digest (Data.Digest)
+	HoldNotice         = "hold_notice"          // staff: legal hold set (Data.Text: reason) or released (Data.Notice "released")
 )
 
 // Names lists every letter name; each must exist in every language.
@@ -44,7 +45,8 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest}
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	HoldNotice}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
