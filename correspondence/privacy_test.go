@@ -3,6 +3,7 @@ package correspondence
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -186,5 +187,64 @@ func TestHoldBlocksErasure(t *testing.T) {
 	}
 	if err := e.g.Hold(ctx, c, "te laat", "operator"); !errors.Is(err, ErrErased) {
 		t.Errorf("Hold on an erased complaint = %v, want ErrErased", err)
+	}
+}
+
+// TestAccessExportComplete: the person's export holds every mail in and out
+// of their complaint byte for byte, and the fields, dates and events.
+func TestAccessExportComplete(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	c, _ := closedComplaint(t, e)
+	dir := t.TempDir()
+	res, err := e.g.ExportPerson(context.Background(), strings.ToUpper(c.Email), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ins, outs [][]byte
+	e.store.DB.Select(&ins, `SELECT raw FROM messages WHERE complaint_id = ?`, c.ID)
+	e.store.DB.Select(&outs, `SELECT raw FROM outbox WHERE complaint_id = ?`, c.ID)
+	if res.Complaints != 1 || res.Mails != len(ins)+len(outs) || len(ins) != 4 {
+		t.Fatalf("ExportPerson = %+v; want 1 complaint and %d+%d mails", res, len(ins), len(outs))
+	}
+	mbox, err := os.ReadFile(dir + "/mail.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(mbox, []byte("\n\nFrom ")) + 1; n != res.Mails {
+		t.Errorf("mbox holds %d mails, want %d", n, res.Mails)
+	}
+	for _, raw := range append(ins, outs...) {
+		body := bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+		if !bytes.Contains(mbox, body) {
+			t.Errorf("mbox lacks a stored mail byte for byte: %.80q", body)
+		}
+	}
+	var doc struct {
+		Complaints []struct {
+			Ref    string            `json:"ref"`
+			State  string            `json:"state"`
+			Fields map[string]string `json:"fields"`
+			Dates  map[string]string `json:"dates"`
+			Events []struct {
+				Kind string `json:"kind"`
+			} `json:"events"`
+			Mails []struct {
+				Direction string `json:"direction"`
+			} `json:"mails"`
+		} `json:"complaints"`
+	}
+	js, _ := os.ReadFile(dir + "/complaints.json")
+	if err := json.Unmarshal(js, &doc); err != nil || len(doc.Complaints) != 1 {
+		t.Fatalf("complaints.json = %s (%v)", js, err)
+	}
+	got := doc.Complaints[0]
+	kinds := map[string]bool{}
+	for _, ev := range got.Events {
+		kinds[ev.Kind] = true
+	}
+	if got.Ref != c.Ref || got.State != StateClosed || got.Fields["name"] != c.Name || got.Fields["phone"] != c.Phone ||
+		got.Dates["term_end"] != c.TermEnd || got.Dates["closed_day"] != c.ClosedDay || !kinds["response"] || !kinds[StateClosed] ||
+		len(got.Mails) != res.Mails {
+		t.Errorf("complaints.json lacks fields, dates, events or mails: %s", js)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // RetentionConfig is the [retention] table: how long personal data is kept.
@@ -49,4 +50,99 @@ func cmdHold(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "%s: held (%s); not erased until released\n", c.Ref, *reason)
 	}
 	return nil
+}
+
+// cmdExportAny is `export`: the mbox of one complaint (cmdExport), a
+// person's access export (--person) or one complaint's PDF dossier (--pdf).
+func cmdExportAny(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	for _, a := range args {
+		switch name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); {
+		case !strings.HasPrefix(a, "-"):
+		case name == "person":
+			return cmdExportPerson(ctx, args, stdout, stderr)
+		case name == "pdf":
+			return cmdExportPDF(ctx, args, stdout, stderr)
+		}
+	}
+	return cmdExport(ctx, args, stdout, stderr)
+}
+
+func cmdExportPerson(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	person := fs.String("person", "", "the person's e-mail address")
+	out := fs.String("o", "", "folder to write mail.mbox and complaints.json to")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *person == "" || *out == "" {
+		return usageError{"give the address and a folder: klachtd export --person EMAIL -o DIR --config FILE"}
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	res, err := gw.ExportPerson(ctx, *person, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d complaints, %d mails in and out written to %s (mail.mbox, complaints.json)\n",
+		*person, res.Complaints, res.Mails, *out)
+	return nil
+}
+
+func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("erase", stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	person := fs.String("person", "", "the person's e-mail address")
+	yes := fs.Bool("yes", false, "erase; without it only show what would be erased")
+	includeOpen := fs.Bool("include-open", false, "also erase complaints whose procedure still runs")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *person == "" {
+		return usageError{"give the address: klachtd erase --person EMAIL [--yes] [--include-open] --config FILE"}
+	}
+	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	res, err := gw.ErasePerson(ctx, *person, *includeOpen, !*yes)
+	if err != nil {
+		return err
+	}
+	if len(res) == 0 {
+		fmt.Fprintf(stdout, "%s: nothing stored about this address\n", *person)
+		return nil
+	}
+	refused := 0
+	for _, e := range res {
+		what := fmt.Sprintf("%d mails in, %d letters out, %d event texts", e.Mails, e.Letters, e.Events)
+		if len(e.Fields) > 0 {
+			what += "; fields: " + strings.Join(e.Fields, ", ")
+		}
+		switch {
+		case e.Refused != "":
+			refused++
+			fmt.Fprintf(stdout, "%s (%s): not erased: %s\n", e.Ref, e.State, e.Refused)
+		case e.Done:
+			fmt.Fprintf(stdout, "%s: erased %s\n", e.Ref, what)
+		default:
+			fmt.Fprintf(stdout, "%s: would erase %s\n", e.Ref, what)
+		}
+	}
+	if !*yes {
+		fmt.Fprintln(stdout, "nothing was changed; add --yes to erase")
+		return nil
+	}
+	if refused > 0 {
+		return fmt.Errorf("%d of %d not erased (see above)", refused, len(res))
+	}
+	return nil
+}
+
+func cmdExportPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return usageError{"--pdf is not built yet"}
 }
