@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
+
+	"github.com/ingressus/klachtd/correspondence"
 )
 
 // RetentionConfig is the [retention] table: how long personal data is kept.
@@ -145,4 +148,49 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func cmdExportPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return usageError{"--pdf is not built yet"}
+}
+
+// showRecord prints, after show's timeline, the proof of sending per
+// letter, linked DSNs, and the hold and erasure status.
+func showRecord(ctx context.Context, gw *correspondence.Gateway, c *correspondence.Complaint, stdout io.Writer) error {
+	r, err := gw.Record(ctx, c)
+	if err != nil {
+		return err
+	}
+	loc := gw.Calendar().Location()
+	fmt.Fprintln(stdout, "\ndelivery:")
+	for _, m := range r.Mails {
+		if m.Direction != "out" {
+			continue
+		}
+		fmt.Fprintf(stdout, "  %-22s %s\n", m.Kind, deliveryLine(m, loc))
+		for _, d := range m.DSNs {
+			fmt.Fprintf(stdout, "  %-22s bericht van niet-bezorging: mail %d\n", "", d)
+		}
+	}
+	if r.Privacy.Held() {
+		fmt.Fprintf(stdout, "\nheld: %s (by %s, %s)\n", r.Privacy.HoldReason, r.Privacy.HoldBy, r.Privacy.HoldAt.In(loc).Format("2006-01-02"))
+	}
+	if r.Privacy.Erased() {
+		fmt.Fprintf(stdout, "\nerased: %s (%s); what remains is the anonymous skeleton\n", r.Privacy.ErasedAt.In(loc).Format("2006-01-02 15:04"), r.Privacy.ErasedWhy)
+	}
+	return nil
+}
+
+// deliveryLine is one letter's delivery evidence, in Dutch as the dossier.
+func deliveryLine(m correspondence.MailRecord, loc *time.Location) string {
+	var parts []string
+	for _, rc := range m.Receipts {
+		parts = append(parts, rc.Line(loc))
+	}
+	switch {
+	case len(parts) > 0:
+	case m.State == "sent":
+		parts = append(parts, "verzonden op "+m.At.In(loc).Format("2006-01-02 15:04:05 MST")+" (geen SMTP-antwoord bewaard)")
+	case m.State == "failed":
+		parts = append(parts, "niet bezorgd: "+m.LastError)
+	default:
+		parts = append(parts, "nog in de wachtrij ("+m.State+")")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPrivacyCommands runs the operator's privacy commands against a
+// daemon that sent real letters over SMTP: show prints each letter's
+// acceptance, hold/erase/export do what they say.
+func TestPrivacyCommands(t *testing.T) {
+	w := newWorld(t, "")
+	w.imap.Append("INBOX", testForm(3))
+	stop := w.start()
+	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	ref := "KL-2026-0001"
+	out, err := cli(t, "show", ref, "--config", w.cfgPath)
+	if err != nil || strings.Count(out, "aangenomen door 127.0.0.1 op ") != 2 || !strings.Contains(out, "(250 2.0.0 OK: queued)") {
+		t.Fatalf("show does not give the acceptance of both letters: %v\n%s", err, out)
+	}
+
+	dir := filepath.Join(t.TempDir(), "inzage")
+	if out, err := cli(t, "export", "--person", "klant3@example.com", "-o", dir, "--config", w.cfgPath); err != nil || !strings.Contains(out, "1 complaints, 3 mails") {
+		t.Fatalf("export --person: %v\n%s", err, out)
+	}
+	var doc struct {
+		Complaints []struct {
+			Ref string `json:"ref"`
+		} `json:"complaints"`
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, "complaints.json"))
+	if err := json.Unmarshal(js, &doc); err != nil || len(doc.Complaints) != 1 || doc.Complaints[0].Ref != ref {
+		t.Errorf("complaints.json = %s (%v)", js, err)
+	}
+
+	out, err = cli(t, "erase", "--person", "klant3@example.com", "--yes", "--config", w.cfgPath)
+	if err == nil || !strings.Contains(out, "still running") {
+		t.Errorf("erase of an open complaint = %v\n%s; want refused", err, out)
+	}
+	if out, err := cli(t, "hold", ref, "--reason", "rechtszaak", "--config", w.cfgPath); err != nil || !strings.Contains(out, "held") {
+		t.Fatalf("hold: %v\n%s", err, out)
+	}
+	out, err = cli(t, "erase", "--person", "klant3@example.com", "--include-open", "--config", w.cfgPath)
+	if err != nil || !strings.Contains(out, "legal hold") || !strings.Contains(out, "nothing was changed") {
+		t.Errorf("erase dry run of a held complaint: %v\n%s", err, out)
+	}
+	if out, err := cli(t, "hold", ref, "--release", "--config", w.cfgPath); err != nil {
+		t.Fatalf("hold --release: %v\n%s", err, out)
+	}
+	out, err = cli(t, "erase", "--person", "klant3@example.com", "--include-open", "--yes", "--config", w.cfgPath)
+	if err != nil || !strings.Contains(out, ref+": erased 1 mails in, 2 letters out") {
+		t.Fatalf("erase --include-open --yes: %v\n%s", err, out)
+	}
+	out, _ = cli(t, "show", ref, "--config", w.cfgPath)
+	if strings.Contains(out, "Klant 3") || !strings.Contains(out, "erased: ") || !strings.Contains(out, "aangenomen door 127.0.0.1") {
+		t.Errorf("show after erasure:\n%s", out)
+	}
+	if _, err := cli(t, "hold", ref, "--config", w.cfgPath); err == nil {
+		t.Error("hold without --reason or --release was accepted")
+	}
+}
