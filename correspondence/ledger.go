@@ -188,6 +188,18 @@ func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
 // content hashed again and compared, and every row of the record tables
 // must have an entry. It changes nothing.
 func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
+	// One read transaction: the walk sees one snapshot, so rows the daemon
+	// adds meanwhile are neither half-seen nor reported as inserted, and
+	// the daemon's writers are not held up (a deferred BEGIN takes no lock).
+	db, err := s.DB.Connx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer db.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 	r := &VerifyReport{Problems: []VerifyProblem{}}
 	var entries []struct {
 		Seq     int64          `db:"seq"`
@@ -196,7 +208,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		Content sql.NullString `db:"content_hash"`
 		Chain   sql.NullString `db:"chain_hash"`
 	}
-	if err := s.DB.SelectContext(ctx, &entries, `SELECT seq, tbl, row_id, content_hash, chain_hash FROM ledger ORDER BY seq`); err != nil {
+	if err := db.SelectContext(ctx, &entries, `SELECT seq, tbl, row_id, content_hash, chain_hash FROM ledger ORDER BY seq`); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	erased := map[string]struct {
@@ -209,7 +221,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		Hash  string `db:"erased_hash"`
 		Event int64  `db:"event"`
 	}
-	if err := s.DB.SelectContext(ctx, &er, `SELECT tbl, row_id, erased_hash, event FROM erased_rows`); err != nil {
+	if err := db.SelectContext(ctx, &er, `SELECT tbl, row_id, erased_hash, event FROM erased_rows`); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	for _, e := range er {
@@ -246,7 +258,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 				Detail: "chain hash does not follow from the entry before: the ledger was edited here"})
 		}
 		prev = e.Chain.String
-		got, found, err := contentHash(ctx, s.DB, e.Tbl, e.RowID)
+		got, found, err := contentHash(ctx, db, e.Tbl, e.RowID)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +290,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		}
 	}
 	var erasures []int64
-	if err := s.DB.SelectContext(ctx, &erasures, `SELECT id FROM events WHERE kind = 'erased'`); err != nil {
+	if err := db.SelectContext(ctx, &erasures, `SELECT id FROM events WHERE kind = 'erased'`); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	isErasure := map[int64]bool{}
@@ -296,7 +308,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 	r.Head = prev
 	for _, tbl := range ledgerTables {
 		var ids []int64
-		if err := s.DB.SelectContext(ctx, &ids, `SELECT id FROM `+tbl+` ORDER BY id`); err != nil {
+		if err := db.SelectContext(ctx, &ids, `SELECT id FROM `+tbl+` ORDER BY id`); err != nil {
 			return nil, fmt.Errorf("verify %s: %w", tbl, err)
 		}
 		for _, id := range ids {
@@ -306,13 +318,13 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			}
 		}
 	}
-	s.nameRefs(ctx, r)
+	nameRefs(ctx, db, r)
 	return r, nil
 }
 
 // nameRefs adds the complaint reference to each problem, where the row has
 // one, so the report can be read without SQL.
-func (s *Store) nameRefs(ctx context.Context, r *VerifyReport) {
+func nameRefs(ctx context.Context, db *sqlx.Conn, r *VerifyReport) {
 	for i := range r.Problems {
 		p := &r.Problems[i]
 		var q string
@@ -324,6 +336,9 @@ func (s *Store) nameRefs(ctx context.Context, r *VerifyReport) {
 		default:
 			continue
 		}
-		_ = s.DB.GetContext(ctx, &p.Ref, q, p.Row)
+		_ = db.GetContext(ctx, &p.Ref, q, p.Row)
 	}
 }
+
+// Verify walks the ledger of the gateway's store (see Store.Verify).
+func (g *Gateway) Verify(ctx context.Context) (*VerifyReport, error) { return g.store.Verify(ctx) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -64,5 +65,37 @@ func TestPrivacyCommands(t *testing.T) {
 	}
 	if _, err := cli(t, "hold", ref, "--config", w.cfgPath); err == nil {
 		t.Error("hold without --reason or --release was accepted")
+	}
+}
+
+// TestVerifyCommand: exit 0 on the daemon's own record, non-zero naming
+// the row once a letter is changed behind its back.
+func TestVerifyCommand(t *testing.T) {
+	w := newWorld(t, "")
+	w.imap.Append("INBOX", testForm(4))
+	stop := w.start()
+	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	out, err := cli(t, "verify", "--config", w.cfgPath)
+	if err != nil || !strings.Contains(out, "record intact") {
+		t.Fatalf("verify of an untouched record: %v\n%s", err, out)
+	}
+	cfg, err := LoadConfig(w.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", cfg.path(cfg.Gateway.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE outbox SET subject = 'anders' WHERE kind = 'acknowledgement'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, err = cli(t, "verify", "--config", w.cfgPath)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(out, "changed: outbox row 1 (KL-2026-0001)") || !strings.Contains(out, "NOT intact") {
+		t.Errorf("verify after a changed letter: %v\n%s", err, out)
 	}
 }
