@@ -146,10 +146,6 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func cmdExportPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return usageError{"--pdf is not built yet"}
-}
-
 // showRecord prints, after show's timeline, the proof of sending per
 // letter, linked DSNs, and the hold and erasure status.
 func showRecord(ctx context.Context, gw *correspondence.Gateway, c *correspondence.Complaint, stdout io.Writer) error {
