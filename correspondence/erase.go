@@ -230,6 +230,16 @@ func (t *txn) markErased(tbl string, ids []int64, event int64) error {
 // complaint whose procedure still runs be erased. A held complaint is never
 // erased. The returned Erasure's Refused says why nothing was done.
 func (g *Gateway) EraseComplaint(ctx context.Context, c *Complaint, why string, allowOpen, dryRun bool) (Erasure, error) {
+	e, err := g.eraseComplaint(ctx, c, why, allowOpen, dryRun)
+	if e.Done {
+		g.store.checkpoint(ctx)
+	}
+	return e, err
+}
+
+// eraseComplaint is EraseComplaint without the checkpoint, for callers
+// that erase many and checkpoint once.
+func (g *Gateway) eraseComplaint(ctx context.Context, c *Complaint, why string, allowOpen, dryRun bool) (Erasure, error) {
 	var e Erasure
 	err := g.run(ctx, func(t *txn) error {
 		cur, err := t.complaintByID(c.ID)
@@ -246,9 +256,6 @@ func (g *Gateway) EraseComplaint(ctx context.Context, c *Complaint, why string, 
 	})
 	if err != nil {
 		return e, fmt.Errorf("erase %s: %w", c.Ref, err)
-	}
-	if e.Done {
-		g.store.checkpoint(ctx)
 	}
 	return e, nil
 }

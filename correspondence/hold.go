@@ -83,8 +83,15 @@ func (g *Gateway) Hold(ctx context.Context, c *Complaint, reason, by string) err
 	})
 }
 
-// digestHeld lists the complaints under a legal hold in the digest.
+// digestHeld lists the complaints under a legal hold in the digest, and
+// puts the ledger's head in it: management's mailboxes then keep, outside
+// the database, the anchor that klachtd verify --anchor checks.
 func (g *Gateway) digestHeld(ctx context.Context, d *templates.DigestData) error {
+	head, err := g.store.LedgerHead(ctx)
+	if err != nil {
+		return err
+	}
+	d.LedgerHead = head
 	var held []struct {
 		ID     int64  `db:"complaint_id"`
 		Reason string `db:"hold_reason"`

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -342,3 +343,33 @@ func nameRefs(ctx context.Context, db *sqlx.Conn, r *VerifyReport) {
 
 // Verify walks the ledger of the gateway's store (see Store.Verify).
 func (g *Gateway) Verify(ctx context.Context) (*VerifyReport, error) { return g.store.Verify(ctx) }
+
+// LedgerHead returns the newest chain hash ("" before anything is sealed).
+// Published outside the database (the digest shows it), it anchors the
+// chain: VerifyAnchor later proves that nothing up to it was rewritten.
+func (s *Store) LedgerHead(ctx context.Context) (string, error) {
+	var h string
+	err := s.DB.GetContext(ctx, &h, `SELECT chain_hash FROM ledger WHERE chain_hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("ledger head: %w", err)
+	}
+	return h, nil
+}
+
+// VerifyAnchor reports whether head, a chain hash published earlier, is
+// still in the chain, and at which entry. With an intact walk (Verify) this
+// proves the record up to that entry is as it was when head was published,
+// even against someone who rebuilt the chain after changing a row.
+func (g *Gateway) VerifyAnchor(ctx context.Context, head string) (seq int64, found bool, err error) {
+	err = g.store.DB.GetContext(ctx, &seq, `SELECT seq FROM ledger WHERE chain_hash = ?`, strings.ToLower(strings.TrimSpace(head)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("verify anchor: %w", err)
+	}
+	return seq, true, nil
+}

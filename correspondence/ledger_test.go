@@ -136,3 +136,41 @@ func TestVerifyAcceptsErasure(t *testing.T) {
 		t.Errorf("Verify of a forged erasure = %+v", r.Problems)
 	}
 }
+
+// TestAnchorCatchesARebuiltChain: someone who changes a row and rebuilds
+// the whole chain passes the walk, but not a chain head published before
+// (the digest shows it).
+func TestAnchorCatchesARebuiltChain(t *testing.T) {
+	e, _ := recorded(t)
+	ctx := context.Background()
+	d, err := e.g.RenderDigest(ctx, at(2026, 11, 23, 0, 0), e.clk.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := e.store.LedgerHead(ctx)
+	if head == "" || !strings.Contains(d.Text, head) {
+		t.Fatalf("digest does not show the chain head %q:\n%s", head, d.Text)
+	}
+	if _, ok, err := e.g.VerifyAnchor(ctx, head); !ok || err != nil {
+		t.Fatalf("VerifyAnchor(current head) = %v, %v", ok, err)
+	}
+	e.store.DB.MustExec(`UPDATE events SET detail = 'by someone else' WHERE kind = 'response'`)
+	var entries []struct {
+		Seq   int64  `db:"seq"`
+		Tbl   string `db:"tbl"`
+		RowID int64  `db:"row_id"`
+	}
+	e.store.DB.Select(&entries, `SELECT seq, tbl, row_id FROM ledger ORDER BY seq`)
+	prev := ""
+	for _, x := range entries {
+		h, _, _ := contentHash(ctx, e.store.DB, x.Tbl, x.RowID)
+		prev = chainHash(prev, x.Tbl, x.RowID, h)
+		e.store.DB.MustExec(`UPDATE ledger SET content_hash = ?, chain_hash = ? WHERE seq = ?`, h, prev, x.Seq)
+	}
+	if r := verify(t, e); !r.OK() {
+		t.Fatalf("test is wrong: the rebuilt chain should walk clean: %+v", r.Problems)
+	}
+	if _, ok, _ := e.g.VerifyAnchor(ctx, head); ok {
+		t.Error("VerifyAnchor found the published head in a rebuilt chain")
+	}
+}

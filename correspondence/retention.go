@@ -70,11 +70,14 @@ func (g *Gateway) EraseExpired(ctx context.Context) ([]Erasure, error) {
 	}
 	var out []Erasure
 	for i := range cs {
-		e, err := g.EraseComplaint(ctx, &cs[i], EraseRetention, false, false)
+		e, err := g.eraseComplaint(ctx, &cs[i], EraseRetention, false, false)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, e)
+	}
+	if len(out) > 0 {
+		g.store.checkpoint(ctx) // eraseLooseBefore checkpoints again only if it erased
 	}
 	loose, err := g.eraseLooseBefore(ctx, cutoff)
 	if err != nil {

@@ -85,6 +85,7 @@ type DigestData struct {
 	Delays        []DigestRow
 	Objections    []DigestRow
 	Held          []DigestRow // under a legal hold: kept past the retention term
+	LedgerHead    string      // the record's chain hash when the digest was made (klachtd verify --anchor)
 	ByState       map[string]int
 	ByHandler     map[string]int
 	Received      int

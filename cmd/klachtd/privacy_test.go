@@ -82,6 +82,14 @@ func TestVerifyCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "record intact") {
 		t.Fatalf("verify of an untouched record: %v\n%s", err, out)
 	}
+	head := out[strings.LastIndex(out, "chain head ")+len("chain head "):]
+	head = strings.TrimSpace(head)
+	if out, err := cli(t, "verify", "--anchor", head, "--config", w.cfgPath); err != nil || !strings.Contains(out, "anchor "+head+" found") {
+		t.Errorf("verify --anchor of the current head: %v\n%s", err, out)
+	}
+	if out, err := cli(t, "verify", "--anchor", strings.Repeat("0", 64), "--config", w.cfgPath); err == nil || !strings.Contains(out, "anchor: ledger: the published chain head") {
+		t.Errorf("verify --anchor of an unknown head: %v\n%s", err, out)
+	}
 	cfg, err := LoadConfig(w.cfgPath)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("verify", stderr)
 	cfgPath := fs.String("config", "", "config file (TOML)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	anchor := fs.String("anchor", "", "a chain head published earlier (the digest shows it): check the record up to it is unchanged")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,6 +32,18 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	r, err := gw.Verify(ctx)
 	if err != nil {
 		return err
+	}
+	if *anchor != "" {
+		seq, found, err := gw.VerifyAnchor(ctx, *anchor)
+		if err != nil {
+			return err
+		}
+		if !found {
+			r.Problems = append(r.Problems, correspondence.VerifyProblem{Kind: "anchor",
+				Detail: "the published chain head " + *anchor + " is not in the chain: the record before it was rewritten"})
+		} else if !*asJSON {
+			fmt.Fprintf(stdout, "anchor %s found at ledger entry %d\n", *anchor, seq)
+		}
 	}
 	if *asJSON {
 		if err := json.NewEncoder(stdout).Encode(r); err != nil {
@@ -55,8 +68,11 @@ func printVerify(w io.Writer, r *correspondence.VerifyReport) {
 		if p.Ref != "" {
 			where += " (" + p.Ref + ")"
 		}
-		if where == "" {
+		if where == "" && p.Seq != 0 {
 			where = fmt.Sprintf("ledger entry %d", p.Seq)
+		}
+		if where == "" {
+			where = "ledger"
 		}
 		fmt.Fprintf(w, "%s: %s: %s\n", p.Kind, where, p.Detail)
 	}
