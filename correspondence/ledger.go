@@ -27,6 +27,20 @@ import (
 // more; a trigger notes every insert whatever code made it, and the one
 // funnel every write transaction passes computes the hashes, so no insert
 // needs to know about the ledger.
+//
+// What a clean walk proves: every mail, letter, event, acceptance and DSN
+// link that klachtd stored is still there with the content it had (the
+// columns that never change), none was added behind klachtd's back (a row
+// without an entry, or an entry the seal never saw), no entry was removed
+// or reordered (the chain), and each blanked row was blanked by a recorded
+// erasure and not touched since. What it cannot prove: that a person who
+// can write the file and knows this scheme did not rewrite rows and rebuild
+// the chain — only a head published outside the file (the digest) catches
+// that, up to the published point; the state columns that change by design
+// (a complaint's fields and state, a letter's state and retries, a mail's
+// outcome); that what klachtd stored was true to begin with (the raw mail is
+// what the IMAP server gave; the SMTP reply what the server said); and
+// anything after the last seal of a transaction still open.
 
 // ledgerContent is, per record table, the query of the columns that never
 // change after the insert (state, attempts, outcome and notes do change, and

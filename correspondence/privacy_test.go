@@ -248,3 +248,32 @@ func TestAccessExportComplete(t *testing.T) {
 		t.Errorf("complaints.json lacks fields, dates, events or mails: %s", js)
 	}
 }
+
+// TestEraseLargeMail: a mail stored in chunks (over 1 MB) leaves nothing
+// behind either.
+func TestEraseLargeMail(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	big := strings.Replace(form("big", "010-1234567"), "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n",
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"X\"\n", 1)
+	head, body, _ := strings.Cut(big, "\n\n")
+	big = head + "\n\n--X\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + body +
+		"\n--X\nContent-Type: text/plain; name=\"pakbon.txt\"\nContent-Disposition: attachment; filename=\"pakbon.txt\"\n\n" +
+		strings.Repeat("PAKBONREGEL artikel 4711 aantal 12\n", 50000) + "--X--\n"
+	e.deliver(big)
+	c := e.complaint("KL-2026-0001")
+	var chunks int
+	e.store.DB.Get(&chunks, `SELECT count(*) FROM message_chunks`)
+	if chunks < 2 || !bytes.Contains(dbBytes(t, e), []byte("PAKBONREGEL")) {
+		t.Fatalf("test is wrong: the mail is in %d chunks", chunks)
+	}
+	res, err := e.g.ErasePerson(context.Background(), c.Email, true, false)
+	if err != nil || len(res) != 1 || !res[0].Done {
+		t.Fatalf("ErasePerson = %+v, %v", res, err)
+	}
+	if bytes.Contains(dbBytes(t, e), []byte("PAKBONREGEL")) {
+		t.Error("the large mail's bytes are still in the database file or WAL")
+	}
+	if r, err := e.store.Verify(context.Background()); err != nil || !r.OK() || r.Erased == 0 {
+		t.Errorf("Verify after erasing a chunked mail = %+v, %v", r, err)
+	}
+}
