@@ -157,7 +157,7 @@ func (t *txn) erase(c *Complaint, e *Erasure) error {
 		`UPDATE messages SET raw = x'', parse_json = '{}', from_addr = '', subject = '', note = '', message_id = '' WHERE complaint_id = ?`,
 		// A letter still queued for an erased complaint can no longer be
 		// sent: its bytes are gone.
-		`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = '',
+		`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END,
 			state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, lease_until = NULL WHERE complaint_id = ?`,
 		`UPDATE events SET detail = '' WHERE complaint_id = ? AND kind != 'erased'`,
 		`UPDATE complaints SET company = '', address = '', name = '', phone = '', availability = '', email = '',
@@ -358,7 +358,7 @@ func (t *txn) blankRows(msgRows, outRows, evRows []int64) error {
 		}
 	}
 	for _, id := range outRows {
-		if _, err := t.tx.Exec(`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = '',
+		if _, err := t.tx.Exec(`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END,
 			state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, lease_until = NULL WHERE id = ?`, id); err != nil {
 			return err
 		}
