@@ -277,3 +277,28 @@ func TestEraseLargeMail(t *testing.T) {
 		t.Errorf("Verify after erasing a chunked mail = %+v, %v", r, err)
 	}
 }
+
+// TestRetentionRunsDaily: the scheduler's hook erases on the day the term
+// has passed, not the evening before.
+func TestRetentionRunsDaily(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	c, _ := closedComplaint(t, e)
+	ctx := context.Background()
+	e.g.SetRetention(6)
+	if got := e.g.RetentionMonths(); got != 6 {
+		t.Fatalf("RetentionMonths() = %d, want 6", got)
+	}
+	e.g.retentionDaily(ctx) // today: nothing due, but today's run is done
+	term := e.g.day(c.ClosedDay).AddDate(0, 6, 0)
+	e.clk.set(term.Add(-time.Hour)) // the evening before the term
+	e.g.retentionDaily(ctx)
+	if p, _ := e.g.PrivacyOf(ctx, c); p.Erased() {
+		t.Fatal("erased before the term")
+	}
+	e.clk.set(term.Add(9 * time.Hour))
+	e.g.retentionDaily(ctx)
+	p, err := e.g.PrivacyOf(ctx, c)
+	if err != nil || !p.Erased() || p.ErasedWhy != EraseRetention {
+		t.Fatalf("after the daily run on the term's day: %+v, %v", p, err)
+	}
+}

@@ -107,3 +107,13 @@ func TestVerifyCommand(t *testing.T) {
 		t.Errorf("verify after a changed letter: %v\n%s", err, out)
 	}
 }
+
+func TestRetentionConfig(t *testing.T) {
+	_, err := ParseConfig(strings.NewReader("[retention]\nmonths_after_closure = 0\n"), t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "retention.months_after_closure: expected a number of months from 1 to 120 (24 is usual), got 0") {
+		t.Errorf("ParseConfig(months 0) = %v; want the key named", err)
+	}
+	if got := DefaultConfig().Retention.MonthsAfterClosure; got != 24 {
+		t.Errorf("default retention = %d months, want 24", got)
+	}
+}
