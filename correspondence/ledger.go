@@ -144,36 +144,64 @@ func chainHash(prev, tbl string, rowID int64, content string) string {
 // sealLedger computes the hashes of the entries the triggers noted in this
 // transaction (or left unsealed before), in order.
 func sealLedger(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := sealSome(ctx, tx, -1)
+	return err
+}
+
+// sealSome seals up to limit unsealed entries (all when limit < 0) and
+// returns how many it sealed.
+func sealSome(ctx context.Context, tx *sqlx.Tx, limit int) (int, error) {
 	var pending []struct {
 		Seq   int64  `db:"seq"`
 		Tbl   string `db:"tbl"`
 		RowID int64  `db:"row_id"`
 	}
-	if err := tx.SelectContext(ctx, &pending, `SELECT seq, tbl, row_id FROM ledger WHERE chain_hash IS NULL ORDER BY seq`); err != nil {
-		return fmt.Errorf("ledger: %w", err)
+	if err := tx.SelectContext(ctx, &pending, `SELECT seq, tbl, row_id FROM ledger WHERE chain_hash IS NULL ORDER BY seq LIMIT ?`, limit); err != nil {
+		return 0, fmt.Errorf("ledger: %w", err)
 	}
 	if len(pending) == 0 {
-		return nil
+		return 0, nil
 	}
 	var prev string
 	err := tx.GetContext(ctx, &prev, `SELECT chain_hash FROM ledger WHERE chain_hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1`, pending[0].Seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("ledger head: %w", err)
+		return 0, fmt.Errorf("ledger head: %w", err)
 	}
 	for _, p := range pending {
 		content, found, err := contentHash(ctx, tx, p.Tbl, p.RowID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if !found {
 			content = goneHash
 		}
 		prev = chainHash(prev, p.Tbl, p.RowID, content)
 		if _, err := tx.ExecContext(ctx, `UPDATE ledger SET content_hash = ?, chain_hash = ? WHERE seq = ?`, content, prev, p.Seq); err != nil {
-			return fmt.Errorf("ledger seal %d: %w", p.Seq, err)
+			return 0, fmt.Errorf("ledger seal %d: %w", p.Seq, err)
 		}
 	}
-	return nil
+	return len(pending), nil
+}
+
+// sealBacklog seals what an upgrade entered into the ledger (migration
+// 0008 notes every row stored before it), a batch per transaction, so a
+// large store does not hold the write lock for one long transaction. It
+// runs before Store.tx seals by itself (s.sealing), which would seal all.
+func (s *Store) sealBacklog(ctx context.Context) error {
+	for {
+		var n int
+		err := s.tx(ctx, func(tx *sqlx.Tx) error {
+			var err error
+			n, err = sealSome(ctx, tx, 500)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("seal ledger: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
 }
 
 // VerifyProblem is one thing the ledger walk found wrong.

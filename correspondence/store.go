@@ -61,6 +61,10 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.sealBacklog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.sealing = true
 	return s, nil
 }
