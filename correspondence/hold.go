@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ingressus/klachtd/templates"
 )
@@ -106,6 +107,9 @@ func (g *Gateway) digestHeld(ctx context.Context, d *templates.DigestData) error
 			return fmt.Errorf("digest holds: %w", err)
 		}
 		row := g.digestRow(&c, today)
+		if c.isFinished() {
+			row.EndDate, row.DaysLeft = time.Time{}, 0 // no term runs any more
+		}
 		row.Note = firstLine(h.Reason)
 		d.Held = append(d.Held, row)
 	}
