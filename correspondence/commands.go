@@ -27,6 +27,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
+	if cmd.Name == "hold" { // also on a closed complaint: that is what gets erased
+		return h.hold(c, p, strings.TrimSpace(cmd.Args+"\n"+text))
+	}
 	// A late objection the staff letter invites them to adopt with
 	// #bezwaar: the window's closing closed the complaint, the objection
 	// reopens it (thread.go, objection_late_staff).

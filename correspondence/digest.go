@@ -87,6 +87,9 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 	if err := g.digestObjections(ctx, d, cs, from, to, today); err != nil {
 		return nil, err
 	}
+	if err := g.digestHeld(ctx, d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -41,6 +41,8 @@ type Gateway struct {
 	// inbox behind it.
 	failMu   sync.Mutex
 	failures map[string]int
+
+	privacy privacyState // retention term, last retention run, proofs of sending (retention.go)
 }
 
 // maxAttempts is how often a mail may fail before it is quarantined as it is.

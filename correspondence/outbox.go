@@ -160,7 +160,7 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 						// A send under way finishes even when shutdown
 						// begins: cut off in DATA, the server may have the
 						// letter while we think not.
-						done <- result{i, s.Send(context.WithoutCancel(ctx), rows[i].From, strings.Split(rows[i].Rcpt, "\n"), rows[i].Raw)}
+						done <- result{i, g.sendKept(context.WithoutCancel(ctx), s, rows[i])}
 					}
 				}
 			}()
@@ -220,6 +220,9 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 			switch {
 			case serr == nil:
 				if _, err := t.tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+					return err
+				}
+				if err := t.keepProof(row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, errNotTried):

@@ -149,6 +149,9 @@ func (h *handling) isStaff() bool {
 // answers them (RFC 3834).
 func (h *handling) machine(c *Complaint) error {
 	if h.msg.Kind == parser.KindBounce {
+		if err := h.linkDSN(&c); err != nil {
+			return err
+		}
 		if c == nil && h.msg.BouncedRecipient != "" {
 			var found Complaint
 			err := h.tx.Get(&found, `SELECT * FROM complaints WHERE email = ? ORDER BY id DESC LIMIT 1`, h.msg.BouncedRecipient)

@@ -227,6 +227,7 @@ func (s *Sender) transaction(ctx context.Context, from string, to []string, raw 
 		}
 		return se
 	}
+	keepReply(ctx, w) // the proof of sending, for SendAccepted
 	s.used++
 	return nil
 }

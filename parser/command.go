@@ -134,6 +134,9 @@ var cmdTable = []cmdInfo{
 	{name: "change", nl: "wijzig", argsNL: "veld waarde", argsEN: "field value",
 		helpNL: "corrigeer een gegeven van de klacht, bijvoorbeeld #wijzig telefoon 010-7654321",
 		helpEN: "correct a detail of the complaint, e.g. #change phone 010-7654321"},
+	{name: "hold", nl: "bewaren", argsNL: "reden | opheffen", argsEN: "reason | release",
+		helpNL: "bewaarplicht (bijv. een rechtszaak): de klacht wordt niet gewist na de bewaartermijn",
+		helpEN: "legal hold (e.g. a court case): the complaint is not erased after the retention term"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

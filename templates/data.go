@@ -44,6 +44,7 @@ const (
 	CredentialExpiry = "credential_expiry"
 	// ConnectionTest is the test letter of check-connection --send-test.
 	ConnectionTest = "connection_test"
+	HoldNotice     = "hold_notice" // staff: legal hold set (Data.Text: reason) or released (Data.Notice "released")
 )
 
 // Names lists every letter name; each must exist in every language.
@@ -53,7 +54,7 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
 	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest, CredentialExpiry, ConnectionTest,
-	DoubleSubmit, Correction,
+	DoubleSubmit, Correction, HoldNotice,
 	// act.go: who may act, staff hearing back
 	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected}
 
@@ -135,6 +136,8 @@ type DigestData struct {
 	Urgent        []DigestRow // terms ending within 5 working days, most urgent first
 	Delays        []DigestRow
 	Objections    []DigestRow
+	Held          []DigestRow // under a legal hold: kept past the retention term
+	LedgerHead    string      // the record's chain hash when the digest was made (klachtd verify --anchor)
 	ByState       map[string]int
 	ByHandler     map[string]int
 	Received      int

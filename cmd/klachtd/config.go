@@ -34,6 +34,7 @@ type Config struct {
 	HTTP      HTTPConfig        `toml:"http"`
 	OAuth2    OAuth2Config      `toml:"oauth2"`
 	Intake    IntakeConfig      `toml:"intake"`
+	Retention RetentionConfig   `toml:"retention"`
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
@@ -149,6 +150,8 @@ func DefaultConfig() Config {
 			ReminderDays: []int{5, 3}, DefaultDelayDays: 10, EndOfBusinessDay: "17:00", SchedulerInterval: "1m"},
 		Digest: DigestConfig{Daily: true, Weekly: true, At: "08:00", IntakeAlertAfter: "30m"},
 		Intake: IntakeConfig{DoubleSubmitWindow: "10m"},
+
+		Retention: RetentionConfig{MonthsAfterClosure: correspondence.DefaultRetentionMonths},
 	}
 }
 
@@ -189,6 +192,7 @@ func ParseConfig(r io.Reader, dir string) (*Config, error) {
 		problems = append(problems, fmt.Sprintf("%s: unknown key", k.String()))
 	}
 	problems = append(problems, cfg.validate()...)
+	problems = append(problems, cfg.Retention.validate()...)
 	if len(problems) > 0 {
 		return nil, &configError{problems}
 	}

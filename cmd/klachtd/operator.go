@@ -186,7 +186,7 @@ func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "  %s  %-8s %-20s%s  %s%s\n", e.At.Format("2006-01-02 15:04:05"), e.Type, e.Kind, who, e.Detail, late)
 	}
-	return nil
+	return showRecord(ctx, gw, c, stdout) // delivery evidence, hold and erasure (privacy.go)
 }
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

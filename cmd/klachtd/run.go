@@ -62,6 +62,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 	}
 	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), clock, log)
 	gw.SetDigestSchedule(cfg.digestSchedule())
+	gw.SetRetention(cfg.Retention.MonthsAfterClosure)
 	return gw, store, nil
 }
 
