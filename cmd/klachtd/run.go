@@ -64,12 +64,28 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 }
 
 // runDaemon runs intake, outbox sender and scheduler until ctx ends.
-func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) error {
+func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) (fatal error) {
+	dbPath := cfg.path(cfg.Gateway.Database)
+	lock, err := acquireWriterLock(dbPath)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if lock.prev.PID != 0 {
+		// The file still names a holder: it ended without releasing
+		// (killed); the kernel dropped its flock, so it runs no more.
+		log.Warn("taking over the database from a daemon that did not stop cleanly", "pid", lock.prev.PID, "host", lock.prev.Host, "since", lock.prev.Since)
+	}
 	gw, store, err := openGateway(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// We hold the writer lock: every other lease on a letter is a dead
+	// daemon's, whatever its PID looks like now.
+	if err := gw.ReleaseForeignLeases(ctx); err != nil {
+		log.Warn("release leases of the previous daemon", "err", err)
+	}
 	senders := newSenders(cfg, cfg.SMTP.Connections, log)
 	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
@@ -112,12 +128,16 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	var fatalOnce sync.Once
 	start := func(name string, f func(ctx context.Context) error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
 				log.Error(name+" stopped", "err", err)
+				// The daemon cannot go on without it: stop everything and
+				// exit non-zero, so the service manager sees the failure.
+				fatalOnce.Do(func() { fatal = fmt.Errorf("%s: %w", name, err) })
 				cancel()
 			}
 		}()
@@ -147,6 +167,9 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 			}
 		}
 	})
+	start("ops-alerts", func(ctx context.Context) error {
+		return watchOutages(ctx, gw, icfg, cfg.IMAP.Quarantine, alertAfter, log)
+	})
 	if cfg.HTTP.Listen != "" {
 		start("http", func(ctx context.Context) error { return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log) })
 	}
@@ -154,6 +177,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	<-ctx.Done()
 	log.Info("shutting down")
 	wg.Wait()
+	if fatal != nil {
+		log.Error("stopped after a fatal error", "err", fatal)
+		return fatal
+	}
 	log.Info("stopped")
 	return nil
 }
