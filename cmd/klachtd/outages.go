@@ -11,7 +11,7 @@ import (
 )
 
 // outageCheckEvery is how often watchOutages looks at the gateway's health.
-const outageCheckEvery = 5 * time.Second
+var outageCheckEvery = 5 * time.Second // a var for tests
 
 // watchOutages tells the intake team, once per outage that lasts longer
 // than after, that the SMTP server refuses us or the database takes no

@@ -58,6 +58,9 @@ type SMTPServer struct {
 	failRcpt  fault
 	failData  fault
 	dataDelay time.Duration
+	// See smtpauth.go: a required login, and per-domain RCPT faults.
+	authUser, authPass string
+	domainFault        map[string]int
 }
 
 // NewSMTPServer starts a capture server on 127.0.0.1:0. No TLS, no auth.
@@ -70,6 +73,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "capture.test"
+	s.srv.AllowInsecureAuth = true // AUTH is offered only under RequireAuth
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.ReadTimeout = time.Minute
 	s.srv.WriteTimeout = time.Minute
@@ -192,10 +196,11 @@ func smtpErr(code int) error {
 }
 
 type captureSession struct {
-	s    *SMTPServer
-	c    *smtp.Conn
-	from string
-	to   []string
+	s      *SMTPServer
+	c      *smtp.Conn
+	from   string
+	to     []string
+	authed bool
 }
 
 func (cs *captureSession) Reset() { cs.from, cs.to = "", nil }
@@ -210,6 +215,9 @@ func (cs *captureSession) Logout() error {
 func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failMail.take()
+	if cs.s.authUser != "" && !cs.authed {
+		code = 530
+	}
 	cs.s.mu.Unlock()
 	if code != 0 {
 		return smtpErr(code)
@@ -221,6 +229,9 @@ func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 func (cs *captureSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failRcpt.take()
+	if c := cs.s.domainFaultFor(to); c != 0 {
+		code = c
+	}
 	cs.s.mu.Unlock()
 	if code != 0 {
 		return smtpErr(code)
