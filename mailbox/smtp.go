@@ -290,7 +290,7 @@ func (s *Sender) connect(ctx context.Context) error {
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return fail(fmt.Errorf("addr %q: %w", cfg.Addr, err))
 	}
-	tlsConfig := &tls.Config{ServerName: s.host, InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}
+	tlsConfig := &tls.Config{ServerName: s.host, InsecureSkipVerify: cfg.Insecure, RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
 	d := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	var (
 		raw net.Conn

@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ingressus/klachtd/mailbox/mailtest"
 )
 
 // syncBuffer is a log the daemon writes while the test reads.
@@ -334,4 +332,15 @@ func TestFatalErrorExitsNonZero(t *testing.T) {
 	}
 }
 
-var _ = mailtest.Always
+// Issue 10 item 14: ca_file is checked at load, named with its key.
+func TestCAFileIsValidated(t *testing.T) {
+	w := newWorld(t, "ca_file = \"geen-ca.pem\"")
+	_, err := LoadConfig(w.cfgPath)
+	if err == nil || !strings.Contains(err.Error(), "smtp.ca_file") || !strings.Contains(err.Error(), "PEM") {
+		t.Errorf("LoadConfig with a missing ca_file: %v", err)
+	}
+	os.WriteFile(filepath.Join(w.dir, "geen-ca.pem"), []byte("not a certificate"), 0o600)
+	if _, err := LoadConfig(w.cfgPath); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("LoadConfig with a ca_file without certificates: %v", err)
+	}
+}

@@ -89,6 +89,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	senders := newSenders(cfg, cfg.SMTP.Connections, log)
 	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
+	icfg.RootCAs = cfg.caPool(cfg.IMAP.CAFile)
 	if trace != nil {
 		icfg.Trace = trace
 	}
@@ -189,8 +190,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 // over them in parallel.
 func newSenders(cfg *Config, n int, log *slog.Logger) []correspondence.Sender {
 	out := make([]correspondence.Sender, n)
+	sc := cfg.smtpConfig()
+	sc.RootCAs = cfg.caPool(cfg.SMTP.CAFile)
 	for i := range out {
-		out[i] = mailbox.NewSender(cfg.smtpConfig(), log)
+		out[i] = mailbox.NewSender(sc, log)
 	}
 	return out
 }
