@@ -209,6 +209,19 @@ func busyCrash(t *testing.T, bin, dir string, w mailWorld, imapAddr, smtpAddr, p
 			dupComplaints += n - 1
 		}
 	}
+	// A real MTA delivers after it accepted: wait until every complainant
+	// has a letter (or a minute has passed) before counting.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
+		missing := 0
+		for i := 0; i < busyForms && missing == 0; i++ {
+			if hs, err := readFolder(imapAddr, w.complainant(busyForms-1-i), pass, "INBOX"); err != nil || len(hs) == 0 {
+				missing++
+			}
+		}
+		if missing == 0 {
+			break
+		}
+	}
 	resends, unacked := 0, 0
 	for i := 0; i < busyForms; i++ {
 		hs, err := readFolder(imapAddr, w.complainant(i), pass, "INBOX")
