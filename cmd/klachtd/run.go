@@ -153,10 +153,14 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		defer t.Stop()
 		for {
 			st := intake.Status()
-			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil {
+			// While the store takes no writes, that outage (logged once,
+			// alerted by APPEND) is why the intake fails too: no line every
+			// 5 s about it, and no "IMAP unreachable" alert that is not so.
+			storeDown := !gw.Health().StoreFailingSince.IsZero()
+			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil && !storeDown {
 				log.Warn("record intake status", "err", err)
 			}
-			if !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
+			if !storeDown && !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
 				if err := gw.AlertIntakeStopped(ctx, st.FailingSince, st.LastError); err != nil && ctx.Err() == nil {
 					log.Warn("intake alert", "err", err)
 				}
