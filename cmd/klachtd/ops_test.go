@@ -211,10 +211,12 @@ func TestDeferringDomainDoesNotHoldTheQueue(t *testing.T) {
 			}
 		}
 	}
-	// Each greylisted domain costs one try per retry step, not one per
-	// letter: the other 19 waited with it.
-	if n := strings.Count(log.String(), "letter not sent, will retry"); n > 2 {
-		t.Errorf("%d deferrals logged for one deferring domain, want 1 (or 2 with parallel connections)", n)
+	// The deferring domain costs one try per retry step, not one per
+	// letter: the others waited with it (a few may have been under way on
+	// the other connections when the first deferral came: at most one
+	// each).
+	if n := strings.Count(log.String(), "letter not sent, will retry"); n > 4 {
+		t.Errorf("%d deferrals logged for one deferring domain over 4 connections, want at most 4 (not one per letter)", n)
 	}
 }
 
