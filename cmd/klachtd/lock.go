@@ -27,6 +27,11 @@ type lockHolder struct {
 	Since time.Time `json:"since"`
 }
 
+// lockPatience is how long a start waits for a held lock before it
+// refuses: long enough for a killed holder's exit, short enough that a
+// second daemon is told within seconds.
+const lockPatience = 3 * time.Second
+
 // errLocked is a second daemon on the same database.
 var errLocked = errors.New("database in use")
 
@@ -45,9 +50,19 @@ func acquireWriterLock(db string) (*writerLock, error) {
 	if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
 		_ = json.Unmarshal(data, &prev) // only for messages: a torn file names no one
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	// A holder killed a moment ago may still be tearing down (its main
+	// thread a zombie, the others closing its files): give it a moment.
+	for deadline := time.Now().Add(lockPatience); errors.Is(err, syscall.EWOULDBLOCK) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	}
+	if err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
+			if data, rerr := os.ReadFile(path); rerr == nil && len(data) > 0 {
+				_ = json.Unmarshal(data, &prev) // the holder now, for the message
+			}
 			who := "another process"
 			if prev.PID != 0 {
 				who = fmt.Sprintf("klachtd run, pid %d on %s, since %s", prev.PID, prev.Host, prev.Since.Local().Format("2006-01-02 15:04:05 MST"))
