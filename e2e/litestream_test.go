@@ -68,7 +68,13 @@ func TestLitestreamRoundTrip(t *testing.T) {
 		}
 	})
 	// Litestream wants the database to exist (klachtd creates it at start).
-	waitUntil(t, "klachtd created its database", 20*time.Second, func() bool { _, err := os.Stat(db + "-wal"); return err == nil })
+	waitUntil(t, "klachtd up", 30*time.Second, func() bool {
+		if !daemon.running() {
+			t.Fatalf("klachtd run exited: %v\n%s", daemon.err, daemon.tail(20))
+		}
+		m, err := readMetrics(httpAddr)
+		return err == nil && m.up
+	})
 	repl := startProc(t, "litestream replicate", filepath.Join(dir, "litestream.log"), ls, "replicate", "-config", lsCfgPath)
 	t.Cleanup(func() {
 		if repl.running() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -42,6 +43,9 @@ func lockPath(db string) string { return db + ".lock" }
 // holder.
 func acquireWriterLock(db string) (*writerLock, error) {
 	path := lockPath(db)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil { // a first start: the store makes it too
+		return nil, fmt.Errorf("writer lock %s: %w", path, err)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("writer lock %s: %w", path, err)
