@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -87,12 +88,28 @@ func (g *Gateway) ReleaseDeadLeases(ctx context.Context) error {
 	return g.releaseLeases(ctx, func(pid string) bool { return !processAlive(pid) })
 }
 
-// ReleaseForeignLeases frees every letter claimed by another process. Only
-// the holder of the database's writer lock may call it: no other daemon
-// then runs on this database, so every other lease is a dead one's, however
-// its PID looks now (reused, or a zombie nobody reaped).
+// ReleaseForeignLeases frees every letter claimed by another process but a
+// running operator command (`klachtd digest --send` flushes the outbox
+// too). Only the holder of the database's writer lock may call it: no
+// other daemon then runs on this database, so every other lease is a dead
+// one's, however its PID looks now (reused by another program, or a zombie
+// nobody reaped).
 func (g *Gateway) ReleaseForeignLeases(ctx context.Context) error {
-	return g.releaseLeases(ctx, func(string) bool { return true })
+	return g.releaseLeases(ctx, func(pid string) bool { return !processAlive(pid) || !operatorCommand(pid) })
+}
+
+// operatorCommand reports whether process pid is a klachtd operator
+// command (not `run` or `demo`, the daemons).
+func operatorCommand(pid string) bool {
+	cmdline, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	if err != nil {
+		return false
+	}
+	args := strings.Split(string(cmdline), "\x00")
+	if len(args) < 2 || !strings.Contains(filepath.Base(args[0]), "klachtd") {
+		return false
+	}
+	return args[1] != "run" && args[1] != "demo"
 }
 
 func (g *Gateway) releaseLeases(ctx context.Context, dead func(pid string) bool) error {
