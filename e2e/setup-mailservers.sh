@@ -38,6 +38,8 @@ MAILUSER=klachtdmail
 USERS="klachten@ingressus.test sanne@klant.test piet@klant.test anna@klant.test
 m.devries@ingressus.test j.bakker@ingressus.test directie@ingressus.test"
 DOMAINS="ingressus.test klant.test"
+# KLACHTD_E2E_COMPLAINANTS=N adds klant000..klant(N-1)@klant.test (the crash test's complainants).
+for i in $(seq 0 $(( ${KLACHTD_E2E_COMPLAINANTS:-0} - 1 ))); do USERS="$USERS $(printf 'klant%03d@klant.test' "$i")"; done
 
 DOVECOT_CONF=$BASE/dovecot/dovecot.conf
 POSTFIX_DIR=$BASE/postfix/etc

@@ -323,7 +323,7 @@ func (s *conn) watch(d time.Duration, what string, f func() error) error {
 func (in *Intake) dial() (*imapclient.Client, *traceWriter, error) {
 	host, _, _ := net.SplitHostPort(in.cfg.Addr)
 	opts := &imapclient.Options{
-		TLSConfig: &tls.Config{ServerName: host, InsecureSkipVerify: in.cfg.Insecure, MinVersion: tls.VersionTLS12},
+		TLSConfig: &tls.Config{ServerName: host, InsecureSkipVerify: in.cfg.Insecure, RootCAs: in.cfg.RootCAs, MinVersion: tls.VersionTLS12},
 		Dialer:    &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			// Runs on the client's reader goroutine: never block here.

@@ -73,6 +73,7 @@ type ServerConfig struct {
 	Password       string   `toml:"password"`
 	PasswordEnv    string   `toml:"password_env"`
 	InsecureVerify bool     `toml:"insecure_skip_verify"`
+	CAFile         string   `toml:"ca_file"`
 	Folder         string   `toml:"folder"`
 	Processed      string   `toml:"processed"`
 	Quarantine     string   `toml:"quarantine"`
@@ -193,6 +194,7 @@ func ParseConfig(r io.Reader, dir string) (*Config, error) {
 	}
 	problems = append(problems, cfg.validate()...)
 	problems = append(problems, cfg.Retention.validate()...)
+	problems = append(problems, cfg.validateCAFiles()...)
 	if len(problems) > 0 {
 		return nil, &configError{problems}
 	}

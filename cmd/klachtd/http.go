@@ -31,6 +31,20 @@ func serveHTTP(ctx context.Context, addr string, gw *correspondence.Gateway, int
 		for _, check := range checks {
 			ok = check(body) && ok
 		}
+		// The sender and the disk: reading the store may work while
+		// writing to it fails (disk full), and letters may queue while the
+		// SMTP server refuses us.
+		h := gw.Health()
+		body["smtp_ok"] = h.SenderDownSince.IsZero()
+		if !h.SenderDownSince.IsZero() {
+			ok = false
+			body["smtp_down_since"], body["smtp_error"] = h.SenderDownSince, h.SenderError
+		}
+		body["store_ok"] = err == nil && h.StoreFailingSince.IsZero()
+		if !h.StoreFailingSince.IsZero() {
+			ok = false
+			body["store_failing_since"], body["store_error"] = h.StoreFailingSince, h.StoreError
+		}
 		if err == nil {
 			body["outbox_depth"] = stats.OutboxDepth
 			if !stats.OldestQueued.IsZero() {

@@ -67,7 +67,18 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 }
 
 // runDaemon runs intake, outbox sender and scheduler until ctx ends.
-func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) error {
+func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) (fatal error) {
+	dbPath := cfg.path(cfg.Gateway.Database)
+	lock, err := acquireWriterLock(dbPath)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if lock.prev.PID != 0 {
+		// The file still names a holder: it ended without releasing
+		// (killed); the kernel dropped its flock, so it runs no more.
+		log.Warn("taking over the database from a daemon that did not stop cleanly", "pid", lock.prev.PID, "host", lock.prev.Host, "since", lock.prev.Since)
+	}
 	gw, store, err := openGateway(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -77,9 +88,15 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	if err != nil {
 		return err
 	}
+	// We hold the writer lock: every other lease on a letter is a dead
+	// daemon's, whatever its PID looks like now.
+	if err := gw.ReleaseForeignLeases(ctx); err != nil {
+		log.Warn("release leases of the previous daemon", "err", err)
+	}
 	senders := newSenders(cfg, cfg.SMTP.Connections, log)
 	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
+	icfg.RootCAs = cfg.caPool(cfg.IMAP.CAFile)
 	if trace != nil {
 		icfg.Trace = trace
 	}
@@ -119,12 +136,16 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	var fatalOnce sync.Once
 	start := func(name string, f func(ctx context.Context) error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
 				log.Error(name+" stopped", "err", err)
+				// The daemon cannot go on without it: stop everything and
+				// exit non-zero, so the service manager sees the failure.
+				fatalOnce.Do(func() { fatal = fmt.Errorf("%s: %w", name, err) })
 				cancel()
 			}
 		}()
@@ -139,10 +160,14 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		defer t.Stop()
 		for {
 			st := intake.Status()
-			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil {
+			// While the store takes no writes, that outage (logged once,
+			// alerted by APPEND) is why the intake fails too: no line every
+			// 5 s about it, and no "IMAP unreachable" alert that is not so.
+			storeDown := !gw.Health().StoreFailingSince.IsZero()
+			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil && !storeDown {
 				log.Warn("record intake status", "err", err)
 			}
-			if !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
+			if !storeDown && !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
 				if err := gw.AlertIntakeStopped(ctx, st.FailingSince, st.LastError); err != nil && ctx.Err() == nil {
 					log.Warn("intake alert", "err", err)
 				}
@@ -157,6 +182,9 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	if tokens != nil {
 		start("credentials", func(ctx context.Context) error { return watchCredentials(ctx, cfg, gw, tokens, log) })
 	}
+	start("ops-alerts", func(ctx context.Context) error {
+		return watchOutages(ctx, gw, icfg, cfg.IMAP.Quarantine, alertAfter, log)
+	})
 	if cfg.HTTP.Listen != "" {
 		start("http", func(ctx context.Context) error {
 			return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log, tokenHealth(tokens)...)
@@ -166,6 +194,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	<-ctx.Done()
 	log.Info("shutting down")
 	wg.Wait()
+	if fatal != nil {
+		log.Error("stopped after a fatal error", "err", fatal)
+		return fatal
+	}
 	log.Info("stopped")
 	return nil
 }
@@ -174,8 +206,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 // over them in parallel.
 func newSenders(cfg *Config, n int, log *slog.Logger) []correspondence.Sender {
 	out := make([]correspondence.Sender, n)
+	sc := cfg.smtpConfig()
+	sc.RootCAs = cfg.caPool(cfg.SMTP.CAFile)
 	for i := range out {
-		out[i] = mailbox.NewSender(cfg.smtpConfig(), log)
+		out[i] = mailbox.NewSender(sc, log)
 	}
 	return out
 }
