@@ -65,3 +65,14 @@ func BenchmarkCompose(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNew parses and dry-runs every letter in both languages: the
+// templates' share of a daemon's (and each operator command's) startup.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

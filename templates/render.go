@@ -90,9 +90,16 @@ func New(overrideDir string) (*Renderer, error) {
 	}
 	r := &Renderer{sets: map[string]map[string]*set{}}
 	for _, lang := range Languages {
+		// The layout, the wording and the partials are parsed once per
+		// language and cloned for each letter: parsing them again for every
+		// letter was most of the daemon's startup.
+		base, err := parseBase(src, lang)
+		if err != nil {
+			return nil, err
+		}
 		r.sets[lang] = map[string]*set{}
 		for _, name := range Names {
-			s, err := parseSet(src, lang, name)
+			s, err := parseSet(src, base, lang, name)
 			if err != nil {
 				return nil, err
 			}
@@ -111,34 +118,57 @@ func New(overrideDir string) (*Renderer, error) {
 	return r, nil
 }
 
-func parseSet(src fs.FS, lang, name string) (*set, error) {
+// parseBase parses what every letter in lang shares: the wording and the
+// text partials, and the layout, the wording and the HTML partials. The
+// sets are never executed, only cloned.
+func parseBase(src fs.FS, lang string) (*set, error) {
 	funcs := funcMap(lang)
-	read := func(file string) (string, error) {
-		b, err := fs.ReadFile(src, file)
-		if err != nil {
-			return "", fmt.Errorf("letter %s/%s: %w", lang, name, err)
-		}
-		return string(b), nil
-	}
-	text := texttemplate.New(name).Option("missingkey=error").Funcs(funcs)
-	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
-		body, err := read(file)
-		if err != nil {
+	text := texttemplate.New(lang).Option("missingkey=error").Funcs(funcs)
+	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt)} {
+		if err := parseFile(src, lang, file, text.New(file).Parse); err != nil {
 			return nil, err
 		}
-		if _, err := text.New(file).Parse(body); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
-		}
 	}
-	html := htmltemplate.New(name).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
-	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
-		body, err := read(file)
-		if err != nil {
+	html := htmltemplate.New(lang).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
+	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt)} {
+		if err := parseFile(src, lang, file, func(body string) (*htmltemplate.Template, error) {
+			return html.New(file).Parse(body)
+		}); err != nil {
 			return nil, err
 		}
-		if _, err := html.New(file).Parse(body); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
-		}
+	}
+	return &set{text: text, html: html}, nil
+}
+
+// parseFile reads file from src and hands it to parse.
+func parseFile[T any](src fs.FS, lang, file string, parse func(string) (T, error)) error {
+	b, err := fs.ReadFile(src, file)
+	if err != nil {
+		return fmt.Errorf("letters %s: %w", lang, err)
+	}
+	if _, err := parse(string(b)); err != nil {
+		return fmt.Errorf("parse %s: %w", file, err)
+	}
+	return nil
+}
+
+// parseSet clones base and parses letter name's own files into it.
+func parseSet(src fs.FS, base *set, lang, name string) (*set, error) {
+	text, err := base.text.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("letter %s/%s: %w", lang, name, err)
+	}
+	html, err := base.html.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("letter %s/%s: %w", lang, name, err)
+	}
+	file := path.Join(lang, name+txtExt)
+	if err := parseFile(src, lang+"/"+name, file, text.New(file).Parse); err != nil {
+		return nil, err
+	}
+	file = path.Join(lang, name+htmlExt)
+	if err := parseFile(src, lang+"/"+name, file, html.New(file).Parse); err != nil {
+		return nil, err
 	}
 	for _, want := range []string{"subject", "text"} {
 		if text.Lookup(want) == nil {
