@@ -49,13 +49,22 @@ var owner = fmt.Sprintf("%d", os.Getpid())
 // claimBatch takes up to n due letters: each attempt is counted and its next
 // retry time written before the attempt is made (a crash mid-send then
 // retries later, never forgets).
+//
+// Letters to one recipient leave in the order they were queued (the
+// objection-deadline letter never overtakes the response it follows): a
+// letter is not claimed while an earlier one to the same recipient waits
+// for its retry (deferred) or is claimed elsewhere, and in id order an
+// earlier due one is always claimed with it; flush then sends them over
+// one connection, in order.
 func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 	now := g.now().UTC()
 	var rows []*outboxRow
 	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.SelectContext(ctx, &rows, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
 			WHERE state = 'queued' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until < ?)
-			ORDER BY next_attempt, id LIMIT ?`, now, now, n); err != nil {
+			AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.rcpt = outbox.rcpt AND e.state = 'queued' AND e.id < outbox.id
+				AND (e.next_attempt > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
+			ORDER BY id LIMIT ?`, now, now, now, now, n); err != nil {
 			return err
 		}
 		retry := g.set.OutboxRetry
@@ -231,39 +240,48 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 			return sent, down, err
 		}
 		done := make(chan sendResult, len(rows))
-		next := make(chan int, len(rows))
-		for i := range rows {
-			next <- i
+		groups := byRecipient(rows)
+		next := make(chan []int, len(groups))
+		for _, gr := range groups {
+			next <- gr
 		}
 		close(next)
 		var stopped atomic.Bool
 		claimed := time.Now()
-		for _, s := range senders[:min(len(senders), len(rows))] {
+		for _, s := range senders[:min(len(senders), len(groups))] {
 			go func() {
 				ack := make(chan struct{}, 1)
-				for i := range next {
-					var err error
-					switch until := g.domainDeferred(rcptDomain(rows[i].Rcpt)); {
-					case ctx.Err() != nil:
-						err = ctx.Err() // not tried: due again after the restart
-					case stopped.Load() || time.Since(claimed) > leaseTime/2:
-						// The server is down, the store cannot record, or
-						// the server is slow: give the rest back well
-						// before the lease ends, so no other sender takes
-						// them while we still might.
-						err = errNotTried
-					case !until.IsZero():
-						err = &deferredDomain{rcptDomain(rows[i].Rcpt), until}
-					default:
-						// A send under way finishes even when shutdown
-						// begins: cut off in DATA, the server may have the
-						// letter while we think not.
-						err = g.sendKept(context.WithoutCancel(ctx), s, rows[i])
+				for group := range next {
+					held := false // an earlier letter to this recipient was not sent
+					for _, i := range group {
+						var err error
+						switch until := g.domainDeferred(rcptDomain(rows[i].Rcpt)); {
+						case held:
+							// Its recipient's earlier letter did not leave:
+							// this one must not overtake it.
+							err = errNotTried
+						case ctx.Err() != nil:
+							err = ctx.Err() // not tried: due again after the restart
+						case stopped.Load() || time.Since(claimed) > leaseTime/2:
+							// The server is down, the store cannot record, or
+							// the server is slow: give the rest back well
+							// before the lease ends, so no other sender takes
+							// them while we still might.
+							err = errNotTried
+						case !until.IsZero():
+							err = &deferredDomain{rcptDomain(rows[i].Rcpt), until}
+						default:
+							// A send under way finishes even when shutdown
+							// begins: cut off in DATA, the server may have the
+							// letter while we think not.
+							err = g.sendKept(context.WithoutCancel(ctx), s, rows[i])
+						}
+						held = held || err != nil
+						done <- sendResult{i, err, ack}
+						// Never run ahead of the record: the next letter goes
+						// only once this one's result is committed.
+						<-ack
 					}
-					done <- sendResult{i, err, ack}
-					// Never run ahead of the record: the next letter goes
-					// only once this one's result is committed.
-					<-ack
 				}
 			}()
 		}
@@ -312,6 +330,25 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 		}
 	}
 	return sent, down, ctx.Err()
+}
+
+// byRecipient groups a claimed batch's rows by recipient, each group in
+// id order (the order they were queued), the groups in the order of their
+// first letter: one connection sends one group, so letters to one
+// recipient cannot overtake each other.
+func byRecipient(rows []*outboxRow) [][]int {
+	var groups [][]int
+	at := map[string]int{}
+	for i, row := range rows {
+		k, ok := at[row.Rcpt]
+		if !ok {
+			k = len(groups)
+			at[row.Rcpt] = k
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups
 }
 
 // settle records the results of one batch in one transaction. It reports
