@@ -21,8 +21,14 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	text := h.text()
 	if cmd == nil {
 		h.event(c.ID, "staff-message", p.Email+": "+firstLine(text), false, h.row)
-		if text == "" {
-			return nil
+		if files, _ := h.relayFiles(); text == "" && len(files) == 0 {
+			// Only the quoted letter, nothing new: nothing is relayed,
+			// and the writer hears so (they may have typed below the
+			// quote, or sent the wrong mail).
+			h.note = "staff reply without new text: nothing relayed"
+			_, err := h.queue(letter{name: templates.NothingRelayed, key: fmt.Sprintf("nothing-relayed:%d", h.row),
+				to: []string{h.msg.From}, c: c, data: h.g.baseData(c, h.now), staff: true, inReplyTo: h.msg.MessageID})
+			return err
 		}
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}

@@ -77,3 +77,32 @@ func TestRefusedManagementCommandCopiesHandler(t *testing.T) {
 		t.Errorf("handler's refused command: %+v", nd)
 	}
 }
+
+// Review #10: a handler's reply with nothing new above the quote relays
+// nothing — never our own quoted notice — and the handler is told.
+func TestStaffReplyWithOnlyQuoteRelaysNothing(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("q", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, note, ""))
+	if rel := e.lettersOf(templates.RelayToComplainant); len(rel) != 0 {
+		t.Fatalf("a reply of only quoted text was relayed to the complainant:\n%s", rel[0].text())
+	}
+	told := e.lettersOf(templates.NothingRelayed)
+	if len(told) != 1 || told[0].Rcpt != c.Handler || !strings.Contains(told[0].text(), "geen nieuwe tekst") || !strings.Contains(told[0].text(), "niets doorgestuurd") {
+		t.Fatalf("handler not told that nothing was relayed: %+v", told)
+	}
+	// A complainant's reply that reads as only a quote still reaches the
+	// handler whole (never relay less than was written).
+	ack := e.lettersOf(templates.Acknowledgement)[0]
+	e.deliver(reply(c.Email, ack, ""))
+	if n := len(e.lettersOf(templates.RelayToHandler)); n != 1 {
+		t.Errorf("complainant's quote-only reply: %d relays to the handler, want 1", n)
+	}
+	// A handler's reply with new text is relayed as before.
+	e.deliver(reply(c.Handler, note, "Wij bellen u morgen."))
+	if rel := e.lettersOf(templates.RelayToComplainant); len(rel) != 1 || !strings.Contains(rel[0].text(), "Wij bellen u morgen.") {
+		t.Errorf("handler's message not relayed: %+v", rel)
+	}
+}

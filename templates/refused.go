@@ -8,4 +8,9 @@ package templates
 // machine mail. Data.Act holds the command.
 const CommandRefusedSender = "command_refused_sender"
 
-func init() { Names = append(Names, CommandRefusedSender) }
+// NothingRelayed tells a handler or manager that their reply in a thread
+// held no new text, only the quoted letter: nothing was sent on to the
+// complainant.
+const NothingRelayed = "nothing_relayed"
+
+func init() { Names = append(Names, CommandRefusedSender, NothingRelayed) }
