@@ -177,6 +177,12 @@ const outboxBatch = 256
 // not counted.
 var errNotTried = errors.New("not tried")
 
+// errHeld marks a claimed letter given back untried because an earlier
+// letter to its recipient in the same batch did not leave: it must not
+// overtake that one. It is due again at once — the claim then holds it
+// for as long as the earlier one waits — and its attempt is not counted.
+var errHeld = errors.New("held behind an earlier letter to its recipient")
+
 // deferredDomain marks a claimed letter given back untried because its
 // recipient's domain deferred an earlier letter: it waits until then, and
 // the attempt is not counted.
@@ -259,7 +265,7 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 						case held:
 							// Its recipient's earlier letter did not leave:
 							// this one must not overtake it.
-							err = errNotTried
+							err = errHeld
 						case ctx.Err() != nil:
 							err = ctx.Err() // not tried: due again after the restart
 						case stopped.Load() || time.Since(claimed) > leaseTime/2:
@@ -373,6 +379,10 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 WHERE id = ?`, row.ID); err != nil {
 					return err
 				}
+			case errors.Is(serr, errHeld):
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+					return err
+				}
 			case errors.As(serr, &dd):
 				// Its domain deferred another letter: wait as long, uncounted.
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, dd.until.UTC(), row.ID); err != nil {
@@ -416,7 +426,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 		case serr == nil:
 			g.senderOK()
 			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
-		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried):
+		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried), errors.Is(serr, errHeld):
 		case errors.As(serr, new(*deferredDomain)):
 		case isOutage(serr):
 		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
