@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -50,19 +51,21 @@ var owner = fmt.Sprintf("%d", os.Getpid())
 // retry time written before the attempt is made (a crash mid-send then
 // retries later, never forgets).
 //
-// Letters to one recipient leave in the order they were queued (the
-// objection-deadline letter never overtakes the response it follows): a
-// letter is not claimed while an earlier one to the same recipient waits
-// for its retry (deferred) or is claimed elsewhere, and in id order an
-// earlier due one is always claimed with it; flush then sends them over
-// one connection, in order.
+// The letters of one complaint to one recipient leave in the order they
+// were queued (the objection-deadline letter never overtakes the response
+// it follows): a letter is not claimed while an earlier one of its
+// complaint to the same recipient waits for its retry (deferred) or is
+// claimed elsewhere, and in id order an earlier due one is always claimed
+// with it; flush then sends them over one connection, in order. Letters
+// about different complaints — a handler's notices of a busy intake — go
+// in parallel.
 func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 	now := g.now().UTC()
 	var rows []*outboxRow
 	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.SelectContext(ctx, &rows, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
 			WHERE state = 'queued' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until < ?)
-			AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.rcpt = outbox.rcpt AND e.state = 'queued' AND e.id < outbox.id
+			AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.complaint_id = outbox.complaint_id AND e.rcpt = outbox.rcpt AND e.state = 'queued' AND e.id < outbox.id
 				AND (e.next_attempt > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
 			ORDER BY id LIMIT ?`, now, now, now, now, n); err != nil {
 			return err
@@ -338,18 +341,24 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 	return sent, down, ctx.Err()
 }
 
-// byRecipient groups a claimed batch's rows by recipient, each group in
-// id order (the order they were queued), the groups in the order of their
-// first letter: one connection sends one group, so letters to one
-// recipient cannot overtake each other.
+// byRecipient groups a claimed batch's rows by recipient and complaint,
+// each group in id order (the order they were queued), the groups in the
+// order of their first letter: one connection sends one group, so letters
+// of one complaint to one recipient cannot overtake each other.
 func byRecipient(rows []*outboxRow) [][]int {
 	var groups [][]int
 	at := map[string]int{}
 	for i, row := range rows {
-		k, ok := at[row.Rcpt]
+		key := row.Rcpt
+		if row.ComplaintID.Valid {
+			key += "\x00" + strconv.FormatInt(row.ComplaintID.Int64, 10)
+		} else {
+			key += "\x00" + strconv.FormatInt(row.ID, 10) // about no complaint: no order to keep
+		}
+		k, ok := at[key]
 		if !ok {
 			k = len(groups)
-			at[row.Rcpt] = k
+			at[key] = k
 			groups = append(groups, nil)
 		}
 		groups[k] = append(groups[k], i)
