@@ -21,12 +21,24 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	text := h.text()
 	if cmd == nil {
 		h.event(c.ID, "staff-message", p.Email+": "+firstLine(text), false, h.row)
-		if text == "" {
-			return nil
+		if files, _ := h.relayFiles(); text == "" && len(files) == 0 {
+			// Only the quoted letter, nothing new: nothing is relayed,
+			// and the writer hears so (they may have typed below the
+			// quote, or sent the wrong mail).
+			h.note = "staff reply without new text: nothing relayed"
+			_, err := h.queue(letter{name: templates.NothingRelayed, key: fmt.Sprintf("nothing-relayed:%d", h.row),
+				to: []string{h.msg.From}, c: c, data: h.g.baseData(c, h.now), staff: true, inReplyTo: h.msg.MessageID})
+			return err
 		}
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
-	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
+	detail := fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args)
+	if keepsText(cmd.Name) && text != "" {
+		// The text under a command no letter carries (a note's lines, why
+		// a complaint is reassigned) is kept in the timeline, not lost.
+		detail = strings.TrimSpace(detail) + "\n" + text
+	}
+	h.event(c.ID, "command", detail, false, h.row)
 	if cmd.Name == "hold" { // also on a closed complaint: that is what gets erased
 		return h.hold(c, p, strings.TrimSpace(cmd.Args+"\n"+text))
 	}
@@ -79,7 +91,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		if !ok {
 			return h.usage(c, cmd)
 		}
-		if err := h.reassign(c, np); err != nil {
+		if err := h.reassign(c, np, text); err != nil {
 			return err
 		}
 		return h.confirm(c, cmd, nil)
@@ -103,6 +115,10 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		at, place, ok := parseMeeting(cmd.Args, h.g.cal.Location())
 		if !ok {
 			return h.usage(c, cmd)
+		}
+		if !at.After(h.now) {
+			// A conversation cannot be held in the past: refused with why.
+			return h.notDone(c, cmd, "meeting-in-past", func(d *templates.Data) { d.MeetingAt = at })
 		}
 		if err := h.invite(c, at, place, text); err != nil {
 			return err
@@ -242,7 +258,14 @@ func (h *handling) respond(c *Complaint, p Person, text string) error {
 	return h.saveComplaint(c)
 }
 
-func (h *handling) reassign(c *Complaint, np Person) error {
+// keepsText reports whether the text under a command is kept only in the
+// command's timeline event (no letter to the complainant carries it).
+func keepsText(name string) bool { return name == "note" || name == "assign" }
+
+// reassign gives c to np; reason (the text under #toewijzen) goes to the
+// new handler. The old handler hears of it once: by the confirmation when
+// they gave the command, else by a copy of the new handler's notice.
+func (h *handling) reassign(c *Complaint, np Person, reason string) error {
 	old := c.Handler
 	c.Handler = np.Email
 	h.event(c.ID, "assigned", fmt.Sprintf("from %s to %s", old, np.Email), false, h.row)
@@ -256,8 +279,13 @@ func (h *handling) reassign(c *Complaint, np Person) error {
 		return err
 	}
 	d.Dossier = ds
+	d.Text, d.Sender = reason, h.sender()
+	var cc []string
+	if !strings.EqualFold(old, h.msg.From) {
+		cc = []string{old}
+	}
 	if _, err := h.queue(letter{name: templates.HandlerAssigned, key: fmt.Sprintf("assigned:%s:%d", c.Ref, h.row),
-		to: []string{np.Email}, cc: []string{old}, c: c, data: d, staff: true, files: files}); err != nil {
+		to: []string{np.Email}, cc: cc, c: c, data: d, staff: true, files: files}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)
@@ -330,12 +358,19 @@ func parseMeeting(args string, loc *time.Location) (time.Time, string, bool) {
 	return at, place, true
 }
 
+// invite sends the invitation to the conversation at at; a later
+// #gesprek moves it: the same calendar event one revision on, and the
+// letter says it replaces the earlier invitation.
 func (h *handling) invite(c *Complaint, at time.Time, place, text string) error {
+	var earlier int
+	if err := h.tx.Get(&earlier, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'meeting'`, c.ID); err != nil {
+		return fmt.Errorf("earlier meetings: %w", err)
+	}
 	h.event(c.ID, "meeting", fmt.Sprintf("%s at %s", at.Format("2006-01-02 15:04"), place), false, h.row)
 	d := h.g.baseData(c, h.now)
-	d.MeetingAt, d.MeetingPlace, d.Text = at, place, text
+	d.MeetingAt, d.MeetingPlace, d.Text, d.Rescheduled = at, place, text, earlier > 0
 	_, err := h.queue(letter{name: templates.Invitation, key: fmt.Sprintf("invitation:%s:%d", c.Ref, h.row),
-		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d, meeting: h.g.meeting(c, at, place, h.row, h.now)})
+		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d, meeting: h.g.meeting(c, at, place, earlier, h.now)})
 	return err
 }
 

@@ -36,8 +36,14 @@ func (h *handling) notDone(c *Complaint, cmd *parser.Command, reason string, mor
 	if more != nil {
 		more(&d)
 	}
+	// The handler is told too (procedure.md: "its sender and the handler
+	// are told why"), when someone else — management — gave the command.
+	var cc []string
+	if c.Handler != "" && !strings.EqualFold(c.Handler, h.msg.From) {
+		cc = []string{c.Handler}
+	}
 	_, err := h.queue(letter{name: templates.CommandNotDone, key: fmt.Sprintf("not-done:%d", h.row),
-		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
+		to: []string{h.msg.From}, cc: cc, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
 	return err
 }
 

@@ -62,7 +62,7 @@ func TestCommandsAreConfirmed(t *testing.T) {
 	// #verslag before the meeting: refused, with the reason.
 	e.deliver(reply("directie@ingressus.nl", dossier, "#verslag opgelost"))
 	nd := e.lettersOf(templates.CommandNotDone)
-	if len(nd) != 1 || nd[0].Rcpt != "directie@ingressus.nl" || !strings.Contains(nd[0].text(), "3 december 2026") || !strings.Contains(nd[0].text(), "nog niet plaatsgevonden") {
+	if len(nd) != 1 || !strings.HasPrefix(nd[0].Rcpt, "directie@ingressus.nl") || !strings.Contains(nd[0].text(), "3 december 2026") || !strings.Contains(nd[0].text(), "nog niet plaatsgevonden") {
 		t.Fatalf("#verslag before the meeting: %+v", nd)
 	}
 	if n := len(e.lettersOf(templates.Record)); n != 0 {

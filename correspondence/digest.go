@@ -2,6 +2,8 @@ package correspondence
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -304,6 +306,33 @@ func (g *Gateway) lastDigest(ctx context.Context) time.Time {
 	return at
 }
 
+// digestsSince is since when digests are due: zero once one was sent;
+// before that, when the scheduler first ran on this database (recorded
+// then as a "digest-schedule" event). A scheduled time before that was not
+// missed — the gateway did not run yet — so the first start of a fresh
+// database sends no digest for a time already past that day.
+func (g *Gateway) digestsSince(ctx context.Context) (time.Time, error) {
+	if !g.lastDigest(ctx).IsZero() {
+		return time.Time{}, nil
+	}
+	var at time.Time
+	err := g.store.DB.GetContext(ctx, &at, `SELECT at FROM events WHERE kind = 'digest-schedule' AND complaint_id IS NULL ORDER BY id LIMIT 1`)
+	if err == nil {
+		return at, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("digest schedule: %w", err)
+	}
+	now := g.now()
+	if err := g.run(ctx, func(t *txn) error {
+		t.event(0, "digest-schedule", "digests are due from "+now.Format(time.RFC3339), false, 0)
+		return nil
+	}); err != nil {
+		return time.Time{}, fmt.Errorf("digest schedule: %w", err)
+	}
+	return now, nil
+}
+
 // scheduleDigests queues the day's and the week's digest once their time has
 // come; a digest missed during downtime is queued at start.
 func (g *Gateway) scheduleDigests(ctx context.Context) error {
@@ -311,9 +340,13 @@ func (g *Gateway) scheduleDigests(ctx context.Context) error {
 	if !s.Daily && !s.Weekly {
 		return nil
 	}
+	since, err := g.digestsSince(ctx)
+	if err != nil {
+		return err
+	}
 	now := g.now()
 	day := g.cal.Day(now)
-	if now.Before(day.Add(s.At)) {
+	if due := day.Add(s.At); now.Before(due) || due.Before(since) {
 		return nil
 	}
 	from := g.lastDigest(ctx)

@@ -265,14 +265,17 @@ func dedupeStrings(in []string) []string {
 	return out
 }
 
-// meeting is the calendar event of an invitation to a conversation at at
-// (the #gesprek in message row). The UID names the complaint's reference,
-// which is no secret, never its reply token; the organizer is the
-// complaint's reply address, so that a calendar's answer (an iTIP REPLY)
-// comes back into the thread like any reply to the letter.
-func (g *Gateway) meeting(c *Complaint, at time.Time, place string, row int64, now time.Time) *templates.Meeting {
+// meeting is the calendar event of an invitation to a conversation at at;
+// seq counts the invitations before it. The UID names the complaint's
+// reference, which is no secret, never its reply token, and stays the
+// same for every new date of the complaint's conversation, so a calendar
+// moves the event (SEQUENCE one higher) instead of adding another. The
+// organizer is the complaint's reply address, so that a calendar's answer
+// (an iTIP REPLY) comes back into the thread like any reply to the letter.
+func (g *Gateway) meeting(c *Complaint, at time.Time, place string, seq int, now time.Time) *templates.Meeting {
 	m := &templates.Meeting{
-		UID:       fmt.Sprintf("%s.meeting.%d.%s@%s", strings.ToLower(c.Ref), row, at.UTC().Format("20060102T1504Z"), g.set.domain()),
+		UID:       fmt.Sprintf("%s.meeting@%s", strings.ToLower(c.Ref), g.set.domain()),
+		Sequence:  seq,
 		Start:     at,
 		Duration:  time.Hour,
 		Location:  place,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -49,13 +50,24 @@ var owner = fmt.Sprintf("%d", os.Getpid())
 // claimBatch takes up to n due letters: each attempt is counted and its next
 // retry time written before the attempt is made (a crash mid-send then
 // retries later, never forgets).
+//
+// The letters of one complaint to one recipient leave in the order they
+// were queued (the objection-deadline letter never overtakes the response
+// it follows): a letter is not claimed while an earlier one of its
+// complaint to the same recipient waits for its retry (deferred) or is
+// claimed elsewhere, and in id order an earlier due one is always claimed
+// with it; flush then sends them over one connection, in order. Letters
+// about different complaints — a handler's notices of a busy intake — go
+// in parallel.
 func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 	now := g.now().UTC()
 	var rows []*outboxRow
 	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.SelectContext(ctx, &rows, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
 			WHERE state = 'queued' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until < ?)
-			ORDER BY next_attempt, id LIMIT ?`, now, now, n); err != nil {
+			AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.complaint_id = outbox.complaint_id AND e.rcpt = outbox.rcpt AND e.state = 'queued' AND e.id < outbox.id
+				AND (e.next_attempt > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
+			ORDER BY id LIMIT ?`, now, now, now, now, n); err != nil {
 			return err
 		}
 		retry := g.set.OutboxRetry
@@ -168,6 +180,12 @@ const outboxBatch = 256
 // not counted.
 var errNotTried = errors.New("not tried")
 
+// errHeld marks a claimed letter given back untried because an earlier
+// letter to its recipient in the same batch did not leave: it must not
+// overtake that one. It is due again at once — the claim then holds it
+// for as long as the earlier one waits — and its attempt is not counted.
+var errHeld = errors.New("held behind an earlier letter to its recipient")
+
 // deferredDomain marks a claimed letter given back untried because its
 // recipient's domain deferred an earlier letter: it waits until then, and
 // the attempt is not counted.
@@ -231,39 +249,48 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 			return sent, down, err
 		}
 		done := make(chan sendResult, len(rows))
-		next := make(chan int, len(rows))
-		for i := range rows {
-			next <- i
+		groups := byRecipient(rows)
+		next := make(chan []int, len(groups))
+		for _, gr := range groups {
+			next <- gr
 		}
 		close(next)
 		var stopped atomic.Bool
 		claimed := time.Now()
-		for _, s := range senders[:min(len(senders), len(rows))] {
+		for _, s := range senders[:min(len(senders), len(groups))] {
 			go func() {
 				ack := make(chan struct{}, 1)
-				for i := range next {
-					var err error
-					switch until := g.domainDeferred(rcptDomain(rows[i].Rcpt)); {
-					case ctx.Err() != nil:
-						err = ctx.Err() // not tried: due again after the restart
-					case stopped.Load() || time.Since(claimed) > leaseTime/2:
-						// The server is down, the store cannot record, or
-						// the server is slow: give the rest back well
-						// before the lease ends, so no other sender takes
-						// them while we still might.
-						err = errNotTried
-					case !until.IsZero():
-						err = &deferredDomain{rcptDomain(rows[i].Rcpt), until}
-					default:
-						// A send under way finishes even when shutdown
-						// begins: cut off in DATA, the server may have the
-						// letter while we think not.
-						err = g.sendKept(context.WithoutCancel(ctx), s, rows[i])
+				for group := range next {
+					held := false // an earlier letter to this recipient was not sent
+					for _, i := range group {
+						var err error
+						switch until := g.domainDeferred(rcptDomain(rows[i].Rcpt)); {
+						case held:
+							// Its recipient's earlier letter did not leave:
+							// this one must not overtake it.
+							err = errHeld
+						case ctx.Err() != nil:
+							err = ctx.Err() // not tried: due again after the restart
+						case stopped.Load() || time.Since(claimed) > leaseTime/2:
+							// The server is down, the store cannot record, or
+							// the server is slow: give the rest back well
+							// before the lease ends, so no other sender takes
+							// them while we still might.
+							err = errNotTried
+						case !until.IsZero():
+							err = &deferredDomain{rcptDomain(rows[i].Rcpt), until}
+						default:
+							// A send under way finishes even when shutdown
+							// begins: cut off in DATA, the server may have the
+							// letter while we think not.
+							err = g.sendKept(context.WithoutCancel(ctx), s, rows[i])
+						}
+						held = held || err != nil
+						done <- sendResult{i, err, ack}
+						// Never run ahead of the record: the next letter goes
+						// only once this one's result is committed.
+						<-ack
 					}
-					done <- sendResult{i, err, ack}
-					// Never run ahead of the record: the next letter goes
-					// only once this one's result is committed.
-					<-ack
 				}
 			}()
 		}
@@ -314,6 +341,31 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 	return sent, down, ctx.Err()
 }
 
+// byRecipient groups a claimed batch's rows by recipient and complaint,
+// each group in id order (the order they were queued), the groups in the
+// order of their first letter: one connection sends one group, so letters
+// of one complaint to one recipient cannot overtake each other.
+func byRecipient(rows []*outboxRow) [][]int {
+	var groups [][]int
+	at := map[string]int{}
+	for i, row := range rows {
+		key := row.Rcpt
+		if row.ComplaintID.Valid {
+			key += "\x00" + strconv.FormatInt(row.ComplaintID.Int64, 10)
+		} else {
+			key += "\x00" + strconv.FormatInt(row.ID, 10) // about no complaint: no order to keep
+		}
+		k, ok := at[key]
+		if !ok {
+			k = len(groups)
+			at[key] = k
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups
+}
+
 // settle records the results of one batch in one transaction. It reports
 // whether the sending server is down (an outage: the caller stops sending
 // and backs off).
@@ -334,6 +386,10 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 				}
 			case errors.Is(serr, errNotTried):
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 WHERE id = ?`, row.ID); err != nil {
+					return err
+				}
+			case errors.Is(serr, errHeld):
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
 			case errors.As(serr, &dd):
@@ -379,7 +435,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 		case serr == nil:
 			g.senderOK()
 			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
-		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried):
+		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried), errors.Is(serr, errHeld):
 		case errors.As(serr, new(*deferredDomain)):
 		case isOutage(serr):
 		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):

@@ -66,8 +66,21 @@ func (h *handling) thirdParty(c *Complaint) error {
 	d.Act = act
 	files, names := h.relayFiles()
 	d.Files = names
-	_, err := h.queue(letter{name: templates.RelayThirdParty, key: fmt.Sprintf("third-party:%s:%d", c.Ref, h.row),
-		to: h.reportTo(c), c: c, data: d, staff: true, files: files})
+	if _, err := h.queue(letter{name: templates.RelayThirdParty, key: fmt.Sprintf("third-party:%s:%d", c.Ref, h.row),
+		to: h.reportTo(c), c: c, data: d, staff: true, files: files}); err != nil {
+		return err
+	}
+	if h.msg.Command == nil || h.msg.Kind.IsMachine() {
+		return nil
+	}
+	// Its sender is told too, once per complaint: a second refused
+	// command, or an auto-reply to this answer, gets no more mail (no
+	// backscatter loop).
+	rd := h.g.baseData(c, h.now)
+	rd.Act = &templates.ActData{Command: act.Command, Name: act.Name, By: h.sender(), Address: h.msg.From}
+	_, err := h.queue(letter{name: templates.CommandRefusedSender,
+		key: "command-refused-sender:" + c.Ref + ":" + strings.ToLower(h.msg.From),
+		to:  []string{h.msg.From}, c: c, data: rd, inReplyTo: h.msg.MessageID})
 	return err
 }
 

@@ -37,9 +37,14 @@ func (h *handling) text() string {
 		// of what they wrote, and is shown, never dropped.
 		return strings.TrimSpace(strings.TrimSpace("#"+cmd.Word+" "+cmd.Args) + "\n" + h.msg.Reply)
 	}
-	if t := strings.TrimSpace(h.msg.Reply); t != "" || h.msg.Command != nil {
+	if t := strings.TrimSpace(h.msg.Reply); t != "" || h.msg.Command != nil || h.isStaff() {
+		// Staff's text is strictly what they wrote above the quote: the
+		// whole body of a reply with nothing new in it is our own letter
+		// quoted, and must never go to the complainant.
 		return t
 	}
+	// Never relay less than a complainant wrote: when the reply reading
+	// left nothing, the whole body.
 	return strings.TrimSpace(h.msg.Text)
 }
 

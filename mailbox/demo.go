@@ -134,7 +134,11 @@ func startDemoWorld(imapAddr, smtpAddr, dir string, log *slog.Logger) (*DemoWorl
 			log.Error("demo smtp server stopped", "err", err)
 		}
 	}()
-	log.Info("demo mail world started", "imap", w.IMAPAddr(), "smtp", w.SMTPAddr(), "password", "(every mailbox) "+DemoPassword, "dir", dir)
+	kept := []any{"dir", dir}
+	if dir == "" {
+		kept = []any{"mail", "in memory only"} // not the empty folder name: there is none
+	}
+	log.Info("demo mail world started", append([]any{"imap", w.IMAPAddr(), "smtp", w.SMTPAddr(), "password", "(every mailbox) " + DemoPassword}, kept...)...)
 	return w, nil
 }
 

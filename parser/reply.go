@@ -883,10 +883,41 @@ func rpAttrContinues(above, cur string) bool {
 // "Op 12 mei om 10:00 zei uw monteur:" names no address and stays.
 func rpLooksAttribution(t string) bool {
 	t = strings.TrimSpace(t)
-	if len(t) > rpMaxHeaderLen || !strings.Contains(t, "@") {
+	if len(t) > rpMaxHeaderLen {
 		return false
 	}
+	if !strings.Contains(t, "@") {
+		return rpNamedAttribution(t)
+	}
 	return strings.HasSuffix(t, ":") || (strings.HasSuffix(t, ">") && rpHasDate(t))
+}
+
+// rpNamedAttribution reports a client's quote header with a date but no
+// time and no address, just above a quote: "Op 1 dec 2026 schreef Marieke
+// de Vries (Ingressus):", "On 1 Dec 2026, Marieke de Vries wrote:". Only
+// above `>` lines: without them the same sentence may be the writer's own,
+// and so are "Op 12 mei 2026 schreef uw collega:" and a line with a
+// sentence break.
+func rpNamedAttribution(t string) bool {
+	if !strings.HasSuffix(t, ":") {
+		return false
+	}
+	body := strings.TrimSpace(strings.TrimSuffix(t, ":"))
+	lower := strings.ToLower(body)
+	if !rpHasOpener(lower) || !rpHasDate(body) || rpHasSentenceBreak(body) || rpTellsOfSomeone(body, nil) {
+		return false
+	}
+	if rpEndsWithVerb(lower) {
+		return true
+	}
+	for _, v := range rpMidVerbs {
+		if i := strings.Index(lower, v); i >= 0 {
+			// A name follows the verb: "schreef Marieke …".
+			r, _ := utf8.DecodeRuneInString(body[i+len(v):])
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
 }
 
 // rpHasTime reports a time (h:mm) in t.

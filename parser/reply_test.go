@@ -93,6 +93,13 @@ func TestReplyText(t *testing.T) {
 		{"date-led header block", "Ok\n\nGesendet: Montag, 23. November 2026 um 10:12 Uhr\nVon: a@example.de\nAn: b@example.de\nBetreff: x\n\nalt", "Ok"},
 		{"fields kept", "Naam: Sanne de Vries\nDatum: 12-11-2026\nAdres: Kerkstraat 12\n", "Naam: Sanne de Vries\nDatum: 12-11-2026\nAdres: Kerkstraat 12"},
 		// New text that starts like a header is not one.
+		// Review #9: no time, no address, a name with parentheses.
+		{"nl header with date only and a name in parentheses", "Bedankt, ik pak het op.\n\nOp 1 dec 2026 schreef Marieke de Vries (Ingressus):\n> Wilt u dit oppakken?\n",
+			"Bedankt, ik pak het op."},
+		{"en header with date only", "Thanks.\n\nOn 1 Dec 2026, Marieke de Vries (Ingressus) wrote:\n\n> Could you look into this?\n",
+			"Thanks."},
+		{"writer's own date-only sentence above a quote stays", "Op 12 mei 2026 schreef uw collega:\n> Wij komen langs.\n\nDat is niet gebeurd.\n",
+			"Op 12 mei 2026 schreef uw collega:\nDat is niet gebeurd."},
 		{"sentence starting with Op", "Op 12 mei heb ik uw winkel bezocht. Uw medewerker schreef:\n> Wij komen langs.\n\nDat is niet gebeurd.\n",
 			"Op 12 mei heb ik uw winkel bezocht. Uw medewerker schreef:\nDat is niet gebeurd."},
 		{"date sentence with colon before a quote", "Op 12 mei om 10:00 zei uw monteur:\n> Wij komen dinsdag.\n\nHij kwam niet.", "Op 12 mei om 10:00 zei uw monteur:\nHij kwam niet."},

@@ -184,6 +184,7 @@ type Data struct {
 
 	MeetingAt    time.Time
 	MeetingPlace string
+	Rescheduled  bool // the invitation replaces an earlier one (a second #gesprek)
 	Resolved     bool
 	Court        string // e.g. "de rechtbank Rotterdam"
 

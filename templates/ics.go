@@ -2,6 +2,7 @@ package templates
 
 import (
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,10 @@ type Meeting struct {
 	Organizer string
 	Attendees []string
 	Stamp     time.Time // DTSTAMP: when the invitation was made
+	// Sequence is the revision of the event under its UID (RFC 5545
+	// §3.8.7.4): 0 for the first invitation, one more for each new date,
+	// so a calendar replaces the event instead of adding a second one.
+	Sequence int
 }
 
 // ICS returns m as an iCalendar object (RFC 5545) with one VEVENT and
@@ -63,7 +68,7 @@ func ICS(m Meeting) []byte {
 			line("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE" + calAddress(a))
 		}
 	}
-	line("SEQUENCE:0")
+	line("SEQUENCE:" + strconv.Itoa(m.Sequence))
 	line("STATUS:CONFIRMED")
 	line("TRANSP:OPAQUE")
 	line("END:VEVENT")

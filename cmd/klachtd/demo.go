@@ -117,6 +117,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	log.Info("demo folder", "dir", *dir, "config", cfgPath)
 	log.Warn("demo: handlers are trusted by their From address (the demo world has no DKIM)")
 	printBanner(stdout, *dir, cfgPath, samplePath, world.IMAPAddr(), world.SMTPAddr())
 	if *sample {

@@ -604,7 +604,7 @@ func TestJourneyAssignAndClose(t *testing.T) {
 			j.reply(other, assigned, c.command)
 			j.check(j.await(sanneAddr, "closed"), "closed", "nl", "KL-2026-0001", c.must)
 			j.expectLetters(map[string]map[string]int{sanneAddr: {"acknowledgement": 1, "reassigned": 1, "closed": 1},
-				h:     {"handler_new": 1, "handler_assigned": 1}, // a copy to the former handler
+				h:     {"handler_new": 1}, // the former handler gave the command: its confirmation is their one mail (review #12)
 				other: {"handler_assigned": 1}})
 		})
 	}
