@@ -74,7 +74,10 @@ func Compose(e Envelope, l Letter) ([]byte, error) {
 			return nil, fmt.Errorf("compose reply-to %q: %w", e.ReplyTo, err)
 		}
 	}
-	m.Subject(clean(l.Subject))
+	// go-mail would put a long encoded subject on a line of its own after
+	// "Subject:", which decoders read with a leading space: we encode and
+	// fold it ourselves (review #15).
+	m.SetGenHeaderPreformatted(mail.HeaderSubject, foldSubject(clean(l.Subject)))
 	m.SetMessageIDWithValue(id)
 	m.SetDateWithValue(e.Date)
 	if v := cleanID(e.InReplyTo); v != "" {
@@ -147,4 +150,65 @@ func cleanID(s string) string {
 func crlf(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\n", "\r\n")
+}
+
+// foldSubject writes a subject as a header value: folded at spaces into
+// lines of at most 78 characters (the first after "Subject: "), and, when
+// it holds anything but printable ASCII, as RFC 2047 Q-encoded words, one
+// per line, each starting with the space it follows, so that a decoder
+// gives back exactly s.
+func foldSubject(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			ascii = false
+			break
+		}
+	}
+	// "=?" in plain text would be read as the start of an encoded word.
+	if strings.Contains(s, "=?") {
+		ascii = false
+	}
+	enc := func(t string) string {
+		if ascii {
+			return t
+		}
+		var b strings.Builder
+		b.WriteString("=?UTF-8?q?")
+		for i := 0; i < len(t); i++ {
+			switch c := t[i]; {
+			case c == ' ':
+				b.WriteByte('_')
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("!*+-/", c) >= 0:
+				b.WriteByte(c)
+			default:
+				fmt.Fprintf(&b, "=%02X", c)
+			}
+		}
+		b.WriteString("?=")
+		return b.String()
+	}
+	limit := 78 - len("Subject: ")
+	var lines []string
+	cur := ""
+	for i, w := range strings.Split(s, " ") {
+		piece := w
+		if i > 0 {
+			piece = " " + w
+		}
+		if cur != "" && len(enc(cur+piece)) > limit {
+			lines = append(lines, enc(cur))
+			limit = 77 // after the folding space
+			if ascii {
+				// Folding keeps the space: it starts the next line.
+				cur = w
+			} else {
+				cur = piece
+			}
+			continue
+		}
+		cur += piece
+	}
+	lines = append(lines, enc(cur))
+	return strings.Join(lines, "\r\n ")
 }

@@ -34,6 +34,10 @@ type Letter struct {
 	// "ics_summary" and "ics_description" of its text template (the
 	// invitation); one line and plain text respectively.
 	CalendarSummary, CalendarDescription string
+	// CalendarFile is the calendar attachment's file name without ".ics",
+	// in the letter's language, from the optional block "ics_filename"
+	// ("uitnodiging-kl-2026-0001"); empty when the template has none.
+	CalendarFile string
 }
 
 // Files of the template tree, relative to letters/ (or the override folder):
@@ -197,7 +201,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		return Letter{}, err
 	}
 	l.Text = normaliseText(l.Text)
-	for block, dst := range map[string]*string{"ics_summary": &l.CalendarSummary, "ics_description": &l.CalendarDescription} {
+	for block, dst := range map[string]*string{"ics_summary": &l.CalendarSummary, "ics_description": &l.CalendarDescription, "ics_filename": &l.CalendarFile} {
 		if s.text.Lookup(block) == nil {
 			continue
 		}
@@ -207,6 +211,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 	}
 	l.CalendarSummary = strings.Join(strings.Fields(stripControl(l.CalendarSummary)), " ")
 	l.CalendarDescription = strings.TrimSuffix(normaliseText(l.CalendarDescription), "\n")
+	l.CalendarFile = fileName(l.CalendarFile)
 	if l.HTML, err = exec(s.html, "html"); err != nil {
 		return Letter{}, err
 	}
@@ -286,4 +291,21 @@ func (l layered) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	return l.bottom.Open(name)
+}
+
+// fileName makes a safe attachment name of s: lower case letters, digits
+// and '-' only, every other run of characters one '-'.
+func fileName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }
