@@ -84,3 +84,36 @@ func TestDossierShowsThirdPartyTextAsWritten(t *testing.T) {
 		t.Errorf("the third party's text is not shown as written:\n%s", rest[:min(len(rest), 400)])
 	}
 }
+
+// TestReplyInObjectionWindowRelayedWithHint (review #2): a reply in the
+// objection window that is not clearly an objection reaches the handler
+// with the hint to register it with #bezwaar and the objection deadline,
+// not the handling term's end.
+func TestReplyInObjectionWindowRelayedWithHint(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("ow", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.clk.set(at(2026, 11, 24, 9, 0))
+	e.deliver(reply(c.Handler, note, "#reactie\nWij crediteren de twee pallets."))
+	dl := e.lettersOf(templates.ObjectionDeadline)
+	if len(dl) != 1 {
+		t.Fatalf("objection deadline letters = %d", len(dl))
+	}
+	e.clk.set(at(2026, 11, 25, 9, 0))
+	e.deliver(reply("sanne@bakkerijvandijk.nl", dl[0], "Dank u. Wanneer komt de creditnota?"))
+	relays := e.lettersOf(templates.RelayToHandler)
+	if len(relays) != 1 {
+		t.Fatalf("relays = %d, want 1 (objections: %d)", len(relays), len(e.lettersOf(templates.ObjectionDossier)))
+	}
+	text := relays[0].text()
+	end := e.complaint("KL-2026-0001").ObjectionEnd
+	for _, w := range []string{"Is dit bezwaar? Antwoord dan met #bezwaar", "om het als bezwaar te registreren", "Bezwaartermijn: tot en met 8 december 2026", "#bezwaar "} {
+		if !strings.Contains(text, w) {
+			t.Errorf("relay in the objection window (ends %s) lacks %q:\n%s", end, w, text)
+		}
+	}
+	if strings.Contains(text, "Einde behandeltermijn") {
+		t.Errorf("relay in the objection window shows the handling term's end:\n%s", text)
+	}
+}

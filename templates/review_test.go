@@ -252,3 +252,22 @@ func TestAssignUnknownHandler(t *testing.T) {
 	d.Act.Command = "assign"
 	wantIn(t, "command_not_done en", render(t, r, CommandNotDone, "en", d).Text, "Klaas is not a handler. Known handlers: Marieke de Vries, Jeroen Bakker.")
 }
+
+// Review #7: no letter shows a date in ISO form only, in any language —
+// the corrected form date included.
+func TestNoISODatesInAnyLetter(t *testing.T) {
+	r := newRenderer(t)
+	d := fullData()
+	d.Changes = []Change{{Label: "Datum van indienen", Old: "2026-11-23", New: "2026-11-20"}}
+	d.Act = &ActData{Command: "reactie", Name: "response"}
+	iso := regexp.MustCompile(`\b20\d\d-[01]\d-[0-3]\d\b`)
+	for _, lang := range Languages {
+		for _, name := range Names {
+			l := render(t, r, name, lang, d)
+			if m := iso.FindString(l.Subject + "\n" + l.Text + l.HTML); m != "" {
+				t.Errorf("Render(%s, %s) shows the ISO date %s:\n%s", name, lang, m, l.Text)
+			}
+		}
+	}
+	wantIn(t, "correction nl", render(t, r, Correction, "nl", d).Text, "Datum van indienen: 20 november 2026 (was: 23 november 2026)")
+}
