@@ -1,6 +1,7 @@
 package correspondence
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -115,5 +116,36 @@ func TestReplyInObjectionWindowRelayedWithHint(t *testing.T) {
 	}
 	if strings.Contains(text, "Einde behandeltermijn") {
 		t.Errorf("relay in the objection window shows the handling term's end:\n%s", text)
+	}
+}
+
+// TestHandlerCommandListMatchesTable (review #13): the handler's letters
+// list every command of the parser's table a handler may use (Dutch and
+// English words), none that only management may; the answer to an unknown
+// command lists the same.
+func TestHandlerCommandListMatchesTable(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("cl", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply(c.Handler, note, "#frobnicate"))
+	unk := e.lettersOf(templates.UnknownCommand)
+	if len(unk) != 1 {
+		t.Fatalf("unknown command answers = %d", len(unk))
+	}
+	all := commandsFor("nl", true)
+	mine := commandsFor("nl", false)
+	for _, l := range []outLetter{note, unk[0]} {
+		text := l.text()
+		for _, line := range all {
+			word := strings.Fields(line)[0] // "#wijzig"
+			handlerMay := false
+			for _, m := range mine {
+				handlerMay = handlerMay || m == line
+			}
+			if got := regexp.MustCompile(regexp.QuoteMeta(word) + `\b`).MatchString(text); got != handlerMay {
+				t.Errorf("%s: lists %s = %v, want %v:\n%s", l.Kind, word, got, handlerMay, text)
+			}
+		}
 	}
 }
