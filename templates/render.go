@@ -47,7 +47,8 @@ type Letter struct {
 //	<lang>/partials.html.tmpl   HTML partials, same names
 //	<lang>/notices.tmpl         wording of notices and alerts, in both sets
 //	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template);
-//	                            the invitation also "ics_summary", "ics_description"
+//	                            the invitation also "ics_summary", "ics_description",
+//	                            "ics_filename"
 //	<lang>/<name>.html.tmpl     defines "body" (html/template), or "html" to
 //	                            replace the layout
 const (

@@ -271,3 +271,18 @@ func TestNoISODatesInAnyLetter(t *testing.T) {
 	}
 	wantIn(t, "correction nl", render(t, r, Correction, "nl", d).Text, "Datum van indienen: 20 november 2026 (was: 23 november 2026)")
 }
+
+// Review #14: a complaint handed to another handler after the response
+// shows the objection window, not the handling term and delay day that no
+// longer apply.
+func TestAssignedAfterResponseShowsObjectionWindow(t *testing.T) {
+	r := newRenderer(t)
+	d := fullData()
+	d.State = "responded"
+	l := render(t, r, HandlerAssigned, "nl", d)
+	wantIn(t, "handler_assigned responded", l.Text, "Bezwaartermijn: tot en met 5 januari 2027")
+	wantNotIn(t, "handler_assigned responded", l.Text+l.HTML, "Einde behandeltermijn", "Uiterlijk een vertraging melden op")
+	d.State = "open"
+	l = render(t, r, HandlerAssigned, "en", d)
+	wantIn(t, "handler_assigned open", l.Text, "End of the handling term: 21 December 2026", "Latest day for a delay notice: 17 December 2026")
+}
