@@ -319,7 +319,9 @@ func (t *txn) chooseHandler(c *Complaint) string {
 			Handler string `db:"handler"`
 			N       int    `db:"n"`
 		}
-		_ = t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state NOT IN ('closed', 'lapsed') GROUP BY handler`)
+		// The running states named (not NOT IN the finished ones): the state
+		// index then reads the running complaints, not a decade of closed ones.
+		_ = t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection') GROUP BY handler`)
 		for _, r := range rows {
 			t.loads[r.Handler] = r.N
 		}
