@@ -88,6 +88,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.confirm(c, cmd, nil)
 	case "assign":
 		np, ok := h.g.set.findHandler(cmd.Args)
+		if !ok && cmd.Args != "" {
+			return h.notDone(c, cmd, "unknown-handler", func(d *templates.Data) { d.Act.Args, d.Act.Handlers = cmd.Args, h.g.set.handlerNames() })
+		}
 		if !ok {
 			return h.usage(c, cmd)
 		}

@@ -1,6 +1,7 @@
 package correspondence
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -88,6 +89,16 @@ func commandsFor(lang string, management bool) []string {
 			continue
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// handlerNames are the configured handlers' names (their addresses where
+// no name is set), for a #toewijzen that named no handler.
+func (s *Settings) handlerNames() []string {
+	var out []string
+	for _, p := range s.Handlers {
+		out = append(out, cmp.Or(p.Name, p.Email))
 	}
 	return out
 }

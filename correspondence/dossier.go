@@ -313,7 +313,11 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 			e.From = msg.FromName + " <" + m.From + ">"
 		}
 		text := strings.TrimSpace(msg.Reply)
-		if text == "" && msg.Command == nil {
+		if cmd := msg.Command; cmd != nil && !staff {
+			// Only staff give commands: anyone else's "#bezwaar" line is
+			// part of what they wrote and is shown (as thread.go's text does).
+			text = strings.TrimSpace(strings.TrimSpace("#"+cmd.Word+" "+cmd.Args) + "\n" + text)
+		} else if text == "" && msg.Command == nil {
 			text = strings.TrimSpace(msg.Text)
 		}
 		switch {

@@ -167,6 +167,9 @@ func TestThreadResponseObjection(t *testing.T) {
 	if len(inv) != 1 || !strings.Contains(string(inv[0].Raw), "text/calendar") {
 		t.Fatalf("invitation with .ics missing")
 	}
+	if !strings.Contains(string(inv[0].Raw), `filename="uitnodiging-kl-2026-0001.ics"`) {
+		t.Errorf("a Dutch invitation's .ics has no Dutch file name")
+	}
 	e.clk.set(at(2026, 12, 3, 11, 30)) // the record follows the conversation
 	e.deliver(reply("directie@ingressus.nl", dossier[0], "#verslag onopgelost\nWij zijn het niet eens geworden."))
 	rec := e.lettersOf(templates.Record)

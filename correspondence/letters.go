@@ -1,6 +1,7 @@
 package correspondence
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
@@ -137,6 +138,11 @@ func (t *txn) queue(l letter) (bool, error) {
 			lang = l.c.Lang
 		}
 	}
+	if l.c != nil && l.data.Ref == l.c.Ref {
+		if err := t.complaintFacts(l.c, &l.data); err != nil {
+			return false, err
+		}
+	}
 	msgID := g.newMessageID(l.data.Ref)
 	env := templates.Envelope{
 		From: g.set.Gateway, FromName: g.set.GatewayName, To: to, Cc: cc,
@@ -209,7 +215,7 @@ func (t *txn) flushLetters() error {
 					m := *p.meeting
 					m.Summary, m.Description = rendered.CalendarSummary, rendered.CalendarDescription
 					p.env.Attachments = append(append([]templates.File{}, p.env.Attachments...), templates.File{
-						Name: p.name + "-" + strings.ToLower(p.data.Ref) + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8",
+						Name: cmp.Or(rendered.CalendarFile, p.name+"-"+strings.ToLower(p.data.Ref)) + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8",
 						Data: templates.ICS(m)})
 				}
 				if p.raw, err = templates.Compose(p.env, rendered); err != nil {
@@ -287,4 +293,34 @@ func (g *Gateway) meeting(c *Complaint, at time.Time, place string, seq int, now
 		m.Attendees = append(m.Attendees, (&mail.Address{Name: p.Name, Address: p.Email}).String())
 	}
 	return m
+}
+
+// complaintFacts fills what every letter about c may show but the
+// complaint's row does not hold, from its timeline: whether the form's date
+// was assumed (the receipt date used), and when the mail that made the
+// complaint complete arrived, so that no letter shows a receipt date later
+// than the arrival without saying why (review #5, #6).
+func (t *txn) complaintFacts(c *Complaint, d *templates.Data) error {
+	// A date corrected later (#wijzig, the complainant) is no longer assumed.
+	if d.Complaint.Date != "" && !d.Complaint.DateAssumed {
+		var n int
+		if err := t.tx.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'date-assumed' AND instr(detail, ?) > 0`, c.ID, d.Complaint.Date); err != nil {
+			return fmt.Errorf("letter facts %s: %w", c.Ref, err)
+		}
+		d.Complaint.DateAssumed = n > 0
+	}
+	if d.Arrived.IsZero() && c.CompleteDay != "" {
+		var at []time.Time
+		if err := t.tx.Select(&at, `SELECT at FROM events WHERE complaint_id = ? AND kind = 'complete' ORDER BY id DESC LIMIT 1`, c.ID); err != nil {
+			return fmt.Errorf("letter facts %s: %w", c.Ref, err)
+		}
+		if len(at) == 1 {
+			d.Arrived = at[0].In(t.g.cal.Location())
+			day := t.g.cal.Day(d.Arrived)
+			if d.AfterHours == "" && t.g.cal.IsWorkday(day) && !day.Equal(t.g.day(c.CompleteDay)) {
+				d.AfterHours = clockOf(t.g.cal.EndOfDay())
+			}
+		}
+	}
+	return nil
 }

@@ -18,7 +18,8 @@ type ActData struct {
 	Command, Name string
 	// Reason is a code the letter words: for SenderUnverified no-check,
 	// no-results, fail, not-internal, no-signature, bad-signature; for
-	// CommandNotDone record-before-meeting, no-address, no-message; for
+	// CommandNotDone record-before-meeting, no-address, no-message,
+	// unknown-handler; for
 	// LoopSuspected quick-replies, machine-replies, completion-limit.
 	Reason string
 	// By is who wrote the mail ("Name <address>" or the address); Address
@@ -26,4 +27,9 @@ type ActData struct {
 	By, Address string
 	// Count is how many such mails came (LoopSuspected).
 	Count int
+	// Args are the command's arguments as written, and Handlers the
+	// configured handlers' names (CommandNotDone unknown-handler: a
+	// #toewijzen that names no handler).
+	Args     string
+	Handlers []string
 }

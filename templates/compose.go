@@ -119,7 +119,9 @@ func Compose(e Envelope, l Letter) ([]byte, error) {
 		// Separated by spaces, as RFC 5322 §3.6.4 has it.
 		header(b, "References", strings.Join(refs, " "))
 	}
-	header(b, "Subject", mime.QEncoding.Encode("UTF-8", clean(l.Subject)))
+	// Encoded and folded so that a decoder gives the subject back exactly,
+	// the first word on the Subject line (review #15).
+	header(b, "Subject", foldSubject(clean(l.Subject)))
 	if e.Auto {
 		// Exchange's own way of saying "no out-of-office to this".
 		header(b, "X-Auto-Response-Suppress", "All")
@@ -357,4 +359,65 @@ func cleanAll(list []string) []string {
 func cleanID(s string) string {
 	s = strings.Join(strings.Fields(stripControl(s)), "")
 	return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+}
+
+// foldSubject writes a subject as a header value: folded at spaces into
+// lines of at most 78 characters (the first after "Subject: "), and, when
+// it holds anything but printable ASCII, as RFC 2047 Q-encoded words, one
+// per line, each starting with the space it follows, so that a decoder
+// gives back exactly s.
+func foldSubject(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			ascii = false
+			break
+		}
+	}
+	// "=?" in plain text would be read as the start of an encoded word.
+	if strings.Contains(s, "=?") {
+		ascii = false
+	}
+	enc := func(t string) string {
+		if ascii {
+			return t
+		}
+		var b strings.Builder
+		b.WriteString("=?UTF-8?q?")
+		for i := 0; i < len(t); i++ {
+			switch c := t[i]; {
+			case c == ' ':
+				b.WriteByte('_')
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("!*+-/", c) >= 0:
+				b.WriteByte(c)
+			default:
+				fmt.Fprintf(&b, "=%02X", c)
+			}
+		}
+		b.WriteString("?=")
+		return b.String()
+	}
+	limit := 78 - len("Subject: ")
+	var lines []string
+	cur := ""
+	for i, w := range strings.Split(s, " ") {
+		piece := w
+		if i > 0 {
+			piece = " " + w
+		}
+		if cur != "" && len(enc(cur+piece)) > limit {
+			lines = append(lines, enc(cur))
+			limit = 77 // after the folding space
+			if ascii {
+				// Folding keeps the space: it starts the next line.
+				cur = w
+			} else {
+				cur = piece
+			}
+			continue
+		}
+		cur += piece
+	}
+	lines = append(lines, enc(cur))
+	return strings.Join(lines, "\r\n ")
 }

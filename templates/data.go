@@ -62,6 +62,9 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 type Complaint struct {
 	Company, Address, Name, Phone, Availability, Email, Date, Description string
 	References                                                            []string
+	// DateAssumed: the form had no date, and Date is the day the mail
+	// arrived (the letters say so).
+	DateAssumed bool
 }
 
 // Problem is one missing or invalid field, explained for the complainant.

@@ -68,6 +68,7 @@ var lexicon = map[string]words{
 //	abs n          |n|
 //	add a b        a + b (to number a list from 1)
 //	size n         a size in bytes in words: "820 bytes", "350 kB", "1,2 MB"
+//	formdate s     the form's "2026-11-23" as "23 november 2026"; other text as is
 //	sameday a b    a and b fall on the same day in Europe/Amsterdam
 func funcMap(lang string) map[string]any {
 	w := lexicon[lang]
@@ -82,6 +83,9 @@ func funcMap(lang string) map[string]any {
 			}
 			return t.In(amsterdam()).Format("2006-01-02")
 		},
+		// formdate: the form's date as stored ("2026-11-23") written out
+		// like date; anything else (a date that could not be read) as it is.
+		"formdate": func(s string) string { return formatFormDate(lang, s) },
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return w.unknown
@@ -209,4 +213,14 @@ func stripControl(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// formatFormDate writes the form's date, stored as "2006-01-02", the way
+// date writes a day; text that is no such date is returned as it is.
+func formatFormDate(lang, s string) string {
+	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), amsterdam())
+	if err != nil {
+		return s
+	}
+	return formatDate(lang, t, false)
 }

@@ -35,6 +35,10 @@ type Letter struct {
 	// "ics_summary" and "ics_description" of its text template (the
 	// invitation); one line and plain text respectively.
 	CalendarSummary, CalendarDescription string
+	// CalendarFile is the calendar attachment's file name without ".ics",
+	// in the letter's language, from the optional block "ics_filename"
+	// ("uitnodiging-kl-2026-0001"); empty when the template has none.
+	CalendarFile string
 }
 
 // Files of the template tree, relative to letters/ (or the override folder):
@@ -44,7 +48,8 @@ type Letter struct {
 //	<lang>/partials.html.tmpl   HTML partials, same names
 //	<lang>/notices.tmpl         wording of notices and alerts, in both sets
 //	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template);
-//	                            the invitation also "ics_summary", "ics_description"
+//	                            the invitation also "ics_summary", "ics_description",
+//	                            "ics_filename"
 //	<lang>/<name>.html.tmpl     defines "body" (html/template), or "html" to
 //	                            replace the layout
 const (
@@ -248,6 +253,12 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		}
 		l.CalendarDescription = strings.TrimSuffix(normaliseTextBytes(out), "\n")
 	}
+	if s.text.Lookup("ics_filename") != nil {
+		if out, err = exec(s.text, "ics_filename"); err != nil {
+			return Letter{}, err
+		}
+		l.CalendarFile = fileName(string(out))
+	}
 	if out, err = exec(s.html, "html"); err != nil {
 		return Letter{}, err
 	}
@@ -359,4 +370,21 @@ func (l layered) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	return l.bottom.Open(name)
+}
+
+// fileName makes a safe attachment name of s: lower case letters, digits
+// and '-' only, every other run of characters one '-'.
+func fileName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

@@ -174,7 +174,7 @@ func TestContent(t *testing.T) {
 	r := newRenderer(t)
 	d := fullData()
 	fields := []string{d.Complaint.Company, "Dorpsstraat 1", "1234 AB Ergens", d.Complaint.Name, d.Complaint.Phone,
-		d.Complaint.Availability, d.Complaint.Email, d.Complaint.Date, "ORD-123", "CT-9"}
+		d.Complaint.Availability, d.Complaint.Email, "23 november 2026", "ORD-123", "CT-9"}
 	tests := []struct {
 		name, lang string
 		want       []string // in the subject or text, ignoring case

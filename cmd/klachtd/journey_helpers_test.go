@@ -443,12 +443,19 @@ func (j *journey) check(r received, kind, lang, ref string, musts ...string) {
 		j.t.Logf("=== %s to %s (%s): %s\n%s", kind, r.Mailbox, r.Lang, r.Subject, r.Text)
 	}
 	text := r.flat()
+	// Review #7: dates are written out in every letter, never ISO only.
+	if m := isoDate.FindString(text); m != "" {
+		j.t.Errorf("%s (%s) to %s shows the ISO date %s:\n%s", kind, lang, r.Mailbox, m, r.Text)
+	}
 	for _, m := range append(append([]string{}, letterRules[kind+"."+lang]...), musts...) {
 		if !containsAny(text, strings.Split(m, "|")) {
 			j.t.Errorf("%s (%s) to %s lacks %q:\n%s", kind, lang, r.Mailbox, m, r.Text)
 		}
 	}
 }
+
+// isoDate is a date written as 2026-12-31: letters write dates out.
+var isoDate = regexp.MustCompile(`\b20\d\d-[01]\d-[0-3]\d\b`)
 
 // letterRules are the table's "must contain" as phrases of the letters,
 // per kind and language. Dates, names and texts that differ per journey
@@ -464,7 +471,9 @@ var letterRules = map[string][]string{
 		"uiterlijk twee werkdagen voor die datum bericht, met de reden en de duur van de vertraging", "bezwaar", "directie", "Beantwoord deze e-mail"},
 	"acknowledgement.en": {"twenty working days", "at least two working days before that date", "eply to this e-mail"},
 	// every field, verbatim description, end date, latest delay day, commands.
-	"handler_new.nl": {"Einde behandeltermijn", "Uiterlijk een vertraging melden op", "#vertraging", "#reactie", "#info"},
+	"handler_new.nl": {"Einde behandeltermijn", "Uiterlijk een vertraging melden op", "#vertraging", "#reactie", "#info",
+		// review #13: every command a handler may use; review #5: when it arrived.
+		"#bezwaar", "#toevoegen", "#wijzig", "#bewaren", "Ontvangen: "},
 	// reference, company, days left, what happens if nothing is done.
 	"reminder.nl": {"werkdagen", "niets doet", "vertragingsbericht"},
 	// the reason, the duration, the new end date.
@@ -474,7 +483,7 @@ var letterRules = map[string][]string{
 	"delay_auto_staff.nl": {"zelf een vertragingsbericht", "Nieuwe einddatum"},
 	"info_request.nl":     {"vraag"},
 	// the new text, attachments, the reference and state.
-	"relay_to_handler.nl":     {"Status:"},
+	"relay_to_handler.nl":     {"Status:", "#bezwaar", "#wijzig"},
 	"relay_to_complainant.nl": {"Status van uw klacht"},
 	"response.nl":             {"inhoudelijke reactie"},
 	"response.en":             {"response"},
