@@ -37,7 +37,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
-	if c.isFinished() && cmd.Name != "note" {
+	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" {
 		_, err := h.staffNotice(c, fmt.Sprintf("finished:%d", h.row), []string{h.msg.From},
 			fmt.Sprintf("%s is al afgesloten (%s); #%s is niet uitgevoerd.", c.Ref, c.State, cmd.Word),
 			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")
@@ -86,6 +86,8 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "record":
 		resolved, rest := recordOutcome(cmd.Args)
 		return h.record(c, resolved, strings.TrimSpace(rest+"\n"+text))
+	case "category":
+		return h.category(c, cmd.Args)
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
 		return h.closeComplaint(c, cmd.Name, reason)

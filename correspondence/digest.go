@@ -85,6 +85,9 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 	if err := g.digestEvents(ctx, d, from, to, today); err != nil {
 		return nil, err
 	}
+	if err := g.digestUncategorised(ctx, d, cs, from, today); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

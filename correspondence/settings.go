@@ -62,6 +62,12 @@ type Settings struct {
 	// OutboxRetry is the backoff schedule of temporary send failures; after
 	// the last step the letter is failed.
 	OutboxRetry []time.Duration
+
+	// Categories are the names a handler may tag a complaint with
+	// (#categorie); the report counts per category.
+	Categories []string
+	// Survey is the optional satisfaction question after closing.
+	Survey SurveySettings
 }
 
 // DefaultSettings returns the procedure's defaults.
@@ -87,6 +93,8 @@ func DefaultSettings() Settings {
 		// of trying before a letter counts as undeliverable.
 		OutboxRetry: []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour,
 			4 * time.Hour, 8 * time.Hour, 8 * time.Hour, 8 * time.Hour},
+		Categories: DefaultCategories(),
+		Survey:     SurveySettings{AfterWorkdays: 5},
 	}
 }
 

@@ -127,6 +127,9 @@ var cmdTable = []cmdInfo{
 	{name: "withdrawn", nl: "ingetrokken", argsNL: "", argsEN: "",
 		helpNL: "de klager heeft de klacht ingetrokken; sluit de klacht",
 		helpEN: "the complainant withdrew the complaint; closes it"},
+	{name: "category", nl: "categorie", argsNL: "naam", argsEN: "name",
+		helpNL: "geef de klacht een categorie voor het jaaroverzicht (de lijst staat in de instellingen)",
+		helpEN: "give the complaint a category for the yearly report (the list is in the settings)"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

@@ -36,6 +36,11 @@ const (
 	CommandRefused     = "command_refused"      // handler: a command was not carried out, why
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
 	Digest             = "digest"               // management: the digest (Data.Digest)
+
+	CategorySet     = "category_set"     // handler: #categorie carried out (Data.Category)
+	CategoryRefused = "category_refused" // handler: unknown category, the list (Data.Categories)
+	Report          = "report"           // management: the complaints report (Data.Report)
+	Survey          = "survey"           // complainant: the satisfaction question after closing
 )
 
 // Names lists every letter name; each must exist in every language.
@@ -44,7 +49,8 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest}
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	CategorySet, CategoryRefused, Report, Survey}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
@@ -90,6 +96,11 @@ type DigestData struct {
 	P90Days       float64
 	OnTimePercent float64
 	ObjectionsN   int
+	// Uncategorised are the complaints in the procedure that no handler has
+	// given a category yet (#categorie).
+	Uncategorised []DigestRow
+	// Charts are images shown inline (cid: parts); the digest's small trend.
+	Charts []Image
 }
 
 // Data is everything a letter may show. A letter uses what it needs; dates
@@ -138,4 +149,8 @@ type Data struct {
 
 	Timeline []Event // dossier
 	Digest   *DigestData
+
+	Category   string      // the complaint's category ("" untagged), or the one asked for
+	Categories []string    // the configured categories, for #categorie
+	Report     *ReportData // the complaints report
 }

@@ -33,6 +33,10 @@ type Config struct {
 	Labels    map[string]string `toml:"labels"`
 	HTTP      HTTPConfig        `toml:"http"`
 
+	// The report's categories and the satisfaction survey (report_config.go).
+	Categories CategoriesConfig `toml:"categories"`
+	Survey     SurveyConfig     `toml:"survey"`
+
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
 }
@@ -304,6 +308,7 @@ func (c *Config) validate() []string {
 			bad("labels."+label, "expected one of company, address, name, phone, availability, email, date, description, references, contact; got %q", field)
 		}
 	}
+	p = append(p, c.validateReport()...)
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
@@ -421,6 +426,7 @@ func (c *Config) settings() correspondence.Settings {
 	s.TrustFrom = c.Security.TrustFrom
 	s.AuthServID = c.Security.AuthServID
 	s.VerifyDKIM = c.Security.VerifyDKIM
+	c.reportSettings(&s)
 	return s
 }
 
