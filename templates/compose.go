@@ -104,6 +104,9 @@ func Compose(e Envelope, l Letter) ([]byte, error) {
 	if l.HTML != "" {
 		m.AddAlternativeString(mail.TypeTextHTML, crlf(l.HTML))
 	}
+	if err := embedImages(m, l.Inline); err != nil {
+		return nil, err
+	}
 	for _, f := range e.Attachments {
 		ct := clean(f.ContentType)
 		if ct == "" {

@@ -29,6 +29,9 @@ type Letter struct {
 	Subject string // one line, without CR/LF; carries "[Ref]" when Data.Ref is set
 	Text    string // text/plain body, "\n" line endings
 	HTML    string // text/html body, a complete document
+	// Inline are the images the HTML shows as cid: (the report's and the
+	// digest's charts); Compose adds them as related parts.
+	Inline []Image
 }
 
 // Files of the template tree, relative to letters/ (or the override folder):
@@ -191,6 +194,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		return Letter{}, err
 	}
 	l.HTML = normaliseHTML(l.HTML)
+	l.Inline = inlineImages(d)
 	return l, nil
 }
 

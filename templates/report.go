@@ -1,12 +1,17 @@
 package templates
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/wneessen/go-mail"
 )
 
 // Figures are the report's numbers for one group of complaints: a month,
@@ -92,20 +97,23 @@ type Image struct {
 // ReportData is the complaints report over [From, To]: computed once and
 // rendered as HTML mail, CSV, JSON and PDF.
 type ReportData struct {
-	From         time.Time      `json:"from"`
-	To           time.Time      `json:"to"`
-	Made         time.Time      `json:"made"`
-	AckDays      int            `json:"ack_days"` // the acknowledgement term the figures test (5)
-	Total        ReportRow      `json:"total"`
-	Months       []ReportRow    `json:"months"`
-	Categories   []ReportRow    `json:"categories"` // configured order; "" (untagged) last
-	Handlers     []ReportRow    `json:"handlers"`
-	DelayReasons []ReasonCount  `json:"delay_reasons"`
-	MissedTerms  []MissedTerm   `json:"missed_terms"`
-	Companies    []CompanyCount `json:"companies_repeat"`
-	Handling     []Bucket       `json:"handling_distribution"`
-	SurveyScores [5]int         `json:"survey_scores"` // answers per score 1..5
-	Charts       []Image        `json:"-"`
+	From       time.Time   `json:"from"`
+	To         time.Time   `json:"to"`
+	Made       time.Time   `json:"made"`
+	AckDays    int         `json:"ack_days"` // the acknowledgement term the figures test (5)
+	Total      ReportRow   `json:"total"`
+	Months     []ReportRow `json:"months"`
+	Categories []ReportRow `json:"categories"` // configured order; "" (untagged) last
+	Handlers   []ReportRow `json:"handlers"`
+	// MonthByCategory[i][j] is the complaints received in Months[i] with
+	// category Categories[j]: the stacked bars of the first chart.
+	MonthByCategory [][]int        `json:"month_by_category"`
+	DelayReasons    []ReasonCount  `json:"delay_reasons"`
+	MissedTerms     []MissedTerm   `json:"missed_terms"`
+	Companies       []CompanyCount `json:"companies_repeat"`
+	Handling        []Bucket       `json:"handling_distribution"`
+	SurveyScores    [5]int         `json:"survey_scores"` // answers per score 1..5
+	Charts          []Image        `json:"-"`
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -161,4 +169,43 @@ func (r *ReportData) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("report csv: %w", err)
 	}
 	return nil
+}
+
+// inlineImages are the charts a letter's HTML refers to by cid:.
+func inlineImages(d Data) []Image {
+	var out []Image
+	if d.Report != nil {
+		out = append(out, d.Report.Charts...)
+	}
+	if d.Digest != nil {
+		out = append(out, d.Digest.Charts...)
+	}
+	return out
+}
+
+// embedImages adds each image as an inline part with its Content-ID, so
+// that the HTML's <img src="cid:…"> shows in Outlook and every other
+// client without loading anything from the internet.
+func embedImages(m *mail.Msg, imgs []Image) error {
+	for _, img := range imgs {
+		if len(img.PNG) == 0 || img.CID == "" {
+			continue
+		}
+		if err := m.EmbedReader(cleanID(img.CID)+".png", bytes.NewReader(img.PNG),
+			mail.WithFileContentID(cleanID(img.CID)), mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
+			return fmt.Errorf("compose image %q: %w", img.CID, err)
+		}
+	}
+	return nil
+}
+
+// WithDataURIs returns html with every cid: image of imgs replaced by a
+// data: URI, for a report written to a file and opened in a browser,
+// which cannot resolve cid: references.
+func WithDataURIs(html string, imgs []Image) string {
+	for _, img := range imgs {
+		html = strings.ReplaceAll(html, `src="cid:`+img.CID+`"`,
+			`src="data:image/png;base64,`+base64.StdEncoding.EncodeToString(img.PNG)+`"`)
+	}
+	return html
 }
