@@ -29,7 +29,7 @@ type reportFact struct {
 	objection  bool
 	delays     int
 	autoDelays int
-	reasons    []string // of the delays
+	reasons    []string  // of the delays
 	ackAt      time.Time // acknowledgement sent (or queued, while queued); zero: none
 	ackFailed  bool
 	surveySent bool

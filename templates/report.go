@@ -191,8 +191,12 @@ func embedImages(m *mail.Msg, imgs []Image) error {
 		if len(img.PNG) == 0 || img.CID == "" {
 			continue
 		}
-		if err := m.EmbedReader(cleanID(img.CID)+".png", bytes.NewReader(img.PNG),
-			mail.WithFileContentID(cleanID(img.CID)), mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
+		id := cleanID(img.CID)
+		name, _, _ := strings.Cut(id, "@")
+		// go-mail writes the Content-ID as given; RFC 2392 and Outlook
+		// want it in angle brackets.
+		if err := m.EmbedReader(name+".png", bytes.NewReader(img.PNG),
+			mail.WithFileContentID("<"+id+">"), mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
 			return fmt.Errorf("compose image %q: %w", img.CID, err)
 		}
 	}

@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"list":         {"list complaints: klachtd list [--state S] [--handler H] [--due-within N] [--json] --config FILE", cmdList},
 	"show":         {"show a complaint and its timeline: klachtd show KL-… [--json] --config FILE", cmdShow},
 	"export":       {"export a complaint's dossier as mbox: klachtd export KL-… [-o FILE] --config FILE", cmdExport},
+	"report":       {"management's complaints report: " + reportUsage, cmdReport},
 }
 
 func main() {
