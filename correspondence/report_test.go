@@ -258,7 +258,9 @@ func TestReportOfASimulatedYear(t *testing.T) {
 		if row.Key != wantCats[i] {
 			t.Errorf("category row %d = %q, want %q", i, row.Key, wantCats[i])
 		}
-		checkFigures(t, "category "+row.Key, row.Figures, expectFigures(cal, filterSims(sims, func(s *simComplaint) bool { return s.category == row.Key && !s.complete.IsZero() || row.Key == "" && s.complete.IsZero() }), today))
+		checkFigures(t, "category "+row.Key, row.Figures, expectFigures(cal, filterSims(sims, func(s *simComplaint) bool {
+			return s.category == row.Key && !s.complete.IsZero() || row.Key == "" && s.complete.IsZero()
+		}), today))
 	}
 	if len(r.Handlers) < 2 {
 		t.Fatalf("handlers = %+v", r.Handlers)
