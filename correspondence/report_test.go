@@ -337,6 +337,19 @@ func TestReportOfASimulatedYear(t *testing.T) {
 		}
 	}
 	checkRenderingsAgree(t, e.g, r)
+	if dir := os.Getenv("KLACHTD_REPORT_DIR"); dir != "" { // to look at: go test -run ReportOfASimulatedYear
+		l, _ := e.g.RenderReport(r)
+		os.WriteFile(filepath.Join(dir, "report.html"), []byte(templates.WithDataURIs(l.HTML, l.Inline)), 0o644)
+		pdf, err := e.g.ReportPDF(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "report.pdf"), pdf, 0o644)
+		for _, c := range r.Charts {
+			name, _, _ := strings.Cut(c.CID, "@")
+			os.WriteFile(filepath.Join(dir, name+".png"), c.PNG, 0o644)
+		}
+	}
 	t.Logf("report: %d complaints, %d responses (%.1f%% on time), %d delays, %d objections, %d conversations, %d withdrawn, %d lapsed",
 		r.Total.Received, r.Total.Responses, r.Total.OnTimePercent, r.Total.Delays, r.Total.Objections, r.Total.Conversations, r.Total.Withdrawn, r.Total.Lapsed)
 	if r.Total.Objections == 0 || r.Total.Withdrawn == 0 || r.Total.Lapsed == 0 || r.Total.AutoDelays == 0 || r.Total.Unresolved == 0 || r.Total.AckWithin == r.Total.Complete {

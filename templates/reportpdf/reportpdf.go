@@ -66,9 +66,14 @@ func date(lang string, t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
 }
 
-func num(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0")
+// num writes a figure with one decimal, none when it is whole, with a
+// decimal comma in Dutch.
+func num(lang string, f float64) string {
+	s := strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
+	if lang == "nl" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // Write writes the report r (with its Charts drawn) as a PDF to w, in
@@ -121,22 +126,21 @@ func Write(w io.Writer, r *templates.ReportData, lang, organisation string) erro
 	kv(t["lapsed"], strconv.Itoa(x.Lapsed))
 	kv(t["withdrawn"], strconv.Itoa(x.Withdrawn))
 	kv(t["closed"], strconv.Itoa(x.Closed))
-	kv(t["ack"], fmt.Sprintf("%d (%s%%)", x.AckWithin, num(x.AckWithinPercent)))
+	kv(t["ack"], fmt.Sprintf("%d (%s%%)", x.AckWithin, num(lang, x.AckWithinPercent)))
 	kv(t["responses"], strconv.Itoa(x.Responses))
-	kv(t["ontime"], fmt.Sprintf("%d (%s%%)", x.OnTime, num(x.OnTimePercent)))
+	kv(t["ontime"], fmt.Sprintf("%d (%s%%)", x.OnTime, num(lang, x.OnTimePercent)))
 	kv(t["delays"], fmt.Sprintf("%d (%d)", x.Delays, x.AutoDelays))
 	kv(t["termsMissed"], strconv.Itoa(x.TermsMissed))
-	kv(t["objections"], fmt.Sprintf("%d (%s%%)", x.Objections, num(x.ObjectionsPercent)))
+	kv(t["objections"], fmt.Sprintf("%d (%s%%)", x.Objections, num(lang, x.ObjectionsPercent)))
 	kv(t["conversations"], strconv.Itoa(x.Conversations))
 	kv(t["outcome"], fmt.Sprintf("%d / %d", x.Resolved, x.Unresolved))
-	kv(t["handling"], num(x.HandlingMedian)+" / "+num(x.HandlingP90))
-	kv(t["ackTime"], num(x.AckMedian))
+	kv(t["handling"], num(lang, x.HandlingMedian)+" / "+num(lang, x.HandlingP90))
+	kv(t["ackTime"], num(lang, x.AckMedian))
 	if x.SurveySent > 0 {
-		kv(t["survey"], fmt.Sprintf("%s (%d / %d)", num(x.SurveyMean), x.SurveyAnswers, x.SurveySent))
+		kv(t["survey"], fmt.Sprintf("%s (%d / %d)", num(lang, x.SurveyMean), x.SurveyAnswers, x.SurveySent))
 	}
 
 	if len(r.Charts) > 0 {
-		pdf.AddPage()
 		heading(t["charts"])
 		for i, c := range r.Charts {
 			name := fmt.Sprintf("chart%d", i)
@@ -164,7 +168,7 @@ func Write(w io.Writer, r *templates.ReportData, lang, organisation string) erro
 			f := row.Figures
 			pdf.CellFormat(first, 5.4, row.Label, "B", 0, "L", false, 0, "")
 			for _, v := range []string{strconv.Itoa(f.Received), strconv.Itoa(f.Complete), strconv.Itoa(f.Responses),
-				num(f.OnTimePercent) + "%", strconv.Itoa(f.Delays), strconv.Itoa(f.Objections), num(f.HandlingMedian)} {
+				num(lang, f.OnTimePercent) + "%", strconv.Itoa(f.Delays), strconv.Itoa(f.Objections), num(lang, f.HandlingMedian)} {
 				pdf.CellFormat(17, 5.4, v, "B", 0, "R", false, 0, "")
 			}
 			pdf.Ln(-1)
