@@ -45,7 +45,7 @@ func TestSurvey(t *testing.T) {
 	b := closedComplaint(t, e, "s2", "bert@example.com")
 	x := closedComplaint(t, e, "s3", "xavier@example.com")
 	mustExec(t, e, `UPDATE complaints SET undeliverable = 1 WHERE id = ?`, x.ID) // a letter to xavier bounced
-	runDay(t, e, at(2026, 12, 8, 9, 0))                                           // the window ended on 7 December: closed today
+	runDay(t, e, at(2026, 12, 8, 9, 0))                                          // the window ended on 7 December: closed today
 	if got := e.complaint(a.Ref).State; got != StateClosed {
 		t.Fatalf("state %s, want closed", got)
 	}
