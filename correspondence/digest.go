@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ingressus/klachtd/templates"
@@ -185,6 +186,11 @@ func (g *Gateway) QueueDigest(ctx context.Context, key string, from, to time.Tim
 	dd, err := g.BuildDigest(ctx, from, to)
 	if err != nil {
 		return false, err
+	}
+	if strings.HasPrefix(key, "digest:weekly:") {
+		if err := g.digestTrend(ctx, dd, to); err != nil {
+			return false, err
+		}
 	}
 	var queued bool
 	err = g.runAt(ctx, to, func(t *txn) error {
