@@ -43,7 +43,7 @@ type simComplaint struct {
 	lapseDay                time.Time
 	ackDays                 int  // working days complete → acknowledgement; -1: failed
 	ackLate                 bool // the outbox delivered it after the acknowledgement term
-	surveyScore             int // the answer the report must count; 0 none
+	surveyScore             int  // the answer the report must count; 0 none
 	tagged                  bool
 	closedDay, surveyDay    time.Time
 	answer                  string // what the complainant will reply to the survey; "" never
