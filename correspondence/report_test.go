@@ -688,3 +688,42 @@ func TestReportMailHasInlineCharts(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSurvivesErasure: with the personal fields of the complaints,
+// their mails and their letters blanked, as the retention erasure leaves
+// them, every figure stays; only the repeat companies are no longer known.
+func TestReportSurvivesErasure(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("er1", "010-1234567"))
+	e.deliver(strings.ReplaceAll(form("er2", "0612"), "sanne@bakkerijvandijk.nl", "piet@example.com"))
+	e.deliver(strings.ReplaceAll(form("er3", "010-1234567"), "sanne@bakkerijvandijk.nl", "kees@example.com"))
+	c := e.complaint("KL-2026-0001")
+	note := e.lettersOf(templates.HandlerNew)[0]
+	e.deliver(reply(c.Handler, note, "#categorie levering"))
+	e.deliver(reply(c.Handler, note, "#vertraging 4 wij wachten op de vervoerder"))
+	e.clk.set(at(2026, 11, 27, 14, 0))
+	e.deliver(reply(c.Handler, note, "#reactie\nWij crediteren alles."))
+	e.deliver(reply(c.Email, e.lettersOf(templates.ObjectionDeadline)[0], "Ik maak bezwaar."))
+	e.deliver(reply("directie@ingressus.nl", e.lettersOf(templates.ObjectionDossier)[0], "#verslag onopgelost\nGeen overeenstemming."))
+	before, err := e.g.BuildReport(context.Background(), workdays.Date(2026, 11, 1), workdays.Date(2026, 11, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Total.Unresolved != 1 || before.Total.Delays != 1 || len(before.Companies) != 1 {
+		t.Fatalf("before erasure: %+v, companies %+v", before.Total.Figures, before.Companies)
+	}
+	mustExec(t, e, `UPDATE complaints SET company = '', address = '', name = '', phone = '', availability = '', email = 'erased', description = '', refs = '', contact = ''`)
+	mustExec(t, e, `UPDATE messages SET raw = x'', parse_json = '{}', from_addr = '', subject = ''`)
+	mustExec(t, e, `UPDATE outbox SET raw = x'', rcpt = '', subject = ''`)
+	mustExec(t, e, `UPDATE events SET detail = '' WHERE kind IN ('complainant-message', 'staff-message', 'command', 'letter-queued')`)
+	after, err := e.g.BuildReport(context.Background(), workdays.Date(2026, 11, 1), workdays.Date(2026, 11, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Total != before.Total || fmt.Sprint(after.Categories) != fmt.Sprint(before.Categories) || fmt.Sprint(after.DelayReasons) != fmt.Sprint(before.DelayReasons) {
+		t.Errorf("erasure changed the figures:\nbefore %+v\nafter  %+v", before.Total, after.Total)
+	}
+	if len(after.Companies) != 0 {
+		t.Errorf("companies after erasure = %+v", after.Companies)
+	}
+}
