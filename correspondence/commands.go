@@ -18,10 +18,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		h.note = "command refused: " + why
 		h.event(c.ID, "command-refused", fmt.Sprintf("%s: %s", h.msg.From, why), false, h.row)
 		d := h.g.baseData(c, h.now)
-		d.Notice = fmt.Sprintf("Een mail met afzender %s over %s is niet uitgevoerd: %s.", h.msg.From, c.Ref, why)
-		d.Action = "Was u dit zelf, stuur de mail dan opnieuw vanaf uw eigen, ondertekende mailaccount. Was u het niet, meld het bij de beheerder."
+		d.About = templates.Notice{Kind: templates.NoticeUnverified, From: h.msg.From, Detail: why}
 		if h.msg.Command != nil {
-			d.Command = h.msg.Command.Word
+			d.Command = "#" + h.msg.Command.Word
 		}
 		_, err := h.queue(letter{name: templates.CommandRefused, key: fmt.Sprintf("refused:%d", h.row),
 			to: []string{c.Handler}, c: c, data: d, staff: true})
@@ -38,16 +37,14 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
 	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" {
-		_, err := h.staffNotice(c, fmt.Sprintf("finished:%d", h.row), []string{h.msg.From},
-			fmt.Sprintf("%s is al afgesloten (%s); #%s is niet uitgevoerd.", c.Ref, c.State, cmd.Word),
-			"Een afgesloten klacht kan niet verder worden behandeld. Een #notitie kan nog wel.")
+		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
+			templates.Notice{Kind: templates.NoticeFinished})
 		return err
 	}
 	if (cmd.Name == "meeting" || cmd.Name == "record") && !management {
 		// The conversation after an objection is management's (procedure.md §4).
-		_, err := h.staffNotice(c, fmt.Sprintf("management-only:%d", h.row), []string{h.msg.From},
-			fmt.Sprintf("#%s voor %s is niet uitgevoerd: het gesprek na een bezwaar voert de directie.", cmd.Word, c.Ref),
-			"Vraag de directie ("+strings.Join(h.g.set.managementAddrs(), ", ")+") de uitnodiging of het verslag te sturen.")
+		_, err := h.staffNoticeCmd(c, fmt.Sprintf("management-only:%d", h.row), cmd,
+			templates.Notice{Kind: templates.NoticeManagementOnly, Managers: h.g.set.managementAddrs()})
 		return err
 	}
 	// Free text may start on the command line itself: "#info Wat is uw
@@ -59,12 +56,12 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "delay":
 		n, reason, ok := parseDelay(cmd.Args, text)
 		if !ok {
-			return h.usage(c, cmd, "#vertraging <aantal werkdagen> <reden>, bijvoorbeeld: #vertraging 5 wij wachten op de vervoerder")
+			return h.usage(c, cmd)
 		}
 		return h.delay(c, n, reason, false, fmt.Sprintf("delay:%s:%d", c.Ref, h.row))
 	case "response":
 		if withArgs == "" {
-			return h.usage(c, cmd, "#reactie met daaronder de tekst van de inhoudelijke reactie")
+			return h.usage(c, cmd)
 		}
 		return h.respond(c, p, withArgs)
 	case "note":
@@ -72,7 +69,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "assign":
 		np, ok := h.g.set.findHandler(cmd.Args)
 		if !ok {
-			return h.usage(c, cmd, "#toewijzen <naam of e-mailadres van een behandelaar>")
+			return h.usage(c, cmd)
 		}
 		return h.reassign(c, np)
 	case "objection":
@@ -80,7 +77,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "meeting":
 		at, place, ok := parseMeeting(cmd.Args, h.g.cal.Location())
 		if !ok {
-			return h.usage(c, cmd, "#gesprek <datum> <tijd> [plaats], bijvoorbeeld: #gesprek 14-12-2026 10:00 Kantoor Rotterdam")
+			return h.usage(c, cmd)
 		}
 		return h.invite(c, at, place, text)
 	case "record":
@@ -100,12 +97,19 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	return err
 }
 
-// usage answers a command that could not be read with how to write it.
-func (h *handling) usage(c *Complaint, cmd *parser.Command, how string) error {
-	_, err := h.staffNotice(c, fmt.Sprintf("usage:%d", h.row), []string{h.msg.From},
-		fmt.Sprintf("De opdracht #%s %s voor %s kon niet worden gelezen en is niet uitgevoerd.", cmd.Word, cmd.Args, c.Ref),
-		"Schrijf: "+how)
+// usage answers a command that could not be read with how to write it
+// (the template shows the syntax of cmd.Name).
+func (h *handling) usage(c *Complaint, cmd *parser.Command) error {
+	_, err := h.staffNoticeCmd(c, fmt.Sprintf("usage:%d", h.row), cmd,
+		templates.Notice{Kind: templates.NoticeUsage, Args: cmd.Args, Usage: cmd.Name})
 	return err
+}
+
+// staffNoticeCmd answers the sender of cmd with a staff notice about it.
+func (h *handling) staffNoticeCmd(c *Complaint, key string, cmd *parser.Command, n templates.Notice) (bool, error) {
+	d := h.g.baseData(c, h.now)
+	d.About, d.Command = n, "#"+cmd.Word
+	return h.queue(letter{name: templates.StaffNotice, key: "notice:" + key, to: []string{h.msg.From}, c: c, data: d, staff: true})
 }
 
 func (h *handling) relayToComplainant(c *Complaint, p Person, name, text string) error {
@@ -113,7 +117,7 @@ func (h *handling) relayToComplainant(c *Complaint, p Person, name, text string)
 	d.Text = text
 	d.Sender = p.Name
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	l := letter{name: name, key: fmt.Sprintf("%s:%s:%d", name, c.Ref, h.row), to: []string{c.Email}, c: c,
 		data: d, files: files, fromName: p.Name + " (" + h.g.set.Organisation + ")"}
 	if h.g.set.ExposeHandlerAddress {
@@ -187,7 +191,7 @@ func (h *handling) respond(c *Complaint, p Person, text string) error {
 	d := g.baseData(c, h.now)
 	d.Text, d.Sender = text, p.Name
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	if _, err := h.queue(letter{name: templates.Response, key: "response:" + c.Ref, to: []string{c.Email}, c: c,
 		data: d, files: files, fromName: p.Name + " (" + g.set.Organisation + ")"}); err != nil {
 		return err
@@ -207,8 +211,14 @@ func (h *handling) reassign(c *Complaint, np Person) error {
 		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now)}); err != nil {
 		return err
 	}
+	d := h.g.baseData(c, h.now)
+	ds, files, err := h.dossier(c, false) // the new handler reads the thread so far
+	if err != nil {
+		return err
+	}
+	d.Dossier = ds
 	if _, err := h.queue(letter{name: templates.HandlerAssigned, key: fmt.Sprintf("assigned:%s:%d", c.Ref, h.row),
-		to: []string{np.Email}, cc: []string{old}, c: c, data: h.g.baseData(c, h.now), staff: true}); err != nil {
+		to: []string{np.Email}, cc: []string{old}, c: c, data: d, staff: true, files: files}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)
@@ -271,11 +281,8 @@ func (h *handling) invite(c *Complaint, at time.Time, place, text string) error 
 	h.event(c.ID, "meeting", fmt.Sprintf("%s at %s", at.Format("2006-01-02 15:04"), place), false, h.row)
 	d := h.g.baseData(c, h.now)
 	d.MeetingAt, d.MeetingPlace, d.Text = at, place, text
-	ics := templates.ICS(c.Token+"-"+at.Format("20060102T1504")+"@"+h.g.set.domain(), at, time.Hour,
-		"Gesprek over uw klacht "+c.Ref, place, h.g.set.Gateway, h.now)
 	_, err := h.queue(letter{name: templates.Invitation, key: fmt.Sprintf("invitation:%s:%d", c.Ref, h.row),
-		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d,
-		files: []templates.File{{Name: "gesprek-" + c.Ref + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}})
+		to: []string{c.Email}, cc: h.g.set.managementAddrs(), c: c, data: d, meeting: h.g.meeting(c, at, place, h.row, h.now)})
 	return err
 }
 

@@ -8,9 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ingressus/klachtd/parser"
+	"github.com/ingressus/klachtd/templates"
 )
 
 // ErrNotFound is returned for a reference that names no complaint.
@@ -195,4 +200,216 @@ func (g *Gateway) ExportMbox(ctx context.Context, c *Complaint, w io.Writer) (in
 // isFromLine: mboxrd quotes ">*From " at the start of a line.
 func isFromLine(line []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(line, ">"), []byte("From "))
+}
+
+// dossierDelayRe reads the detail of a "delay" event (see txn.delay).
+var dossierDelayRe = regexp.MustCompile(`^\+(\d+) working days \((.*)\); term ends (\d{4}-\d{2}-\d{2}); automatic=(true|false) late=(true|false)$`)
+
+// dossier assembles the dossier of c: for management on an objection
+// (objection true: the mail being handled, or for a #bezwaar the
+// complainant's last message, is marked as the objection), or for a new
+// handler
+// (procedure.md §4): the complaint as received, every mail in and every
+// letter out in reading order with its text, the dates against the terms,
+// and the thread's attachments — attached while they fit in
+// MaxRelayAttachment together, listed with name and size beyond that.
+// The mail being handled (h.row) counts as part of the thread even though
+// its complaint is only recorded at the end of the transaction.
+func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []templates.File, error) {
+	g := h.g
+	loc := g.cal.Location()
+	ds := &templates.Dossier{Arrived: c.ReceivedAt.In(loc), AttachLimit: g.set.MaxRelayAttachment}
+	var files []templates.File
+	total := 0
+	attach := func(as []parser.Attachment) []templates.Attachment {
+		var out []templates.Attachment
+		for _, a := range as {
+			at := templates.Attachment{Name: a.Filename, Size: a.Size}
+			if a.Data != nil && total+a.Size <= g.set.MaxRelayAttachment {
+				total += a.Size
+				at.Included = true
+				files = append(files, templates.File{Name: a.Filename, ContentType: a.ContentType, Data: a.Data})
+			}
+			out = append(out, at)
+		}
+		return out
+	}
+
+	var ins []struct {
+		ID   int64     `db:"id"`
+		At   time.Time `db:"arrived_at"`
+		From string    `db:"from_addr"`
+		Raw  []byte    `db:"raw"`
+	}
+	if err := h.tx.Select(&ins, `SELECT id, arrived_at, from_addr, raw FROM messages WHERE complaint_id = ? OR id = ? ORDER BY id`, c.ID, h.row); err != nil {
+		return nil, nil, fmt.Errorf("dossier messages: %w", err)
+	}
+	objectionRow := h.row
+	if !objection {
+		objectionRow = -1
+	} else if !strings.EqualFold(h.msg.From, c.Email) {
+		// #bezwaar from staff: the objection is the complainant's last message.
+		objectionRow = 0
+		for _, m := range ins {
+			if strings.EqualFold(m.From, c.Email) && m.ID != h.row {
+				objectionRow = m.ID
+			}
+		}
+	}
+	var objectedAt time.Time
+	// Entries are put in reading order by when they happened in the
+	// gateway: a mail by its arrival, a letter by when it was queued (in
+	// the transaction of the mail or deadline that caused it), mails
+	// before letters at the same moment. A letter shows when it was sent.
+	type dated struct {
+		e     templates.DossierEntry
+		order time.Time
+	}
+	var entries []dated
+	seenIDs := map[string]bool{}
+	for i, m := range ins {
+		msg := h.msg
+		if m.ID != h.row {
+			raw := m.Raw
+			var chunks [][]byte
+			if err := h.tx.Select(&chunks, `SELECT data FROM message_chunks WHERE message_row = ? ORDER BY seq`, m.ID); err != nil {
+				return nil, nil, fmt.Errorf("dossier message %d: %w", m.ID, err)
+			}
+			if len(chunks) > 0 {
+				raw = bytes.Join(chunks, nil)
+			}
+			msg, _ = parser.Parse(raw, g.popt)
+			if msg == nil {
+				msg = &parser.Message{Kind: parser.KindOther}
+			}
+		}
+		if msg.MessageID != "" && seenIDs[msg.MessageID] {
+			continue // the same mail delivered again: stored and noted, not a message of its own
+		}
+		seenIDs[msg.MessageID] = true
+		if i == 0 {
+			// The complaint as received: shown as its fields, not as a mail.
+			ds.Direct = msg.Kind != parser.KindForm
+			ds.Complaint = attach(msg.Attachments)
+			continue
+		}
+		p, staff := g.set.handler(m.From)
+		if mp, mgmt := g.set.manager(m.From); mgmt {
+			p, staff = mp, true
+		}
+		e := templates.DossierEntry{At: m.At.In(loc), From: m.From, Subject: msg.Subject}
+		if staff && p.Name != "" {
+			e.From = p.Name
+		} else if msg.FromName != "" {
+			e.From = msg.FromName + " <" + m.From + ">"
+		}
+		text := strings.TrimSpace(msg.Reply)
+		if text == "" && msg.Command == nil {
+			text = strings.TrimSpace(msg.Text)
+		}
+		switch {
+		case staff:
+			// Staff mails reach the dossier through the letters they
+			// caused; only internal notes have no letter of their own.
+			if msg.Command == nil || msg.Command.Name != "note" {
+				continue
+			}
+			e.Kind, e.Text = "note", strings.TrimSpace(msg.Command.Args+"\n"+text)
+		case msg.Kind.IsMachine():
+			e.Kind = string(msg.Kind)
+		case msg.Kind == parser.KindForm:
+			e.Kind, e.Text = "form", text // the form submitted again
+		case strings.EqualFold(m.From, c.Email):
+			e.Kind, e.Text = "complainant", text
+		default:
+			e.Kind, e.Text = "other", text
+		}
+		if !msg.Kind.IsMachine() {
+			e.Attachments = attach(msg.Attachments)
+		}
+		if m.ID == objectionRow {
+			e.Objection = true
+			objectedAt = e.At
+		}
+		entries = append(entries, dated{e, m.At})
+	}
+
+	var outs []struct {
+		ID      int64        `db:"id"`
+		At      time.Time    `db:"created_at"`
+		SentAt  sql.NullTime `db:"sent_at"`
+		Kind    string       `db:"kind"`
+		Rcpt    string       `db:"rcpt"`
+		Subject string       `db:"subject"`
+		State   string       `db:"state"`
+		Raw     []byte       `db:"raw"`
+	}
+	if err := h.tx.Select(&outs, `SELECT id, created_at, sent_at, kind, rcpt, subject, state, raw FROM outbox WHERE complaint_id = ? ORDER BY id`, c.ID); err != nil {
+		return nil, nil, fmt.Errorf("dossier letters: %w", err)
+	}
+	var ackSent time.Time
+	for _, l := range outs {
+		at := l.At
+		if l.SentAt.Valid {
+			at = l.SentAt.Time
+		}
+		e := templates.DossierEntry{At: at.In(loc), Out: true, Kind: l.Kind, To: strings.ReplaceAll(l.Rcpt, "\n", ", "),
+			Subject: l.Subject, Failed: l.State == "failed", Pending: l.State != "sent" && l.State != "failed"}
+		if l.Kind == templates.Acknowledgement && ackSent.IsZero() && l.SentAt.Valid {
+			ackSent = e.At
+		}
+		toComplainant := false
+		for _, r := range strings.Split(l.Rcpt, "\n") {
+			toComplainant = toComplainant || strings.EqualFold(r, c.Email)
+		}
+		if !toComplainant {
+			ds.Internal = append(ds.Internal, e)
+			continue
+		}
+		if msg, _ := parser.Parse(l.Raw, g.popt); msg != nil {
+			e.Text = strings.TrimSpace(msg.Text)
+			e.Attachments = attach(msg.Attachments)
+		}
+		entries = append(entries, dated{e, l.At})
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].order.Before(entries[j].order) })
+	for _, d := range entries {
+		ds.Entries = append(ds.Entries, d.e)
+	}
+
+	tm := &ds.Terms
+	tm.Arrived = ds.Arrived
+	tm.Received = g.day(c.CompleteDay)
+	tm.AckDue = g.day(c.AckDue)
+	tm.AckSent = ackSent
+	tm.AckInTime = !ackSent.IsZero() && !g.cal.Day(ackSent).After(tm.AckDue)
+	if !tm.Received.IsZero() {
+		tm.FirstEnd = g.cal.Add(tm.Received, g.set.TermDays)
+	}
+	var evs []struct {
+		At     time.Time `db:"at"`
+		Detail string    `db:"detail"`
+	}
+	if err := h.tx.Select(&evs, `SELECT at, detail FROM events WHERE complaint_id = ? AND kind = 'delay' ORDER BY id`, c.ID); err != nil {
+		return nil, nil, fmt.Errorf("dossier delays: %w", err)
+	}
+	prev := tm.FirstEnd
+	for _, ev := range evs {
+		m := dossierDelayRe.FindStringSubmatch(ev.Detail)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		x := templates.Extension{At: ev.At.In(loc), Days: n, Reason: m[2], OldEnd: prev, NewEnd: g.day(m[3]),
+			Automatic: m[4] == "true", Late: m[5] == "true"}
+		prev = x.NewEnd
+		tm.Extensions = append(tm.Extensions, x)
+	}
+	tm.End = g.day(c.TermEnd)
+	tm.Responded = g.day(c.RespondedDay)
+	tm.ResponseInTime = !tm.Responded.IsZero() && !tm.Responded.After(tm.End)
+	tm.ObjectionEnd = g.day(c.ObjectionEnd)
+	tm.Objected = objectedAt
+	tm.ObjectionInTime = !objectedAt.IsZero() && !g.cal.Day(objectedAt).After(tm.ObjectionEnd)
+	return ds, files, nil
 }

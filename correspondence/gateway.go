@@ -422,9 +422,7 @@ func (g *Gateway) RecordIntakeStatus(ctx context.Context, failingSince, lastOK t
 func (g *Gateway) AlertIntakeStopped(ctx context.Context, since time.Time, lastErr string) error {
 	return g.run(ctx, func(t *txn) error {
 		d := g.baseData(nil, t.now)
-		d.Notice = fmt.Sprintf("De inname van klachten staat stil sinds %s: de IMAP-server is onbereikbaar of het inloggen mislukt (%s).",
-			since.In(g.cal.Location()).Format("2006-01-02 15:04"), lastErr)
-		d.Action = "Controleer de mailserver en de inloggegevens in de configuratie; klachten die intussen binnenkomen blijven in de inbox en worden daarna alsnog verwerkt."
+		d.About = templates.Notice{Kind: templates.AlertIntakeStopped, Since: since, Detail: lastErr}
 		_, err := t.queue(letter{name: templates.Alert, key: fmt.Sprintf("alert:intake-stopped:%d", since.Unix()),
 			to: g.set.IntakeTeam, data: d, staff: true})
 		return err

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"net/mail"
 	"runtime"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ type letter struct {
 	files     []templates.File
 	fromName  string
 	replyTo   string // overrides the complaint's plus-address
+	// meeting, when set, is attached as an .ics file whose summary and
+	// description the letter's template words (the invitation).
+	meeting *templates.Meeting
 }
 
 // randomToken returns n bytes of crypto randomness in lower-case base32.
@@ -48,7 +52,7 @@ func (g *Gateway) newMessageID(ref string) string {
 
 // baseData fills what every letter about c may show.
 func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
-	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court}
+	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court, FormURL: g.set.FormURL}
 	d.Categories = g.set.Categories
 	if c == nil {
 		return d
@@ -67,6 +71,7 @@ func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
 	d.ObjectionEnd = g.day(c.ObjectionEnd)
 	d.LapseDate = g.day(c.LapseDay)
 	d.Extensions = c.Extensions
+	d.English = templates.Lang(c.Lang) == "en" // staff letters say so: write to them in English
 	if !d.EndDate.IsZero() {
 		d.DaysLeft = g.cal.Between(g.cal.Day(now), d.EndDate)
 	}
@@ -84,6 +89,7 @@ type pendingLetter struct {
 	rcpt            []string
 	subject         string
 	raw             []byte
+	meeting         *templates.Meeting
 }
 
 // queue puts a letter in the outbox of this transaction, with its
@@ -162,7 +168,7 @@ func (t *txn) queue(l letter) (bool, error) {
 		t.pendingKeys = map[string]bool{}
 	}
 	t.pendingKeys[l.key] = true
-	t.pending = append(t.pending, &pendingLetter{name: l.name, lang: lang, key: l.key, data: l.data, env: env, cid: cid, rcpt: rcpt})
+	t.pending = append(t.pending, &pendingLetter{name: l.name, lang: lang, key: l.key, data: l.data, env: env, cid: cid, rcpt: rcpt, meeting: l.meeting})
 	if l.c != nil {
 		if l.staff && l.c.StaffMsgID == "" {
 			l.c.StaffMsgID = msgID
@@ -200,6 +206,13 @@ func (t *txn) flushLetters() error {
 					continue
 				}
 				p.subject = rendered.Subject
+				if p.meeting != nil {
+					m := *p.meeting
+					m.Summary, m.Description = rendered.CalendarSummary, rendered.CalendarDescription
+					p.env.Attachments = append(append([]templates.File{}, p.env.Attachments...), templates.File{
+						Name: p.name + "-" + strings.ToLower(p.data.Ref) + ".ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8",
+						Data: templates.ICS(m)})
+				}
 				if p.raw, err = templates.Compose(p.env, rendered); err != nil {
 					errs[i] = fmt.Errorf("compose %s: %w", p.name, err)
 				}
@@ -251,4 +264,25 @@ func dedupeStrings(in []string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// meeting is the calendar event of an invitation to a conversation at at
+// (the #gesprek in message row). The UID names the complaint's reference,
+// which is no secret, never its reply token; the organizer is the
+// complaint's reply address, so that a calendar's answer (an iTIP REPLY)
+// comes back into the thread like any reply to the letter.
+func (g *Gateway) meeting(c *Complaint, at time.Time, place string, row int64, now time.Time) *templates.Meeting {
+	m := &templates.Meeting{
+		UID:       fmt.Sprintf("%s.meeting.%d.%s@%s", strings.ToLower(c.Ref), row, at.UTC().Format("20060102T1504Z"), g.set.domain()),
+		Start:     at,
+		Duration:  time.Hour,
+		Location:  place,
+		Stamp:     now,
+		Organizer: (&mail.Address{Name: g.set.GatewayName, Address: g.set.replyTo(c.Token)}).String(),
+		Attendees: []string{(&mail.Address{Name: c.Name, Address: c.Email}).String()},
+	}
+	for _, p := range g.set.Management {
+		m.Attendees = append(m.Attendees, (&mail.Address{Name: p.Name, Address: p.Email}).String())
+	}
+	return m
 }

@@ -291,8 +291,7 @@ func (t *txn) failLetter(row *outboxRow, serr error) error {
 		to = t.g.set.IntakeTeam
 	}
 	_, err = t.staffNotice(c, fmt.Sprintf("undeliverable:%d", row.ID), to,
-		fmt.Sprintf("De brief %q (%s) aan %s kon niet worden bezorgd: %v.", row.Subject, row.Kind, row.Rcpt, serr),
-		"Neem op een andere manier contact op met de ontvanger en controleer het adres.")
+		templates.Notice{Kind: templates.NoticeUndeliverable, Subject: row.Subject, Letter: row.Kind, Rcpt: row.Rcpt, Detail: serr.Error()}, "")
 	return err
 }
 

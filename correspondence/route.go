@@ -52,8 +52,13 @@ func (h *handling) quarantineWith(reason, detail string) error {
 	h.note = reason + ": " + detail
 	h.event(0, "quarantined", fmt.Sprintf("message %d (%s): %s", h.row, h.msg.MessageID, h.note), false, h.row)
 	d := h.g.baseData(nil, h.now)
-	d.Notice = fmt.Sprintf("Mail van %s met onderwerp %q is in quarantaine gezet: %s.", orUnknown(h.msg.From), h.msg.Subject, h.note)
-	d.Action = "Bekijk de mail in de quarantainemap en handel hem met de hand af; niets is weggegooid."
+	d.About = templates.Notice{Kind: templates.AlertQuarantine, From: h.msg.From, Subject: h.msg.Subject, Reason: reason, Size: int(h.in.Size)}
+	switch reason { // the technical cause, for whoever looks into it; the template words the reason
+	case templates.ReasonUnparseable:
+		d.About.Detail = detail
+	case templates.ReasonUnreadable:
+		d.About.Detail = h.in.Unreadable
+	}
 	_, err := h.queue(letter{name: templates.Alert, key: fmt.Sprintf("alert:quarantine:%d", h.row),
 		to: h.g.set.IntakeTeam, data: d, staff: true})
 	return err
@@ -126,8 +131,7 @@ func (h *handling) stranger() (bool, error) {
 	h.note = "reference from a stranger; not relayed"
 	h.event(c.ID, "stranger-mail", fmt.Sprintf("%s wrote about %s; kept, not relayed", h.msg.From, c.Ref), false, h.row)
 	_, err = h.staffNotice(&c, fmt.Sprintf("stranger:%d", h.row), []string{c.Handler},
-		fmt.Sprintf("%s, die geen partij is bij %s, stuurde een mail met dit kenmerk (onderwerp %q). De mail is bewaard maar niet doorgestuurd.", orUnknown(h.msg.From), c.Ref, h.msg.Subject),
-		"Controleer de mail; stuur hem zo nodig zelf door.")
+		templates.Notice{Kind: templates.NoticeStranger, From: h.msg.From, Subject: h.msg.Subject}, "")
 	return true, err
 }
 
@@ -160,8 +164,7 @@ func (h *handling) machine(c *Complaint) error {
 			}
 			h.event(c.ID, "bounce", "undeliverable: "+orUnknown(h.msg.BouncedRecipient), false, h.row)
 			_, err := h.staffNotice(c, fmt.Sprintf("bounce:%d", h.row), []string{c.Handler},
-				fmt.Sprintf("Een brief over %s kon niet worden bezorgd bij %s.", c.Ref, orUnknown(h.msg.BouncedRecipient)),
-				"Neem op een andere manier contact op met de indiener (telefoon: "+c.Phone+") en controleer het e-mailadres.")
+				templates.Notice{Kind: templates.NoticeBounce, Rcpt: h.msg.BouncedRecipient}, "")
 			h.note = "bounce for " + orUnknown(h.msg.BouncedRecipient)
 			return err
 		}
@@ -176,9 +179,10 @@ func (h *handling) machine(c *Complaint) error {
 	return nil
 }
 
-// staffNotice queues a staff_notice letter about c.
-func (t *txn) staffNotice(c *Complaint, key string, to []string, notice, action string) (bool, error) {
+// staffNotice queues a staff_notice letter about c; the template words n
+// (and shows text, a message quoted, when not empty).
+func (t *txn) staffNotice(c *Complaint, key string, to []string, n templates.Notice, text string) (bool, error) {
 	d := t.g.baseData(c, t.now)
-	d.Notice, d.Action = notice, action
+	d.About, d.Text = n, text
 	return t.queue(letter{name: templates.StaffNotice, key: "notice:" + key, to: to, c: c, data: d, staff: true})
 }

@@ -20,6 +20,9 @@ type Settings struct {
 	GatewayName  string
 	Organisation string
 	Lang         string // letters' default language: nl or en
+	// FormURL is the web complaint form; letters that close a complaint
+	// offer it for a new one.
+	FormURL string
 
 	Handlers   []Person
 	Management []Person

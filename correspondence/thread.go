@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ingressus/klachtd/parser"
 	"github.com/ingressus/klachtd/templates"
@@ -105,8 +104,7 @@ func (h *handling) replyToClosed(c *Complaint) error {
 		}
 	}
 	_, err := h.staffNotice(c, fmt.Sprintf("closed-reply:%d", h.row), []string{c.Handler},
-		fmt.Sprintf("De indiener schreef na het sluiten van %s:\n\n%s", c.Ref, h.text()),
-		"Niets hoeft; de klacht blijft gesloten. Een nieuwe klacht dient de indiener via het formulier in.")
+		templates.Notice{Kind: templates.NoticeClosedReply}, h.text())
 	return err
 }
 
@@ -133,18 +131,21 @@ func (h *handling) isObjection(c *Complaint) bool {
 	return strings.Contains(t, "bezwaar") || strings.Contains(t, "objection") || strings.Contains(t, "i object")
 }
 
-func (h *handling) relayFiles() ([]templates.File, []string) {
+// relayFiles are the mail's attachments that travel with the relayed
+// letter (up to MaxRelayAttachment together), and every attachment named
+// with its size and whether it travels, for the letter to say so.
+func (h *handling) relayFiles() ([]templates.File, []templates.Attachment) {
 	var files []templates.File
-	var names []string
+	var names []templates.Attachment
 	total := 0
 	for _, a := range h.msg.Attachments {
 		if total+a.Size > h.g.set.MaxRelayAttachment || a.Data == nil {
-			names = append(names, a.Filename+" (niet meegestuurd: te groot)")
+			names = append(names, templates.Attachment{Name: a.Filename, Size: a.Size})
 			continue
 		}
 		total += a.Size
 		files = append(files, templates.File{Name: a.Filename, ContentType: a.ContentType, Data: a.Data})
-		names = append(names, a.Filename)
+		names = append(names, templates.Attachment{Name: a.Filename, Size: a.Size, Included: true})
 	}
 	return files, names
 }
@@ -157,7 +158,7 @@ func (h *handling) relayToHandler(c *Complaint) error {
 		d.Sender = h.msg.FromName + " <" + h.msg.From + ">"
 	}
 	files, names := h.relayFiles()
-	d.Attachments = names
+	d.Files = names
 	to := []string{c.Handler}
 	var cc []string
 	if c.State == StateObjection {
@@ -180,13 +181,13 @@ func (h *handling) objection(c *Complaint, text string) error {
 	d := h.g.baseData(c, h.now)
 	d.Text = text
 	d.Sender = c.Name
-	tl, err := h.timeline(c.ID)
+	ds, files, err := h.dossier(c, true)
 	if err != nil {
 		return err
 	}
-	d.Timeline = tl
+	d.Dossier = ds
 	if _, err := h.queue(letter{name: templates.ObjectionDossier, key: "objection-dossier:" + c.Ref,
-		to: h.g.set.managementAddrs(), cc: []string{c.Handler}, c: c, data: d, staff: true}); err != nil {
+		to: h.g.set.managementAddrs(), cc: []string{c.Handler}, c: c, data: d, staff: true, files: files}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)
@@ -203,23 +204,6 @@ func (h *handling) lateObjection(c *Complaint) error {
 	_, err := h.queue(letter{name: templates.ObjectionLateStaff, key: fmt.Sprintf("objection-late-staff:%s:%d", c.Ref, h.row),
 		to: append([]string{c.Handler}, h.g.set.managementAddrs()...), c: c, data: d, staff: true})
 	return err
-}
-
-// timeline is the complaint's events, oldest first.
-func (t *txn) timeline(cid int64) ([]templates.Event, error) {
-	var rows []struct {
-		At     time.Time `db:"at"`
-		Kind   string    `db:"kind"`
-		Detail string    `db:"detail"`
-	}
-	if err := t.tx.Select(&rows, `SELECT at, kind, detail FROM events WHERE complaint_id = ? ORDER BY at, id`, cid); err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
-	var out []templates.Event
-	for _, r := range rows {
-		out = append(out, templates.Event{At: r.At.In(t.g.cal.Location()), What: r.Kind + ": " + r.Detail})
-	}
-	return out, nil
 }
 
 func firstLine(s string) string {

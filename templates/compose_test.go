@@ -133,9 +133,9 @@ func keys(m map[string]string) []string {
 func TestComposeAttachment(t *testing.T) {
 	e := testEnvelope()
 	e.Auto = false
-	ics := ICS("kl-2026-0001.meeting@ingressus.nl", time.Date(2027, 1, 12, 14, 30, 0, 0, amsterdam()), time.Hour,
-		"Gesprek over klacht KL-2026-0001", "Kantoor Ingressus", "Directie <directie@ingressus.nl>",
-		time.Date(2026, 12, 20, 10, 0, 0, 0, time.UTC), "anna@korenschoof.example")
+	ics := ICS(Meeting{UID: "kl-2026-0001.meeting@ingressus.nl", Start: time.Date(2027, 1, 12, 14, 30, 0, 0, amsterdam()), Duration: time.Hour,
+		Summary: "Gesprek over klacht KL-2026-0001", Location: "Kantoor Ingressus", Organizer: "Directie <directie@ingressus.nl>",
+		Stamp: time.Date(2026, 12, 20, 10, 0, 0, 0, time.UTC), Attendees: []string{"anna@korenschoof.example"}})
 	e.Attachments = []File{{Name: "uitnodiging.ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8", Data: ics}}
 	raw, err := Compose(e, Letter{Subject: "Uitnodiging [KL-2026-0001]", Text: "Tekst\n", HTML: "<p>HTML</p>\n"})
 	if err != nil {
@@ -238,8 +238,10 @@ func TestComposeErrors(t *testing.T) {
 func TestICS(t *testing.T) {
 	start := time.Date(2027, 1, 12, 14, 30, 0, 0, amsterdam())
 	summary := "Gesprek over klacht KL-2026-0001; bezwaar, \"heel\" lang onderwerp met een backslash \\ en\nnieuwe regel, en nog meer tekst zodat de regel gevouwen moet worden — ëëë"
-	ics := string(ICS("uid-1@ingressus.nl", start, 90*time.Minute, summary, "Kantoor, Rotterdam",
-		"Directie Ingressus <directie@ingressus.nl>", time.Date(2026, 12, 20, 10, 0, 0, 0, time.UTC), "anna@korenschoof.example"))
+	ics := string(ICS(Meeting{UID: "uid-1@ingressus.nl", Start: start, Duration: 90 * time.Minute, Summary: summary,
+		Description: "Regel één; met komma, en\nnieuwe regel", Location: "Kantoor, Rotterdam",
+		Organizer: "Directie Ingressus <directie@ingressus.nl>", Stamp: time.Date(2026, 12, 20, 10, 0, 0, 0, time.UTC),
+		Attendees: []string{"anna@korenschoof.example"}}))
 	if !strings.HasSuffix(ics, "\r\n") || strings.Contains(strings.ReplaceAll(ics, "\r\n", ""), "\n") {
 		t.Errorf("ICS lines do not all end in CRLF")
 	}
@@ -256,7 +258,8 @@ func TestICS(t *testing.T) {
 		`SUMMARY:Gesprek over klacht KL-2026-0001\; bezwaar\, "heel" lang onderwerp met een backslash \\ en\nnieuwe regel\, en nog meer tekst zodat de regel gevouwen moet worden — ëëë` + "\r\n",
 		`LOCATION:Kantoor\, Rotterdam` + "\r\n",
 		`ORGANIZER;CN="Directie Ingressus":mailto:directie@ingressus.nl` + "\r\n",
-		"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:anna@korenschoof.example\r\n",
+		"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:anna@korenschoof.example\r\n",
+		`DESCRIPTION:Regel één\; met komma\, en\nnieuwe regel` + "\r\n",
 		"END:VEVENT\r\nEND:VCALENDAR\r\n",
 	} {
 		if !strings.Contains(unfolded, want) {

@@ -144,13 +144,130 @@ type Data struct {
 
 	Command  string   // the command word as written
 	Commands []string // the list of commands, for unknown_command
-	Notice   string   // staff_notice / command_refused / alert: what happened
-	Action   string   // what to do about it
+	Notice   string   // free text for a notice whose About.Kind no template knows; prefer About
+	Action   string   // what to do about it, likewise
 
-	Timeline []Event // dossier
+	Timeline []Event // an event log, for staff letters that show one
 	Digest   *DigestData
+
+	// About says what a staff notice, alert or refusal is about; its
+	// template words it per About.Kind.
+	About Notice
+	// Dossier is the objection dossier's content.
+	Dossier *Dossier
+	// Files are the attachments of a relayed message, with sizes; a
+	// letter shows them, where set, instead of Attachments.
+	Files []Attachment
+	// English: the complainant writes English (staff letters say so).
+	English bool
 
 	Category   string      // the complaint's category ("" untagged), or the one asked for
 	Categories []string    // the configured categories, for #categorie
 	Report     *ReportData // the complaints report
 }
+
+// Attachment is a file named in a letter: relayed with it, or only listed.
+type Attachment struct {
+	Name     string
+	Size     int  // bytes
+	Included bool // attached to this letter; false: too large (or not kept), only listed
+}
+
+// Dossier is the objection dossier for management: the complaint as
+// received, the whole thread in reading order, and the dates against the
+// terms (procedure.md §4, "objection dossier").
+type Dossier struct {
+	Arrived time.Time // the complaint's first mail arrived
+	Direct  bool      // mailed directly, not through the web form
+	// Complaint are the attachments of the mail that brought the complaint.
+	Complaint []Attachment
+	Entries   []DossierEntry
+	Internal  []DossierEntry // letters to staff (reminders, notices): listed, without text
+	Terms     Terms
+	// AttachLimit is the most, in bytes, of all attachments together that
+	// travel with the dossier; the rest are listed with name and size.
+	AttachLimit int
+}
+
+// DossierEntry is one message of the thread, in or out.
+type DossierEntry struct {
+	At          time.Time
+	Out         bool   // a letter the gateway sent; false: a mail that came in
+	Kind        string // out: the letter name (Acknowledgement …); in: "complainant", "other", "note", "auto-reply", "bounce"
+	From, To    string // as written in the mail: "Name <addr>" or an address
+	Subject     string
+	Text        string // the message's own text, verbatim (quotes of earlier mails left out)
+	Attachments []Attachment
+	Objection   bool // this message is the objection
+	Failed      bool // out: could not be delivered
+	Pending     bool // out: not sent yet
+}
+
+// Extension is one extension of the handling term.
+type Extension struct {
+	At             time.Time // when it was given
+	Days           int       // working days
+	Reason         string
+	OldEnd, NewEnd time.Time
+	Automatic      bool // the gateway sent it itself on the last allowed day
+	Late           bool // given after the latest day for a delay notice
+}
+
+// Terms are the procedure's dates for one complaint and whether each was
+// met. A zero time means the step has not happened (yet).
+type Terms struct {
+	Arrived         time.Time // the complete complaint's mail arrived
+	Received        time.Time // the day it counts as received (the term counts from the next working day)
+	AckDue          time.Time // acknowledgement due: 5 working days after Received
+	AckSent         time.Time
+	AckInTime       bool
+	FirstEnd        time.Time // end of the term before any extension
+	Extensions      []Extension
+	End             time.Time // end of the (extended) term
+	Responded       time.Time
+	ResponseInTime  bool
+	ObjectionEnd    time.Time
+	Objected        time.Time
+	ObjectionInTime bool
+}
+
+// Notice says what a staff notice, alert or refusal is about: a code the
+// template words (Notice… and Alert… constants) and the facts it needs, so
+// that no wording is built in Go.
+type Notice struct {
+	Kind     string
+	From     string    // the sender of the mail concerned
+	Subject  string    // the subject of the mail or letter concerned
+	Reason   string    // a reason code, e.g. ReasonNoAddress
+	Detail   string    // a technical detail (an error text), shown as is
+	Letter   string    // the letter name concerned (undeliverable)
+	Rcpt     string    // the recipient concerned
+	Since    time.Time // intake stopped since
+	Size     int       // bytes (oversize)
+	Args     string    // the command's arguments as written
+	Usage    string    // the command name whose syntax to show (usage)
+	Managers []string  // management's addresses (management-only)
+}
+
+// Notice kinds. The staff_notice, alert and command_refused templates word
+// each; an unknown kind prints Data.Notice/Data.Action as given.
+const (
+	NoticeClosedReply    = "closed-reply"    // staff_notice: the complainant wrote after closing (Text)
+	NoticeFinished       = "finished"        // staff_notice: a command on a closed complaint (Command, State)
+	NoticeManagementOnly = "management-only" // staff_notice: #gesprek/#verslag from a handler (Command, Managers)
+	NoticeUsage          = "usage"           // staff_notice: a command that could not be read (Command, Args, Usage)
+	NoticeStranger       = "stranger"        // staff_notice: a mail naming the reference from a non-party (From, Subject)
+	NoticeBounce         = "bounce"          // staff_notice: a letter bounced (Rcpt)
+	NoticeUndeliverable  = "undeliverable"   // staff_notice: the outbox gave up on a letter (Subject, Letter, Rcpt, Detail)
+	NoticeUnverified     = "unverified"      // command_refused: the sender could not be verified (From, Detail)
+	AlertQuarantine      = "quarantine"      // alert: a mail was put in quarantine (From, Subject, Reason, Detail, Size)
+	AlertIntakeStopped   = "intake-stopped"  // alert: no mail read since Since (Detail)
+)
+
+// Quarantine reason codes (Notice.Reason of an AlertQuarantine).
+const (
+	ReasonNoAddress   = "no-address"  // no usable e-mail address to answer
+	ReasonUnparseable = "unparseable" // the mail could not be read as a message
+	ReasonUnreadable  = "unreadable"  // the IMAP server would not give the mail
+	ReasonOversize    = "oversize"    // the mail is over the size limit
+)

@@ -66,6 +66,9 @@ var lexicon = map[string]words{
 //	indent p s     every line of s prefixed with p
 //	list a b …     a slice, to pass several values to a partial
 //	abs n          |n|
+//	add a b        a + b (to number a list from 1)
+//	size n         a size in bytes in words: "820 bytes", "350 kB", "1,2 MB"
+//	sameday a b    a and b fall on the same day in Europe/Amsterdam
 func funcMap(lang string) map[string]any {
 	w := lexicon[lang]
 	return map[string]any{
@@ -99,6 +102,15 @@ func funcMap(lang string) map[string]any {
 				return -n
 			}
 			return n
+		},
+		"add":  func(a, b int) int { return a + b },
+		"size": func(n int) string { return formatSize(lang, n) },
+		"sameday": func(a, b time.Time) bool {
+			if a.IsZero() || b.IsZero() {
+				return a.IsZero() == b.IsZero()
+			}
+			a, b = a.In(amsterdam()), b.In(amsterdam())
+			return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 		},
 		"upper": strings.ToUpper,
 		"lower": strings.ToLower,
@@ -139,6 +151,24 @@ func funcMap(lang string) map[string]any {
 			return strings.Join(ls, "\n")
 		},
 	}
+}
+
+// formatSize writes n bytes the way mail clients show sizes: binary units
+// (1 kB = 1024 bytes), one decimal for megabytes unless it is ",0".
+func formatSize(lang string, n int) string {
+	var s string
+	switch {
+	case n < 1024:
+		return strconv.Itoa(n) + " bytes"
+	case n < 1<<20:
+		s = strconv.Itoa((n+512)/1024) + " kB"
+	default:
+		s = strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MB"
+	}
+	if lang == "nl" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 func formatDate(lang string, t time.Time, weekday bool) string {

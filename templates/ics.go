@@ -7,12 +7,30 @@ import (
 	"unicode/utf8"
 )
 
-// ICS returns an iCalendar object (RFC 5545) with one VEVENT and METHOD:REQUEST
-// (RFC 5546 §3.2.2), for the invitation letter's text/calendar attachment.
-// Times are written in UTC, so no VTIMEZONE is needed. organizer and each
-// attendee may be "Name <addr>" or a bare address. Lines end in CRLF and are
-// folded at 75 octets (§3.1); text values are escaped (§3.3.11).
-func ICS(uid string, start time.Time, dur time.Duration, summary, location, organizer string, now time.Time, attendees ...string) []byte {
+// Meeting is the calendar event of an invitation letter.
+type Meeting struct {
+	// UID identifies the event for every calendar that receives it; it is
+	// shared and logged freely, so it must never hold a secret such as the
+	// complaint's reply token.
+	UID         string
+	Start       time.Time
+	Duration    time.Duration // 0: one hour
+	Summary     string        // worded by the invitation template ("ics_summary")
+	Description string        // likewise ("ics_description")
+	Location    string
+	// Organizer and each attendee: "Name <addr>" or a bare address. RFC 5546
+	// §3.2.2 requires both with METHOD:REQUEST.
+	Organizer string
+	Attendees []string
+	Stamp     time.Time // DTSTAMP: when the invitation was made
+}
+
+// ICS returns m as an iCalendar object (RFC 5545) with one VEVENT and
+// METHOD:REQUEST (RFC 5546 §3.2.2), for the invitation letter's
+// text/calendar attachment. Times are written in UTC, so no VTIMEZONE is
+// needed. Lines end in CRLF and are folded at 75 octets (§3.1); text values
+// are escaped (§3.3.11).
+func ICS(m Meeting) []byte {
 	const stamp = "20060102T150405Z"
 	var b strings.Builder
 	line := func(s string) { b.WriteString(fold(s)) }
@@ -22,23 +40,27 @@ func ICS(uid string, start time.Time, dur time.Duration, summary, location, orga
 	line("CALSCALE:GREGORIAN")
 	line("METHOD:REQUEST")
 	line("BEGIN:VEVENT")
-	line("UID:" + escapeText(uid))
-	line("DTSTAMP:" + now.UTC().Format(stamp))
-	line("DTSTART:" + start.UTC().Format(stamp))
+	line("UID:" + escapeText(m.UID))
+	line("DTSTAMP:" + m.Stamp.UTC().Format(stamp))
+	line("DTSTART:" + m.Start.UTC().Format(stamp))
+	dur := m.Duration
 	if dur <= 0 {
 		dur = time.Hour
 	}
-	line("DTEND:" + start.Add(dur).UTC().Format(stamp))
-	line("SUMMARY:" + escapeText(summary))
-	if location != "" {
-		line("LOCATION:" + escapeText(location))
+	line("DTEND:" + m.Start.Add(dur).UTC().Format(stamp))
+	line("SUMMARY:" + escapeText(m.Summary))
+	if m.Description != "" {
+		line("DESCRIPTION:" + escapeText(m.Description))
 	}
-	if organizer != "" {
-		line("ORGANIZER" + calAddress(organizer))
+	if m.Location != "" {
+		line("LOCATION:" + escapeText(m.Location))
 	}
-	for _, a := range attendees {
-		if a != "" {
-			line("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE" + calAddress(a))
+	if m.Organizer != "" {
+		line("ORGANIZER" + calAddress(m.Organizer))
+	}
+	for _, a := range m.Attendees {
+		if strings.TrimSpace(a) != "" {
+			line("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE" + calAddress(a))
 		}
 	}
 	line("SEQUENCE:0")

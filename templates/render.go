@@ -29,6 +29,11 @@ type Letter struct {
 	Subject string // one line, without CR/LF; carries "[Ref]" when Data.Ref is set
 	Text    string // text/plain body, "\n" line endings
 	HTML    string // text/html body, a complete document
+	// CalendarSummary and CalendarDescription are the SUMMARY and
+	// DESCRIPTION of the letter's calendar event, from the optional blocks
+	// "ics_summary" and "ics_description" of its text template (the
+	// invitation); one line and plain text respectively.
+	CalendarSummary, CalendarDescription string
 	// Inline are the images the HTML shows as cid: (the report's and the
 	// digest's charts); Compose adds them as related parts.
 	Inline []Image
@@ -39,7 +44,9 @@ type Letter struct {
 //	layout.html.tmpl            the HTML layout, defines "html" (calls "body")
 //	<lang>/partials.txt.tmpl    text partials: fields, howto, signature, …
 //	<lang>/partials.html.tmpl   HTML partials, same names
-//	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template)
+//	<lang>/notices.tmpl         wording of notices and alerts, in both sets
+//	<lang>/<name>.txt.tmpl      defines "subject" and "text" (text/template);
+//	                            the invitation also "ics_summary", "ics_description"
 //	<lang>/<name>.html.tmpl     defines "body" (html/template), or "html" to
 //	                            replace the layout
 const (
@@ -47,6 +54,9 @@ const (
 	txtExt     = ".txt.tmpl"
 	htmlExt    = ".html.tmpl"
 	partials   = "partials"
+	// wordsFile holds the wording shared by the text and the HTML letters
+	// (notices, alerts): parsed into both.
+	wordsFile = "notices.tmpl"
 )
 
 type set struct {
@@ -113,7 +123,7 @@ func parseSet(src fs.FS, lang, name string) (*set, error) {
 		return string(b), nil
 	}
 	text := texttemplate.New(name).Option("missingkey=error").Funcs(funcs)
-	for _, file := range []string{path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
+	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
 		body, err := read(file)
 		if err != nil {
 			return nil, err
@@ -123,7 +133,7 @@ func parseSet(src fs.FS, lang, name string) (*set, error) {
 		}
 	}
 	html := htmltemplate.New(name).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
-	for _, file := range []string{layoutFile, path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
+	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
 		body, err := read(file)
 		if err != nil {
 			return nil, err
@@ -190,6 +200,16 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		return Letter{}, err
 	}
 	l.Text = normaliseText(l.Text)
+	for block, dst := range map[string]*string{"ics_summary": &l.CalendarSummary, "ics_description": &l.CalendarDescription} {
+		if s.text.Lookup(block) == nil {
+			continue
+		}
+		if *dst, err = exec(s.text, block); err != nil {
+			return Letter{}, err
+		}
+	}
+	l.CalendarSummary = strings.Join(strings.Fields(stripControl(l.CalendarSummary)), " ")
+	l.CalendarDescription = strings.TrimSuffix(normaliseText(l.CalendarDescription), "\n")
 	if l.HTML, err = exec(s.html, "html"); err != nil {
 		return Letter{}, err
 	}

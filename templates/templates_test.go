@@ -3,6 +3,8 @@ package templates
 import (
 	"errors"
 	"flag"
+	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,22 @@ func fullData() Data {
 		Action:       "Kijk in de map Quarantaine.",
 		Timeline: []Event{{At: time.Date(2026, 11, 23, 9, 12, 0, 0, amsterdam()), What: "Klacht ontvangen"},
 			{At: time.Date(2026, 11, 23, 9, 13, 0, 0, amsterdam()), What: "Ontvangstbevestiging verstuurd"}},
+		Dossier: &Dossier{
+			Arrived: time.Date(2026, 11, 20, 18, 54, 0, 0, amsterdam()), AttachLimit: 10 << 20,
+			Complaint: []Attachment{{Name: "pakbon.pdf", Size: 34567, Included: true}},
+			Entries: []DossierEntry{
+				{At: time.Date(2026, 11, 23, 9, 13, 0, 0, amsterdam()), Out: true, Kind: Acknowledgement, To: "anna@korenschoof.example", Subject: "Ontvangstbevestiging [KL-2026-0001]", Text: "Geachte mevrouw Jansen,\n\nHartelijk dank."},
+				{At: time.Date(2026, 11, 25, 11, 0, 0, 0, amsterdam()), Kind: "complainant", From: "Anna Jansen <anna@korenschoof.example>", Subject: "Re: vraag", Text: "Hier is de foto <script>.",
+					Attachments: []Attachment{{Name: "foto.jpg", Size: 12 << 20}}},
+				{At: time.Date(2026, 12, 30, 10, 0, 0, 0, amsterdam()), Kind: "complainant", From: "anna@korenschoof.example", Text: "Ik ben het niet eens met de reactie.", Objection: true},
+			},
+			Internal: []DossierEntry{{At: time.Date(2026, 11, 23, 9, 13, 0, 0, amsterdam()), Out: true, Kind: HandlerNew, To: "m.devries@ingressus.nl"}},
+			Terms: Terms{Arrived: time.Date(2026, 11, 20, 18, 54, 0, 0, amsterdam()), Received: day(2026, 11, 23), AckDue: day(2026, 11, 30),
+				AckSent: time.Date(2026, 11, 23, 9, 14, 0, 0, amsterdam()), AckInTime: true, FirstEnd: day(2026, 12, 18),
+				Extensions: []Extension{{At: day(2026, 12, 14), Days: 10, Reason: "Wij wachten op de vervoerder.", OldEnd: day(2026, 12, 18), NewEnd: day(2027, 1, 4)}},
+				End:        day(2027, 1, 4), Responded: day(2026, 12, 22), ResponseInTime: true, ObjectionEnd: day(2027, 1, 5),
+				Objected: time.Date(2026, 12, 30, 10, 0, 0, 0, amsterdam()), ObjectionInTime: true},
+		},
 		Digest: &DigestData{
 			From: day(2026, 12, 14), To: day(2026, 12, 18),
 			Findings: []string{"KL-2026-0003: termijn verstreken zonder reactie of vertragingsbericht"},
@@ -172,7 +190,11 @@ func TestContent(t *testing.T) {
 		{ObjectionDeadline, "en", []string{"5 January 2027", "object", "reply to this e-mail", "management", "conversation", "rechtbank Rotterdam"}},
 		{ObjectionReceived, "nl", []string{"directie", "gesprek", "nodigt u uit"}},
 		{ObjectionReceived, "en", []string{"will invite you for a conversation"}},
-		{ObjectionDossier, "nl", []string{"Hierbij ons antwoord", description, "Klacht ontvangen", "#gesprek", "#verslag"}},
+		{ObjectionDossier, "nl", []string{"Hierbij ons antwoord", description, "#gesprek", "#verslag", "20 november 2026 om 18:54; de termijn telt vanaf 23 november 2026",
+			"verstuurd op 23 november 2026, binnen vijf werkdagen", "Verlenging 1: gegeven op 14 december 2026; 10 werkdagen langer, tot en met 4 januari 2027", "Reden: Wij wachten op de vervoerder.",
+			"verstuurd op 22 december 2026, binnen de termijn", "op 30 december 2026, binnen de termijn", "pakbon.pdf (34 kB, bijgevoegd)", "foto.jpg (12 MB, niet bijgevoegd)",
+			"Brief aan de indiener: Ontvangstbevestiging", "Hartelijk dank.", "Bericht van de indiener (HET BEZWAAR)", "Nieuwe klacht, aan de behandelaar, aan m.devries@ingressus.nl", "Bijlagen tot samen 10 MB"}},
+		{ObjectionDossier, "en", []string{"20 November 2026 at 18:54; the term counts from 23 November 2026", "within five working days", "Extension 1", "(THE OBJECTION)", "foto.jpg (12 MB, not attached)"}},
 		{ObjectionLate, "nl", []string{"5 januari 2027", "directie"}},
 		{ObjectionLateStaff, "nl", []string{"5 januari 2027", "#bezwaar"}},
 		{Invitation, "nl", []string{"dinsdag 12 januari 2027", "14:30", "Kantoor Ingressus, Rotterdam", "agenda"}},
@@ -420,6 +442,105 @@ func TestRenderConcurrent(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		if err := <-done; err != nil {
 			t.Errorf("concurrent Render = %v", err)
+		}
+	}
+}
+
+// noticeCases are one notice of every kind the gateway sends, with the data
+// its call site passes.
+func noticeCases() []struct {
+	name, letter string
+	d            Data
+} {
+	base := fullData()
+	base.Notice, base.Action, base.Text, base.Command = "", "", "", ""
+	with := func(letter string, n Notice, mod func(*Data)) struct {
+		name, letter string
+		d            Data
+	} {
+		d := base
+		d.About = n
+		if mod != nil {
+			mod(&d)
+		}
+		name := n.Kind
+		if n.Reason != "" {
+			name += "/" + n.Reason
+		}
+		return struct {
+			name, letter string
+			d            Data
+		}{name, letter, d}
+	}
+	since := time.Date(2026, 12, 1, 18, 54, 0, 0, amsterdam())
+	noRef := func(d *Data) { d.Ref, d.Complaint, d.Handler, d.State = "", Complaint{}, "", "" }
+	return []struct {
+		name, letter string
+		d            Data
+	}{
+		with(StaffNotice, Notice{Kind: NoticeClosedReply}, func(d *Data) { d.Text = "Ik wil toch nog iets zeggen." }),
+		with(StaffNotice, Notice{Kind: NoticeFinished}, func(d *Data) { d.Command, d.State = "#vertraging", "closed" }),
+		with(StaffNotice, Notice{Kind: NoticeManagementOnly, Managers: []string{"directie@ingressus.nl"}}, func(d *Data) { d.Command = "#gesprek" }),
+		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "veel", Usage: "delay"}, func(d *Data) { d.Command = "#vertraging" }),
+		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "morgen", Usage: "meeting"}, func(d *Data) { d.Command = "#gesprek" }),
+		with(StaffNotice, Notice{Kind: NoticeStranger, From: "piet@elders.example", Subject: "Re: KL-2026-0001"}, nil),
+		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "anna@korenschoof.example"}, nil),
+		with(StaffNotice, Notice{Kind: NoticeUndeliverable, Subject: "Reactie op uw klacht [KL-2026-0001]", Letter: Response, Rcpt: "anna@korenschoof.example", Detail: "550 5.1.1 user unknown"}, nil),
+		with(CommandRefused, Notice{Kind: NoticeUnverified, From: "m.devries@ingressus.nl", Detail: "geen DKIM-handtekening"}, func(d *Data) { d.Command = "#sluiten" }),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "anna@korenschoof.example", Subject: "Klacht", Reason: ReasonNoAddress}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "x@example.org", Subject: "?", Reason: ReasonUnparseable, Detail: "malformed MIME header line"}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, Reason: ReasonUnreadable, Detail: "NO [UNAVAILABLE]"}, noRef),
+		with(Alert, Notice{Kind: AlertQuarantine, From: "big@example.org", Subject: "Foto's", Reason: ReasonOversize, Size: 31 << 20}, noRef),
+		with(Alert, Notice{Kind: AlertIntakeStopped, Since: since, Detail: "dial tcp 127.0.0.1:993: connection refused"}, noRef),
+	}
+}
+
+// TestNotices: every notice kind is worded, in the letter's language, with
+// no code or English reason showing through, and is pinned by a golden
+// file per language (run with -update after a deliberate change).
+func TestNotices(t *testing.T) {
+	r := newRenderer(t)
+	for _, lang := range Languages {
+		var all strings.Builder
+		for _, c := range noticeCases() {
+			l, err := r.Render(c.letter, lang, c.d)
+			if err != nil {
+				t.Fatalf("Render(%s %s, %s) = %v", c.letter, c.name, lang, err)
+			}
+			text := l.Subject + "\n" + l.Text
+			bads := []string{"no-address", "unparseable", "oversize", "Wat te doen", "Niets hoeft", "klager", "verdaging", ": de klacht is afgesloten:"}
+			if lang == "nl" {
+				bads = append(bads, "no usable e-mail", "could not", "Reason")
+			}
+			if c.d.Handler != "" {
+				bads = append(bads, "("+c.d.Handler+")")
+			}
+			for _, bad := range bads {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s %s (%s) contains %q:\n%s", c.letter, c.name, lang, bad, text)
+				}
+			}
+			if lang == "nl" && c.letter == Alert && c.d.About.Reason == ReasonNoAddress && !strings.Contains(text, "geen bruikbaar e-mailadres") {
+				t.Errorf("no-address alert does not say so in Dutch:\n%s", text)
+			}
+			if !strings.Contains(l.HTML, html.EscapeString(strings.SplitN(l.Text, "\n", 2)[0][:8])) {
+				t.Errorf("%s %s (%s): the HTML part does not say what the text part says", c.letter, c.name, lang)
+			}
+			fmt.Fprintf(&all, "==== %s %s\nSubject: %s\n\n%s\n", c.letter, c.name, l.Subject, l.Text)
+		}
+		file := filepath.Join("testdata", "notices."+lang+".golden")
+		if *update {
+			if err := os.WriteFile(file, []byte(all.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if all.String() != string(want) {
+			t.Errorf("notices (%s) differ from %s (run go test -update and check the diff):\n%s", lang, file, all.String())
 		}
 	}
 }

@@ -56,6 +56,9 @@ type GatewayConfig struct {
 	AutoLetterCap        int      `toml:"auto_letter_cap"`
 	LogLevel             string   `toml:"log_level"`
 	PhoneRegion          string   `toml:"phone_region"`
+	// FormURL is the web complaint form, offered in letters that close a
+	// complaint ("submit a new complaint").
+	FormURL string `toml:"form_url"`
 }
 
 // ServerConfig is the [imap] or [smtp] table.
@@ -186,6 +189,9 @@ func (c *Config) validate() []string {
 	}
 	if c.Gateway.Language != "nl" && c.Gateway.Language != "en" {
 		bad("gateway.language", `expected "nl" or "en", got %q`, c.Gateway.Language)
+	}
+	if u := c.Gateway.FormURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		bad("gateway.form_url", "expected a web address starting with https://, got %q", u)
 	}
 	if c.Gateway.Database == "" {
 		bad("gateway.database", "expected a file path")
@@ -385,6 +391,7 @@ func (c *Config) settings() correspondence.Settings {
 	s.Gateway = strings.ToLower(c.Gateway.Address)
 	s.GatewayName = c.Gateway.Name
 	s.Organisation = c.Gateway.Organisation
+	s.FormURL = c.Gateway.FormURL
 	s.Lang = c.Gateway.Language
 	s.Handlers = people(c.Handlers)
 	s.Management = people(c.Mgmt)
