@@ -369,6 +369,9 @@ func TestReportOfASimulatedYear(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, "report.pdf"), pdf, 0o644)
+		var cb bytes.Buffer
+		r.WriteCSV(&cb)
+		os.WriteFile(filepath.Join(dir, "report.csv"), cb.Bytes(), 0o644)
 		for _, c := range r.Charts {
 			name, _, _ := strings.Cut(c.CID, "@")
 			os.WriteFile(filepath.Join(dir, name+".png"), c.PNG, 0o644)

@@ -85,3 +85,52 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestReportConfig: [categories] and [survey] reach the settings; a bad
+// value is named with its key.
+func TestReportConfig(t *testing.T) {
+	base := `
+[imap]
+address = "127.0.0.1:993"
+[smtp]
+address = "127.0.0.1:587"
+[[handlers]]
+name = "Marieke de Vries"
+email = "m.devries@example.nl"
+[[management]]
+name = "Directie"
+email = "directie@example.nl"
+`
+	cfg, err := ParseConfig(strings.NewReader(base+`
+[categories]
+list = ["Levering", "facturatie"]
+[survey]
+enabled = true
+after_workdays = 0
+`), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.settings()
+	if strings.Join(s.Categories, ",") != "levering,facturatie" || !s.Survey.Enabled || s.Survey.AfterWorkdays != 0 {
+		t.Errorf("settings: categories %v, survey %+v", s.Categories, s.Survey)
+	}
+	def, err := ParseConfig(strings.NewReader(base), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := def.settings(); len(s.Categories) != 5 || s.Survey.Enabled || s.Survey.AfterWorkdays != 5 {
+		t.Errorf("default settings: categories %v, survey %+v", s.Categories, s.Survey)
+	}
+	_, err = ParseConfig(strings.NewReader(base+`
+[categories]
+list = ["levering", "te laat", "Levering", ""]
+[survey]
+after_workdays = -1
+`), t.TempDir())
+	for _, want := range []string{"categories.list[1]", "categories.list[2]", "categories.list[3]", "survey.after_workdays"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad [categories]/[survey]: error %v does not name %s", err, want)
+		}
+	}
+}
