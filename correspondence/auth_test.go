@@ -48,7 +48,7 @@ func TestOwnDKIMVerification(t *testing.T) {
 		return strings.ReplaceAll(out.String(), "\r\n", "\n")
 	}
 	e.deliver(reply(c.Handler, note, "#notitie ongetekend"))
-	if n := len(e.lettersOf(templates.CommandRefused)); n != 1 {
+	if n := len(e.lettersOf(templates.SenderUnverified)); n != 1 {
 		t.Fatalf("unsigned command: %d refusals, want 1", n)
 	}
 	tampered := strings.Replace(sign(reply(c.Handler, note, "#sluiten opgelost")), "opgelost", "ingetrokken", 1)

@@ -15,16 +15,7 @@ import (
 // #command, or without one a message relayed to the complainant.
 func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	if ok, why := h.senderVerified(); !ok {
-		h.note = "command refused: " + why
-		h.event(c.ID, "command-refused", fmt.Sprintf("%s: %s", h.msg.From, why), false, h.row)
-		d := h.g.baseData(c, h.now)
-		d.About = templates.Notice{Kind: templates.NoticeUnverified, From: h.msg.From, Detail: why}
-		if h.msg.Command != nil {
-			d.Command = "#" + h.msg.Command.Word
-		}
-		_, err := h.queue(letter{name: templates.CommandRefused, key: fmt.Sprintf("refused:%d", h.row),
-			to: []string{c.Handler}, c: c, data: d, staff: true})
-		return err
+		return h.refuseUnverified(c, why)
 	}
 	cmd := h.msg.Command
 	text := h.text()
@@ -36,7 +27,14 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.relayToComplainant(c, p, templates.RelayToComplainant, text)
 	}
 	h.event(c.ID, "command", fmt.Sprintf("%s: #%s %s", p.Email, cmd.Word, cmd.Args), false, h.row)
-	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" {
+	if cmd.Name == "hold" { // also on a closed complaint: that is what gets erased
+		return h.hold(c, p, strings.TrimSpace(cmd.Args+"\n"+text))
+	}
+	// A late objection the staff letter invites them to adopt with
+	// #bezwaar: the window's closing closed the complaint, the objection
+	// reopens it (thread.go, objection_late_staff).
+	adoptLate := cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" && !h.hadObjection(c)
+	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" && !adoptLate {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeFinished})
 		return err
@@ -52,46 +50,89 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	withArgs := strings.TrimSpace(cmd.Args + "\n" + text)
 	switch cmd.Name {
 	case "info":
-		return h.relayToComplainant(c, p, templates.InfoRequest, withArgs)
+		if err := h.relayToComplainant(c, p, templates.InfoRequest, withArgs); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, nil)
 	case "delay":
 		n, reason, ok := parseDelay(cmd.Args, text)
 		if !ok {
 			return h.usage(c, cmd)
 		}
-		return h.delay(c, n, reason, false, fmt.Sprintf("delay:%s:%d", c.Ref, h.row))
+		if err := h.delay(c, n, reason, false, fmt.Sprintf("delay:%s:%d", c.Ref, h.row)); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, func(d *templates.Data) { d.DelayDays, d.DelayReason = n, reason })
 	case "response":
 		if withArgs == "" {
 			return h.usage(c, cmd)
 		}
-		return h.respond(c, p, withArgs)
+		if err := h.respond(c, p, withArgs); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, nil)
 	case "note":
-		return nil // the event above is the note: never relayed
+		// The event above is the note: never relayed.
+		return h.confirm(c, cmd, nil)
 	case "assign":
 		np, ok := h.g.set.findHandler(cmd.Args)
 		if !ok {
 			return h.usage(c, cmd)
 		}
-		return h.reassign(c, np)
+		if err := h.reassign(c, np); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, nil)
 	case "objection":
-		return h.objection(c, h.lastComplainantText(c))
+		// The newest message in the thread that is not staff's: the
+		// complainant's, or a third party's the handler adopts.
+		objText, by := h.lastPartyMessage(c)
+		if objText == "" {
+			objText = text
+		}
+		if objText == "" {
+			return h.notDone(c, cmd, "no-message", nil)
+		}
+		if err := h.objection(c, objText); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, func(d *templates.Data) { d.Act.By = by })
+	case "adduser":
+		return h.addAddress(c, cmd, p)
 	case "meeting":
 		at, place, ok := parseMeeting(cmd.Args, h.g.cal.Location())
 		if !ok {
 			return h.usage(c, cmd)
 		}
-		return h.invite(c, at, place, text)
+		if err := h.invite(c, at, place, text); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, func(d *templates.Data) { d.MeetingAt, d.MeetingPlace = at, place })
 	case "record":
+		// The record sets down a conversation that was held: before the
+		// planned date it is refused with the reason, not sent.
+		if at, ok := h.meetingPlanned(c.ID); ok && h.now.Before(at) {
+			return h.notDone(c, cmd, "record-before-meeting", func(d *templates.Data) { d.MeetingAt = at })
+		}
 		resolved, rest := recordOutcome(cmd.Args)
-		return h.record(c, resolved, strings.TrimSpace(rest+"\n"+text))
+		if err := h.record(c, resolved, strings.TrimSpace(rest+"\n"+text)); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, func(d *templates.Data) { d.Resolved = resolved })
+	case "change":
+		return h.changeCommand(c, cmd.Args, text) // corrections.go
 	case "category":
 		return h.category(c, cmd.Args)
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
-		return h.closeComplaint(c, cmd.Name, reason)
+		if err := h.closeComplaint(c, cmd.Name, reason); err != nil {
+			return err
+		}
+		return h.confirm(c, cmd, nil)
 	}
 	d := h.g.baseData(c, h.now)
 	d.Command = cmd.Word
-	d.Commands = parser.CommandList("nl")
+	d.Commands = commandsFor(h.g.set.Lang, management)
 	_, err := h.queue(letter{name: templates.UnknownCommand, key: fmt.Sprintf("unknown:%d", h.row),
 		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
 	return err
@@ -224,19 +265,33 @@ func (h *handling) reassign(c *Complaint, np Person) error {
 	return h.saveComplaint(c)
 }
 
-// lastComplainantText is the newest message text from the complainant, for
-// an objection that a handler marks.
-func (h *handling) lastComplainantText(c *Complaint) string {
-	var pj string
-	_ = h.tx.Get(&pj, `SELECT parse_json FROM messages WHERE complaint_id = ? AND from_addr = ? ORDER BY id DESC LIMIT 1`, c.ID, c.Email)
-	var m parser.Message
-	if pj != "" {
-		_ = jsonUnmarshal(pj, &m)
+// lastPartyMessage is the newest message text in c's thread from anyone
+// but staff — the complainant, or a third party a handler's #bezwaar
+// adopts — and who wrote it.
+func (h *handling) lastPartyMessage(c *Complaint) (string, string) {
+	var rows []struct {
+		From string `db:"from_addr"`
+		PJ   string `db:"parse_json"`
 	}
-	if m.Reply != "" {
-		return m.Reply
+	_ = h.tx.Select(&rows, `SELECT from_addr, parse_json FROM messages WHERE complaint_id = ? AND id != ? ORDER BY id DESC LIMIT 50`, c.ID, h.row)
+	for _, r := range rows {
+		_, hh := h.g.set.handler(r.From)
+		_, mm := h.g.set.manager(r.From)
+		if hh || mm || r.From == "" || strings.EqualFold(r.From, h.g.set.Gateway) {
+			continue
+		}
+		var m parser.Message
+		if r.PJ != "" {
+			_ = jsonUnmarshal(r.PJ, &m)
+		}
+		if m.Kind.IsMachine() {
+			continue
+		}
+		if t := strings.TrimSpace(m.Reply); t != "" {
+			return t, r.From
+		}
 	}
-	return h.text()
+	return "", ""
 }
 
 var meetingDateRe = regexp.MustCompile(`(\d{1,2})[-./](\d{1,2})[-./](\d{4})|(\d{4})-(\d{2})-(\d{2})`)
@@ -313,6 +368,7 @@ func (t *txn) finish(c *Complaint, state, why string) error {
 	c.State = state
 	c.ClosedDay = fmtDay(t.today())
 	t.event(c.ID, state, why, false, 0)
+	t.noteOutcome(c.ID, state, why) // report_outcome.go: survives the erasure of the event's text
 	return t.saveComplaint(c)
 }
 

@@ -21,8 +21,10 @@ func TestHandlerCommands(t *testing.T) {
 	}
 
 	e.deliver(reply(c.Handler, note, "#notitie klant was boos aan de telefoon"))
-	if n := len(e.letters()); n != 2 {
-		t.Errorf("#notitie caused %d letters", n-2)
+	// Only the confirmation to the handler (issue 11 item 5): a note goes
+	// to no one else.
+	if n, done := len(e.letters()), len(e.lettersOf(templates.CommandDone)); n != 3 || done != 1 {
+		t.Errorf("#notitie caused %d letters (%d confirmations), want only the confirmation", n-2, done)
 	}
 
 	e.deliver(reply(c.Handler, note, "#info\nKunt u de pakbon van 16 november sturen?"))

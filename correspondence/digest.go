@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 		if c.RespondedDay != "" {
 			rd := g.day(c.RespondedDay)
 			if !rd.Before(g.cal.Day(from)) && !rd.After(today) {
-				handling = append(handling, g.cal.Between(g.day(c.CompleteDay), rd))
+				handling = append(handling, handlingDays(g, c))
 				if !rd.After(g.day(c.TermEnd)) {
 					onTime++
 				}
@@ -59,11 +60,9 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 		d.ByHandler[row.Handler]++
 		switch c.State {
 		case StateIncomplete:
-			row.Note = "ontbreekt nog; vervalt " + c.LapseDay
+			row.LapseDate = g.day(c.LapseDay)
 			d.Incomplete = append(d.Incomplete, row)
 			continue
-		case StateObjection:
-			d.Objections = append(d.Objections, row)
 		}
 		d.Open = append(d.Open, row)
 		if c.State == StateOpen {
@@ -71,12 +70,11 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 				d.Urgent = append(d.Urgent, row)
 			}
 			if today.After(g.day(c.TermEnd)) {
-				d.Findings = append(d.Findings, fmt.Sprintf("%s (%s): termijn verstreken op %s zonder reactie of vertragingsbericht", c.Ref, c.Company, c.TermEnd))
+				d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingTermPassed, Ref: c.Ref, Company: c.Company, Day: g.day(c.TermEnd)})
 			}
 		}
 	}
 	sort.SliceStable(d.Urgent, func(i, j int) bool { return d.Urgent[i].DaysLeft < d.Urgent[j].DaysLeft })
-	d.ObjectionsN = len(d.Objections)
 	if n := len(handling); n > 0 {
 		sort.Ints(handling)
 		d.MedianDays = percentile(handling, 50)
@@ -89,7 +87,89 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 	if err := g.digestUncategorised(ctx, d, cs, from, today); err != nil {
 		return nil, err
 	}
+	if err := g.digestObjections(ctx, d, cs, from, to, today); err != nil {
+		return nil, err
+	}
+	if err := g.digestHeld(ctx, d); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// handlingDays is how many working days a complaint took from the day its
+// term counted from to the substantive response. A response sent before
+// that day (after hours on the day the complaint arrived, or on a weekend)
+// took no working days: never a negative figure.
+func handlingDays(g *Gateway, c *Complaint) int {
+	start, rd := g.day(c.CompleteDay), g.day(c.RespondedDay)
+	if start.IsZero() || !rd.After(start) {
+		return 0
+	}
+	return g.cal.Between(start, rd)
+}
+
+// digestObjections lists each complaint with an objection: those still
+// with management, and those whose objection, invitation or record fell
+// in the period; one row per complaint, with when the objection came and
+// the conversation it was invited to. ObjectionsN counts the objections
+// received in the period.
+func (g *Gateway) digestObjections(ctx context.Context, d *templates.DigestData, cs []Complaint, from, to, today time.Time) error {
+	var evs []struct {
+		CID    int64     `db:"complaint_id"`
+		At     time.Time `db:"at"`
+		Kind   string    `db:"kind"`
+		Detail string    `db:"detail"`
+	}
+	if err := g.store.DB.SelectContext(ctx, &evs, `SELECT complaint_id, at, kind, detail FROM events
+		WHERE kind IN ('objection', 'meeting') AND complaint_id IS NOT NULL AND at <= ? ORDER BY at, id`, to.UTC()); err != nil {
+		return fmt.Errorf("digest objections: %w", err)
+	}
+	type info struct {
+		objection, meeting time.Time
+		place              string
+		inPeriod           bool
+	}
+	by := map[int64]*info{}
+	for _, e := range evs {
+		in := by[e.CID]
+		if in == nil {
+			in = &info{}
+			by[e.CID] = in
+		}
+		if !e.At.Before(from) {
+			in.inPeriod = true
+		}
+		switch e.Kind {
+		case "objection":
+			if !e.At.Before(from) {
+				d.ObjectionsN++
+			}
+			in.objection = e.At
+		case "meeting":
+			in.meeting, in.place = meetingOf(e.Detail, g.cal.Location())
+		}
+	}
+	for i := range cs {
+		c := &cs[i]
+		in := by[c.ID]
+		if in == nil || in.objection.IsZero() || !(c.State == StateObjection || in.inPeriod) {
+			continue
+		}
+		row := g.digestRow(c, today)
+		row.ObjectionAt, row.MeetingAt, row.MeetingPlace = in.objection, in.meeting, in.place
+		d.Objections = append(d.Objections, row)
+	}
+	return nil
+}
+
+// meetingOf reads a meeting event's detail ("2026-12-14 10:00 at Rotterdam").
+func meetingOf(detail string, loc *time.Location) (time.Time, string) {
+	when, place, _ := strings.Cut(detail, " at ")
+	t, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(when), loc)
+	if err != nil {
+		return time.Time{}, ""
+	}
+	return t, strings.TrimSpace(place)
 }
 
 func percentile(sorted []int, p int) float64 {
@@ -112,6 +192,11 @@ func (g *Gateway) digestRow(c *Complaint, today time.Time) templates.DigestRow {
 	}
 	if c.TermEnd != "" {
 		r.EndDate = g.day(c.TermEnd)
+	}
+	// Days left only while the term runs: a responded or closed complaint
+	// has none.
+	if c.State == StateOpen && c.TermEnd != "" {
+		r.TermRunning = true
 		r.DaysLeft = g.cal.Between(today, r.EndDate)
 	}
 	return r
@@ -138,14 +223,12 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 			return err
 		}
 		row := g.digestRow(&c, today)
-		row.Note = e.Detail
-		switch e.Kind {
-		case "delay":
-			row.Note = delayNote(e.Detail)
+		if e.Kind == "delay" {
+			row.Delay = delayOf(e.Detail)
+			if row.Delay == nil {
+				row.Note = e.Detail
+			}
 			d.Delays = append(d.Delays, row)
-		case "meeting":
-			row.Note = "gesprek: " + e.Detail
-			d.Objections = append(d.Objections, row)
 		}
 	}
 	var late []struct {
@@ -159,7 +242,7 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 	}
 	for _, l := range late {
 		if g.cal.Day(l.SentAt).After(g.day(l.AckDue)) {
-			d.Findings = append(d.Findings, fmt.Sprintf("%s: ontvangstbevestiging verstuurd op %s, later dan 5 werkdagen (uiterlijk %s)", l.Ref, g.cal.Day(l.SentAt).Format("2006-01-02"), l.AckDue))
+			d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingAckLate, Ref: l.Ref, Day: g.cal.Day(l.SentAt), Due: g.day(l.AckDue)})
 		}
 	}
 	var failed []struct {
@@ -171,12 +254,12 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 		return err
 	}
 	for _, f := range failed {
-		d.Findings = append(d.Findings, fmt.Sprintf("brief %s aan %s kon niet worden bezorgd: %s", f.Kind, f.Rcpt, f.Error))
+		d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingUndeliverable, Letter: f.Kind, Rcpt: f.Rcpt, Detail: f.Error})
 	}
 	var since *time.Time
 	_ = g.store.DB.GetContext(ctx, &since, `SELECT failing_since FROM intake_status WHERE id = 1`)
 	if since != nil && !since.IsZero() && to.Sub(*since) > g.digest.IntakeAlertAfter {
-		d.Findings = append(d.Findings, fmt.Sprintf("de inname van mail staat stil sinds %s (IMAP onbereikbaar of inloggen mislukt)", since.In(g.cal.Location()).Format("2006-01-02 15:04")))
+		d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingIntakeStopped, Day: *since})
 	}
 	return nil
 }
@@ -252,20 +335,13 @@ func (g *Gateway) scheduleDigests(ctx context.Context) error {
 
 var delayDetailRe = regexp.MustCompile(`^\+(\d+) working days \((.*)\); term ends \S+; automatic=(\w+) late=(\w+)$`)
 
-// delayNote turns a delay event into the digest's words: extension, reason,
-// who sent it, and whether it was late.
-func delayNote(detail string) string {
+// delayOf reads a delay event: extension, reason, who sent it, and whether
+// it was late. Nil when the detail is not one the gateway wrote.
+func delayOf(detail string) *templates.DigestDelay {
 	m := delayDetailRe.FindStringSubmatch(detail)
 	if m == nil {
-		return detail
+		return nil
 	}
-	who := "door de behandelaar"
-	if m[3] == "true" {
-		who = "automatisch verstuurd"
-	}
-	note := fmt.Sprintf("+%s werkdagen: %s (%s)", m[1], m[2], who)
-	if m[4] == "true" {
-		note += "; te laat gegeven"
-	}
-	return note
+	n, _ := strconv.Atoi(m[1])
+	return &templates.DigestDelay{Days: n, Reason: m[2], Automatic: m[3] == "true", Late: m[4] == "true"}
 }

@@ -41,6 +41,10 @@ type Gateway struct {
 	// inbox behind it.
 	failMu   sync.Mutex
 	failures map[string]int
+
+	privacy privacyState // retention term, last retention run, proofs of sending (retention.go)
+	// health: sender and store outages, per-domain deferrals (health.go).
+	health health
 }
 
 // maxAttempts is how often a mail may fail before it is quarantined as it is.
@@ -94,7 +98,10 @@ type Incoming struct {
 func (g *Gateway) Handle(ctx context.Context, in Incoming) (quarantine bool, err error) {
 	key := fmt.Sprintf("%s/%d/%d", in.Mailbox, in.UIDValidity, in.UID)
 	q, err := g.handleOnce(ctx, in)
-	if err == nil || ctx.Err() != nil {
+	g.noteStore(err)
+	if err == nil || ctx.Err() != nil || isStorageError(err) {
+		// A full or failing disk is not the mail's fault: it stays in the
+		// inbox, uncounted, until the store takes writes again.
 		g.failMu.Lock()
 		delete(g.failures, key)
 		g.failMu.Unlock()
@@ -109,10 +116,12 @@ func (g *Gateway) Handle(ctx context.Context, in Incoming) (quarantine bool, err
 	}
 	// The same mail failed again and again: keep it, quarantine it, tell the
 	// intake team, and let the mails behind it through.
-	g.log.Error("mail cannot be handled; quarantined as it is", "uid", in.UID, "attempts", n, "err", err)
 	if qerr := g.quarantineRaw(ctx, in, err); qerr != nil {
+		g.noteStore(qerr)
+		g.log.Error("mail cannot be handled, and quarantining it failed too: it stays in the inbox", "uid", in.UID, "attempts", n, "err", err, "quarantine_err", qerr)
 		return false, fmt.Errorf("%w (and quarantine failed: %v)", err, qerr)
 	}
+	g.log.Error("mail cannot be handled; quarantined as it is", "uid", in.UID, "attempts", n, "err", err)
 	g.failMu.Lock()
 	delete(g.failures, key)
 	g.failMu.Unlock()
@@ -251,11 +260,26 @@ func (t *txn) handleParsed(p parsed) (string, error) {
 	return outcome, err
 }
 
-// HandleBatch is Handle for several mails in one transaction (group
-// commit): one fsync for the lot. If the batch fails as a whole, each mail
-// is handled on its own, so one bad mail costs the others nothing.
+// Bounds of one intake transaction: the outbox records each letter's
+// result in a transaction of its own, and it may start the next letter only
+// once that result is committed; a long intake transaction would hold the
+// write lock and with it every SMTP connection. A batch is committed in
+// pieces of at most maxTxMails mails or about maxTxTime of work, whichever
+// comes first: small enough that a letter's record waits for at most one
+// piece, large enough that one fsync still serves many mails.
+const (
+	maxTxMails = 16
+	maxTxTime  = 100 * time.Millisecond
+)
+
+// HandleBatch is Handle for several mails, committed in a few bounded
+// transactions (group commit: one fsync per piece, not per mail). A mail
+// handled twice is no harm (Handle is idempotent), so the pieces need no
+// common transaction. If a piece fails, its mails and the rest are handled
+// each on its own, so one bad mail costs the others nothing.
 func (g *Gateway) HandleBatch(ctx context.Context, ins []Incoming) ([]bool, error) {
 	quarantine := make([]bool, len(ins))
+	start := 0
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -263,27 +287,44 @@ func (g *Gateway) HandleBatch(ctx context.Context, ins []Incoming) ([]bool, erro
 			}
 		}()
 		ps := g.parseAll(ins)
-		return g.run(ctx, func(t *txn) error {
-			for i, p := range ps {
-				outcome, err := t.handleParsed(p)
-				if err != nil {
-					return fmt.Errorf("uid %d: %w", p.in.UID, err)
+		for start < len(ps) {
+			end := start
+			deadline := time.Now().Add(maxTxTime)
+			err := g.run(ctx, func(t *txn) error {
+				end = start
+				for end < len(ps) {
+					outcome, err := t.handleParsed(ps[end])
+					if err != nil {
+						return fmt.Errorf("uid %d: %w", ps[end].in.UID, err)
+					}
+					quarantine[end] = outcome == "quarantined"
+					end++
+					if end-start >= maxTxMails || time.Now().After(deadline) {
+						break
+					}
 				}
-				quarantine[i] = outcome == "quarantined"
+				return nil
+			})
+			g.noteStore(err)
+			if err != nil {
+				return err
 			}
-			return nil
-		})
+			start = end
+		}
+		return nil
 	}()
 	if err == nil {
 		g.log.Info("mails handled", "count", len(ins), "first_uid", ins[0].UID, "last_uid", ins[len(ins)-1].UID)
 		return quarantine, nil
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || isStorageError(err) {
+		// Shutdown, or a disk that takes no writes: one by one would only
+		// fail the same way, mail after mail.
 		return nil, err
 	}
 	g.log.Warn("batch failed, handling its mails one by one", "err", err)
-	for i, in := range ins {
-		q, err := g.Handle(ctx, in)
+	for i := start; i < len(ins); i++ {
+		q, err := g.Handle(ctx, ins[i])
 		if err != nil {
 			return nil, err
 		}
@@ -323,6 +364,9 @@ type handling struct {
 	complaintID int64
 	quarantine  bool
 	note        string
+	// emailAsGiven: the form's unusable e-mail field, when the letters go
+	// to the sender's address instead (register.go).
+	emailAsGiven string
 }
 
 // rawChunk is the most of a mail stored in one row (see migration 0002).

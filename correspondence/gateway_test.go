@@ -167,6 +167,7 @@ func TestThreadResponseObjection(t *testing.T) {
 	if len(inv) != 1 || !strings.Contains(string(inv[0].Raw), "text/calendar") {
 		t.Fatalf("invitation with .ics missing")
 	}
+	e.clk.set(at(2026, 12, 3, 11, 30)) // the record follows the conversation
 	e.deliver(reply("directie@ingressus.nl", dossier[0], "#verslag onopgelost\nWij zijn het niet eens geworden."))
 	rec := e.lettersOf(templates.Record)
 	if len(rec) != 1 || !strings.Contains(strings.ToLower(rec[0].text()), "rechtbank") {
@@ -234,8 +235,8 @@ func TestForgedHandlerCommandRefused(t *testing.T) {
 	if got := e.complaint("KL-2026-0001").State; got != StateOpen {
 		t.Fatalf("forged command carried out: state %s", got)
 	}
-	if n := len(e.lettersOf(templates.CommandRefused)); n != 1 {
-		t.Fatalf("command_refused letters = %d", n)
+	if n := len(e.lettersOf(templates.SenderUnverified)); n != 1 {
+		t.Fatalf("sender_unverified letters = %d", n)
 	}
 	genuine := "Authentication-Results: mx.ingressus.nl; dkim=pass header.d=ingressus.nl; dmarc=pass header.from=ingressus.nl\n" + reply(c.Handler, note, "#sluiten opgelost per telefoon")
 	e.deliver(genuine)

@@ -1,11 +1,13 @@
 package correspondence
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -36,6 +38,8 @@ type outboxRow struct {
 	Subject     string        `db:"subject"`
 	Raw         []byte        `db:"raw"`
 	Attempts    int           `db:"attempts"`
+	// next is when this attempt's retry is due (written by the claim).
+	next time.Time
 }
 
 // owner names this process in leases, so a restarted daemon can take back
@@ -61,6 +65,7 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 				next = now.Add(retry[min(row.Attempts, len(retry)-1)])
 			}
 			row.Attempts++
+			row.next = next
 			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt = ?, lease_until = ?, last_error = ? WHERE id = ?`,
 				row.Attempts, next, now.Add(leaseTime), "lease:"+owner, row.ID); err != nil {
 				return err
@@ -68,6 +73,9 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 		}
 		return nil
 	})
+	if err != nil || len(rows) > 0 { // an empty claim wrote nothing: no news of the disk
+		g.noteStore(err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("claim letters: %w", err)
 	}
@@ -77,6 +85,34 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 // ReleaseDeadLeases frees letters claimed by a process that no longer runs,
 // so a restart resends at once instead of after the lease.
 func (g *Gateway) ReleaseDeadLeases(ctx context.Context) error {
+	return g.releaseLeases(ctx, func(pid string) bool { return !processAlive(pid) })
+}
+
+// ReleaseForeignLeases frees every letter claimed by another process but a
+// running operator command (`klachtd digest --send` flushes the outbox
+// too). Only the holder of the database's writer lock may call it: no
+// other daemon then runs on this database, so every other lease is a dead
+// one's, however its PID looks now (reused by another program, or a zombie
+// nobody reaped).
+func (g *Gateway) ReleaseForeignLeases(ctx context.Context) error {
+	return g.releaseLeases(ctx, func(pid string) bool { return !processAlive(pid) || !operatorCommand(pid) })
+}
+
+// operatorCommand reports whether process pid is a klachtd operator
+// command (not `run` or `demo`, the daemons).
+func operatorCommand(pid string) bool {
+	cmdline, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	if err != nil {
+		return false
+	}
+	args := strings.Split(string(cmdline), "\x00")
+	if len(args) < 2 || !strings.Contains(filepath.Base(args[0]), "klachtd") {
+		return false
+	}
+	return args[1] != "run" && args[1] != "demo"
+}
+
+func (g *Gateway) releaseLeases(ctx context.Context, dead func(pid string) bool) error {
 	var rows []struct {
 		ID    int64  `db:"id"`
 		Owner string `db:"last_error"`
@@ -86,7 +122,7 @@ func (g *Gateway) ReleaseDeadLeases(ctx context.Context) error {
 	}
 	for _, r := range rows {
 		pid := strings.TrimPrefix(r.Owner, "lease:")
-		if pid == owner || processAlive(pid) {
+		if pid == owner || !dead(pid) {
 			continue
 		}
 		if _, err := g.store.exec(ctx, `UPDATE outbox SET lease_until = NULL, next_attempt = ? WHERE id = ? AND last_error = ?`,
@@ -97,22 +133,75 @@ func (g *Gateway) ReleaseDeadLeases(ctx context.Context) error {
 	return nil
 }
 
+// processAlive reports whether process pid runs. A zombie — killed but not
+// yet reaped by its parent — holds its PID and /proc entry but runs no
+// more: it is dead here (proc(5): state Z, or X while being reaped).
 func processAlive(pid string) bool {
-	_, err := os.Stat("/proc/" + pid)
-	return err == nil
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return false
+	}
+	// "pid (comm) S ...": comm may hold spaces and parentheses; the state
+	// follows the last ')'.
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 || i+2 >= len(stat) {
+		return true
+	}
+	switch stat[i+2] {
+	case 'Z', 'X', 'x':
+		return false
+	}
+	return true
 }
 
 // outboxBatch is how many letters one claim takes: enough to keep several
-// SMTP connections busy while the intake holds the write lock (measured:
-// 256 sends a 6,000-mail backlog's letters in 6.7 s, 64 in 8.0 s). Each result is recorded as soon as it is known
-// (grouped with whatever else finished meanwhile), so a crash re-sends at
-// most the letters under way, about one per connection.
+// SMTP connections busy (measured: 256 sends a 6,000-mail backlog's letters
+// in 6.7 s, 64 in 8.0 s). Claiming many is safe because sending never runs
+// ahead of recording: each connection waits until the result of its last
+// letter is committed before it starts the next (results that finish
+// meanwhile are grouped into one commit), so a crash re-sends at most the
+// letters under way, one per connection.
 const outboxBatch = 256
 
-// errNotTried marks a claimed letter given back untried — the server
-// deferred an earlier one, or the batch ran so long that its lease would
-// end: its attempt is not counted.
+// errNotTried marks a claimed letter given back untried — the server was
+// down, or the batch ran so long that its lease would end: its attempt is
+// not counted.
 var errNotTried = errors.New("not tried")
+
+// deferredDomain marks a claimed letter given back untried because its
+// recipient's domain deferred an earlier letter: it waits until then, and
+// the attempt is not counted.
+type deferredDomain struct {
+	domain string
+	until  time.Time
+}
+
+func (d *deferredDomain) Error() string {
+	return fmt.Sprintf("domain %s deferred until %s", d.domain, d.until.Format(time.RFC3339))
+}
+
+// outage is what a send error says when the sending server itself is
+// unusable (connection refused, TLS or login failed) rather than one
+// letter refused; mailbox.SendError implements it. The letters wait
+// uncounted until the server is back.
+type outage interface{ Outage() bool }
+
+// isOutage reports whether err is an outage of the sender.
+func isOutage(err error) bool {
+	var o outage
+	return errors.As(err, &o) && o.Outage()
+}
+
+// rcptDomain is the domain of a letter's first recipient, lower case: the
+// unit that greylists or defers.
+func rcptDomain(rcpt string) string {
+	first, _, _ := strings.Cut(rcpt, "\n")
+	_, dom, ok := strings.Cut(first, "@")
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(dom))
+}
 
 // FlushOutbox sends every letter that is due now, over the senders in
 // parallel (one SMTP connection each), and returns how many were sent.
@@ -122,22 +211,26 @@ func (g *Gateway) FlushOutbox(ctx context.Context, senders []Sender, temporary f
 	return sent, err
 }
 
-// flush is FlushOutbox that also reports whether the server seemed unwell
-// (a temporary failure), so the caller can back off.
-func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(error) bool) (sent int, unwell bool, err error) {
+// sendResult is one claimed letter's fate, handed from a sender to the
+// recorder; ack is closed (or sent on) once it is committed.
+type sendResult struct {
+	i   int
+	err error
+	ack chan struct{}
+}
+
+// flush is FlushOutbox that also reports whether the sending server is
+// down (an outage), so the caller can back off.
+func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(error) bool) (sent int, down bool, err error) {
 	if len(senders) == 0 {
 		return 0, false, errors.New("no sender")
 	}
 	for ctx.Err() == nil {
 		rows, err := g.claimBatch(ctx, outboxBatch)
 		if err != nil || len(rows) == 0 {
-			return sent, unwell, err
+			return sent, down, err
 		}
-		type result struct {
-			i   int
-			err error
-		}
-		done := make(chan result, len(rows))
+		done := make(chan sendResult, len(rows))
 		next := make(chan int, len(rows))
 		for i := range rows {
 			next <- i
@@ -147,27 +240,35 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 		claimed := time.Now()
 		for _, s := range senders[:min(len(senders), len(rows))] {
 			go func() {
+				ack := make(chan struct{}, 1)
 				for i := range next {
-					switch {
+					var err error
+					switch until := g.domainDeferred(rcptDomain(rows[i].Rcpt)); {
 					case ctx.Err() != nil:
-						done <- result{i, ctx.Err()} // not tried: due again after the restart
+						err = ctx.Err() // not tried: due again after the restart
 					case stopped.Load() || time.Since(claimed) > leaseTime/2:
-						// A slow server: give the rest back well before
-						// the lease ends, so no other sender takes them
-						// while we still might.
-						done <- result{i, errNotTried}
+						// The server is down, the store cannot record, or
+						// the server is slow: give the rest back well
+						// before the lease ends, so no other sender takes
+						// them while we still might.
+						err = errNotTried
+					case !until.IsZero():
+						err = &deferredDomain{rcptDomain(rows[i].Rcpt), until}
 					default:
 						// A send under way finishes even when shutdown
 						// begins: cut off in DATA, the server may have the
 						// letter while we think not.
-						done <- result{i, s.Send(context.WithoutCancel(ctx), rows[i].From, strings.Split(rows[i].Rcpt, "\n"), rows[i].Raw)}
+						err = g.sendKept(context.WithoutCancel(ctx), s, rows[i])
 					}
+					done <- sendResult{i, err, ack}
+					// Never run ahead of the record: the next letter goes
+					// only once this one's result is committed.
+					<-ack
 				}
 			}()
 		}
 		for got := 0; got < len(rows); {
-			r := <-done
-			group := []result{r}
+			group := []sendResult{<-done}
 		drain:
 			for {
 				select {
@@ -187,43 +288,57 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 				}
 			}
 			// Recorded even when shutdown began: what was sent must be known.
-			bad, err := g.settle(context.WithoutCancel(ctx), gr, ge, temporary)
-			if err != nil {
+			out, err := g.settle(context.WithoutCancel(ctx), gr, ge, temporary)
+			if err != nil || out {
+				// The store cannot record (sending on would run ahead of
+				// it), or the server is down: the rest go back untried.
 				stopped.Store(true)
+				down = down || out
+			}
+			for _, r := range group {
+				r.ack <- struct{}{}
+			}
+			if err != nil {
 				for got < len(rows) { // let the senders finish before returning
-					<-done
+					r := <-done
+					r.ack <- struct{}{}
 					got++
 				}
-				return sent, unwell, err
-			}
-			if bad {
-				// The server is unwell: leave the rest for later rather
-				// than hammer it.
-				unwell = true
-				stopped.Store(true)
+				return sent, down, err
 			}
 		}
-		if unwell {
+		if down {
 			return sent, true, nil
 		}
 	}
-	return sent, unwell, ctx.Err()
+	return sent, down, ctx.Err()
 }
 
 // settle records the results of one batch in one transaction. It reports
-// whether any failure was temporary.
+// whether the sending server is down (an outage: the caller stops sending
+// and backs off).
 func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error, temporary func(error) bool) (bool, error) {
-	unwell := false
+	down := false
+	var outageErr error
 	err := g.run(ctx, func(t *txn) error {
 		for i, row := range rows {
 			serr := results[i]
+			var dd *deferredDomain
 			switch {
 			case serr == nil:
 				if _, err := t.tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
+				if err := t.keepProof(row.ID); err != nil {
+					return err
+				}
 			case errors.Is(serr, errNotTried):
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 WHERE id = ?`, row.ID); err != nil {
+					return err
+				}
+			case errors.As(serr, &dd):
+				// Its domain deferred another letter: wait as long, uncounted.
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, dd.until.UTC(), row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, context.Canceled):
@@ -232,8 +347,18 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ?, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
+			case isOutage(serr):
+				// The server is down or refuses our login: not the
+				// letter's fault. It waits, uncounted, for the server.
+				down, outageErr = true, serr
+				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ?, last_error = ? WHERE id = ?`, t.now.UTC(), serr.Error(), row.ID); err != nil {
+					return err
+				}
 			case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
-				unwell = true
+				// Deferred (greylisting, a full mailbox): this letter and
+				// the others to its domain wait its retry step; the rest
+				// of the queue goes on.
+				g.deferDomain(rcptDomain(row.Rcpt), row.next)
 				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
 					return err
 				}
@@ -245,21 +370,28 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 		}
 		return nil
 	})
+	g.noteStore(err)
 	if err != nil {
-		return unwell, fmt.Errorf("settle letters: %w", err)
+		return down, fmt.Errorf("settle letters: %w", err)
 	}
 	for i, row := range rows {
 		switch serr := results[i]; {
 		case serr == nil:
+			g.senderOK()
 			g.log.Info("letter sent", "kind", row.Kind, "to", row.Rcpt, "message_id", row.MessageID)
 		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried):
+		case errors.As(serr, new(*deferredDomain)):
+		case isOutage(serr):
 		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
-			g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "err", serr)
+			g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "retry_at", row.next, "err", serr)
 		default:
 			g.log.Error("letter undeliverable", "kind", row.Kind, "to", row.Rcpt, "err", serr)
 		}
 	}
-	return unwell, nil
+	if down {
+		g.senderFailed(outageErr)
+	}
+	return down, nil
 }
 
 // failLetter marks a letter undeliverable and tells the handler (or, for a
@@ -295,6 +427,14 @@ func (t *txn) failLetter(row *outboxRow, serr error) error {
 	return err
 }
 
+// Backoff of the outbox while the sending server is down or the store
+// cannot record: doubling from the first to the second, so an outage costs
+// a log line per change and a try now and then, not a loop.
+const (
+	outageBackoffMin = 5 * time.Second
+	outageBackoffMax = 5 * time.Minute
+)
+
 // RunOutbox sends letters until ctx ends: at once when woken, else when the
 // next retry is due, and at least every interval.
 func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary func(error) bool, interval time.Duration) error {
@@ -304,26 +444,28 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 	if err := g.ReleaseDeadLeases(ctx); err != nil {
 		g.log.Warn("release dead leases", "err", err)
 	}
+	var backoff time.Duration
 	for {
-		_, unwell, err := g.flush(ctx, senders, temporary)
-		if err != nil && ctx.Err() == nil {
+		_, down, err := g.flush(ctx, senders, temporary)
+		if err != nil && ctx.Err() == nil && !isStorageError(err) {
 			g.log.Error("outbox", "err", err)
 		}
 		wait := interval
 		var next time.Time
-		if err := g.store.DB.GetContext(ctx, &next, `SELECT next_attempt FROM outbox WHERE state = 'queued' ORDER BY next_attempt LIMIT 1`); err == nil {
+		if err := g.store.DB.GetContext(ctx, &next, `SELECT next_attempt FROM outbox WHERE state = 'queued' AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt LIMIT 1`, g.now().UTC()); err == nil {
 			if d := next.Sub(g.now()); d < wait {
 				wait = max(d, 50*time.Millisecond)
 			}
 		}
-		if unwell {
-			// The server deferred a letter: wait its first retry step
-			// before trying the others, and do not let new letters wake
-			// us into hammering it.
-			if len(g.set.OutboxRetry) > 0 {
-				wait = max(wait, g.set.OutboxRetry[0])
+		if (down || err != nil) && ctx.Err() == nil {
+			// The server is down or the store cannot record: wait,
+			// longer each time, and do not let new letters wake us into
+			// hammering either.
+			backoff = min(max(2*backoff, outageBackoffMin), outageBackoffMax)
+			if len(g.set.OutboxRetry) > 0 && backoff < g.set.OutboxRetry[0] {
+				backoff = g.set.OutboxRetry[0]
 			}
-			timer := time.NewTimer(wait)
+			timer := time.NewTimer(backoff)
 			select {
 			case <-ctx.Done():
 				timer.Stop()
@@ -332,6 +474,7 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 			}
 			continue
 		}
+		backoff = 0
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ingressus/klachtd/parser"
 	"github.com/ingressus/klachtd/templates"
@@ -112,8 +113,27 @@ func problemList(p map[string]reasons, lang string) []templates.Problem {
 // directly (procedure.md §1).
 func (h *handling) register() error {
 	f := h.msg.Fields
-	if f.Email == "" || h.msg.Invalid[parser.FieldEmail] != "" {
+	if dup, err := h.duplicate(); dup || err != nil {
+		return err
+	}
+	// One address rule, the parser's (procedure.md §1): the form's field,
+	// else Reply-To, else From. Only when none of them is usable is there
+	// nobody to answer.
+	if f.Email == "" {
 		return h.quarantineWith("no-address", "no usable e-mail address to answer")
+	}
+	emailAsGiven := ""
+	if h.msg.Invalid[parser.FieldEmail] != "" {
+		// The form's address is not usable but the sender's is: write
+		// there, and ask the complainant to confirm it.
+		emailAsGiven = givenEmail(h.msg)
+	}
+	if f.Name == "" && h.msg.Kind != parser.KindForm && strings.TrimSpace(h.msg.FromName) != "" {
+		// A complaint mailed directly: the From display name is the name.
+		f.Name = strings.TrimSpace(h.msg.FromName)
+	}
+	if dup, err := h.doubleSubmit(f); dup || err != nil {
+		return err
 	}
 	ref, err := h.nextRef()
 	if err != nil {
@@ -133,11 +153,120 @@ func (h *handling) register() error {
 	}
 	h.complaintID = c.ID
 	h.event(c.ID, "registered", fmt.Sprintf("%s from %s (%s), handler %s", string(h.msg.Kind), c.Email, c.Company, c.Handler), false, h.row)
-	problems := problemsOf(f, invalidOf(h.msg))
+	if h.msg.Fields.Name == "" && f.Name != "" {
+		h.event(c.ID, "name-from-sender", "name taken from the From display name: "+f.Name, false, h.row)
+	}
+	invalid := invalidOf(h.msg)
+	if emailAsGiven != "" {
+		delete(invalid, parser.FieldEmail)
+		h.emailAsGiven = emailAsGiven
+		h.event(c.ID, "email-from-sender", fmt.Sprintf("the form's address %q is not usable; writing to %s, asked to confirm", emailAsGiven, c.Email), false, h.row)
+	}
+	problems := problemsOf(f, invalid)
 	if len(problems) == 0 {
 		return h.complete(c)
 	}
 	return h.incomplete(c, problems)
+}
+
+// givenEmail is what the form's e-mail field said, for the letter that
+// asks the complainant to confirm the address we write to instead.
+func givenEmail(m *parser.Message) string {
+	for _, line := range strings.Split(m.Text, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(strings.TrimLeft(k, "-* "))) {
+		case "e-mailadres", "e-mail", "email", "e-mail address", "email address", "emailadres":
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return "?"
+}
+
+// duplicate recognises the same mail delivered again (procedure.md §1): a
+// retried delivery, a copy rule or a re-import has the Message-ID of a mail
+// that already made a complaint, even when the receiving server's own
+// headers differ. It is stored (it already is) and noted; nothing is sent.
+func (h *handling) duplicate() (bool, error) {
+	if h.msg.MessageID == "" {
+		return false, nil
+	}
+	var prior struct {
+		ID  int64         `db:"id"`
+		CID sql.NullInt64 `db:"complaint_id"`
+		Out string        `db:"outcome"`
+	}
+	err := h.tx.Get(&prior, `SELECT id, complaint_id, outcome FROM messages WHERE message_id = ? AND id <> ? ORDER BY id LIMIT 1`,
+		h.msg.MessageID, h.row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("duplicate: %w", err)
+	}
+	if prior.CID.Valid {
+		h.complaintID = prior.CID.Int64
+		h.note = fmt.Sprintf("duplicate of message %d (same Message-ID); not registered again", prior.ID)
+		h.event(prior.CID.Int64, "duplicate", fmt.Sprintf("the same mail (%s) arrived again as message %d; stored, nothing sent", h.msg.MessageID, h.row), false, h.row)
+		return true, nil
+	}
+	// The first copy made no complaint (quarantined): this one is a copy of
+	// a mail the intake team already has; it goes where the first went.
+	h.quarantine = prior.Out == "quarantined"
+	h.note = fmt.Sprintf("duplicate of message %d (same Message-ID); handled there", prior.ID)
+	h.event(0, "duplicate", fmt.Sprintf("the same mail (%s) arrived again as message %d", h.msg.MessageID, h.row), false, h.row)
+	return true, nil
+}
+
+// doubleSubmit recognises a form sent twice (procedure.md §1): a new
+// Message-ID, but the same complainant, company and description within the
+// window. One complaint; the handler sees a note.
+func (h *handling) doubleSubmit(f parser.Fields) (bool, error) {
+	w := h.g.set.DoubleSubmitWindow
+	if w <= 0 || strings.TrimSpace(f.Description) == "" {
+		return false, nil
+	}
+	var cs []Complaint
+	if err := h.tx.Select(&cs, `SELECT * FROM complaints WHERE email = ? AND received_at >= ? ORDER BY id`,
+		strings.ToLower(f.Email), h.now.UTC().Add(-w)); err != nil {
+		return false, fmt.Errorf("double submit: %w", err)
+	}
+	for i := range cs {
+		c := &cs[i]
+		if !sameText(c.Company, f.Company) || !sameText(c.Description, f.Description) {
+			continue
+		}
+		h.complaintID = c.ID
+		h.note = "double submit of " + c.Ref + "; not registered again"
+		h.event(c.ID, "double-submit", fmt.Sprintf("the same complaint was submitted again (%s); one complaint", h.msg.MessageID), false, h.row)
+		if c.State == StateIncomplete {
+			// Sent again with what was missing: the second copy completes
+			// the first, as a reply to the completion request would.
+			if err := h.completion(c); err != nil {
+				return true, err
+			}
+		}
+		d := h.g.baseData(c, h.now)
+		d.SubmittedAt = h.now
+		to := []string{c.Handler}
+		if c.Handler == "" {
+			to = h.g.set.IntakeTeam
+		}
+		_, err := h.queue(letter{name: templates.DoubleSubmit, key: fmt.Sprintf("double-submit:%s:%d", c.Ref, h.row),
+			to: to, c: c, data: d, staff: true})
+		return true, err
+	}
+	return false, nil
+}
+
+// sameText compares two texts as a person would: case and runs of white
+// space do not count.
+func sameText(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
 // nextRef allocates KL-YYYY-NNNN: a sequence per year, never reused.
@@ -213,7 +342,9 @@ func (h *handling) complete(c *Complaint) error {
 	c.Problems = "{}"
 	c.CompleteDay = fmtDay(day)
 	if c.FormDate == "" {
-		c.FormDate = fmtDay(day)
+		// The day the mail arrived, not the day the term counts from: a
+		// form sent at 18:54 was submitted that day.
+		c.FormDate = fmtDay(g.cal.Day(c.ReceivedAt))
 		h.event(c.ID, "date-assumed", "no date in the form; the receipt date "+c.FormDate+" is used", false, h.row)
 	}
 	c.AckDue = fmtDay(g.cal.Add(day, g.set.AckDays))
@@ -222,8 +353,14 @@ func (h *handling) complete(c *Complaint) error {
 	c.DelayLatest = fmtDay(g.cal.Add(end, -g.set.DelayNoticeDays))
 	h.event(c.ID, "complete", fmt.Sprintf("received %s; acknowledgement due %s; term ends %s; delay notice at the latest %s",
 		c.CompleteDay, c.AckDue, c.TermEnd, c.DelayLatest), false, h.row)
+	ack := g.baseData(c, h.now)
+	ack.Arrived = h.now
+	if g.cal.IsWorkday(g.cal.Day(h.now)) && !g.cal.Day(h.now).Equal(day) {
+		ack.AfterHours = clockOf(g.cal.EndOfDay())
+	}
+	ack.EmailAsGiven = h.emailAsGiven
 	if _, err := h.queue(letter{name: templates.Acknowledgement, key: "ack:" + c.Ref, to: []string{c.Email},
-		c: c, data: g.baseData(c, h.now)}); err != nil {
+		c: c, data: ack}); err != nil {
 		return err
 	}
 	if _, err := h.queue(letter{name: templates.HandlerNew, key: "handler-new:" + c.Ref, to: []string{c.Handler},
@@ -249,11 +386,17 @@ func (h *handling) incomplete(c *Complaint, problems map[string]reasons) error {
 	h.event(c.ID, "incomplete", "missing or invalid: "+strings.Join(names, ", ")+"; lapses "+c.LapseDay, false, h.row)
 	d := g.baseData(c, h.now)
 	d.Problems = problemList(problems, c.Lang)
+	d.EmailAsGiven = h.emailAsGiven
 	if _, err := h.queue(letter{name: templates.CompletionRequest, key: fmt.Sprintf("completion:%s:%d", c.Ref, h.row),
 		to: []string{c.Email}, c: c, data: d, inReplyTo: h.msg.MessageID}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)
+}
+
+// clockOf writes a time of day as "17:00".
+func clockOf(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // languageOf guesses the complainant's language from the form's labels: a

@@ -189,7 +189,7 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		Detail string `db:"detail"`
 	}
 	if err := g.store.DB.SelectContext(ctx, &evs, `SELECT complaint_id, kind, detail FROM events
-		WHERE complaint_id BETWEEN ? AND ? AND kind IN ('delay', 'objection', 'closed') ORDER BY id`, lo, hi); err != nil {
+		WHERE complaint_id BETWEEN ? AND ? AND kind IN ('delay', 'automatic-delay', 'objection', 'closed') ORDER BY id`, lo, hi); err != nil {
 		return nil, fmt.Errorf("report events: %w", err)
 	}
 	for _, e := range evs {
@@ -201,18 +201,29 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		case "delay":
 			f.delays++
 			f.reasons = append(f.reasons, delayReason(e.Detail))
-			if strings.Contains(e.Detail, "automatic=true") {
-				f.autoDelays++
-			}
+		case "automatic-delay":
+			// Its own event kind, so the count survives the erasure of
+			// the delay event's text.
+			f.autoDelays++
 		case "objection":
 			f.objection = true
 		case StateClosed:
-			// The finishing event's detail says how (commands.go, scheduler.go).
-			f.withdrawn = strings.HasPrefix(e.Detail, "withdrawn:")
-			if strings.HasPrefix(e.Detail, "written record sent;") {
-				f.record = true
-				f.resolved = strings.Contains(e.Detail, "resolved=true")
-			}
+			// Complaints finished before complaint_outcome existed: the
+			// finishing event's text says how (while it is not erased).
+			f.setOutcome(outcomeOf(e.Kind, e.Detail))
+		}
+	}
+	var outcomes []struct {
+		ID      int64  `db:"complaint_id"`
+		Outcome string `db:"outcome"`
+	}
+	if err := g.store.DB.SelectContext(ctx, &outcomes, `SELECT complaint_id, outcome FROM complaint_outcome
+		WHERE complaint_id BETWEEN ? AND ?`, lo, hi); err != nil {
+		return nil, fmt.Errorf("report outcomes: %w", err)
+	}
+	for _, o := range outcomes {
+		if f := byID[o.ID]; f != nil {
+			f.setOutcome(o.Outcome)
 		}
 	}
 	var acks []struct {
@@ -255,6 +266,12 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		}
 	}
 	return facts, nil
+}
+
+func (f *reportFact) setOutcome(o string) {
+	f.withdrawn = o == OutcomeWithdrawn
+	f.record = o == OutcomeResolved || o == OutcomeUnresolved
+	f.resolved = o == OutcomeResolved
 }
 
 // termMissed reports whether a complaint's (extended) term passed without
@@ -373,7 +390,8 @@ func reportDelayReasons(r *templates.ReportData, facts []*reportFact) {
 	})
 }
 
-// delayReason is the reason in a delay event's detail.
+// delayReason is the reason in a delay event's detail; "" once the
+// erasure blanked it (the templates word that).
 func delayReason(detail string) string {
 	if m := delayDetailRe.FindStringSubmatch(detail); m != nil {
 		return m[2]

@@ -109,7 +109,11 @@ func (h *handling) thread() (*Complaint, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("thread by reference: %w", err)
 		}
-		if strings.EqualFold(h.msg.From, c.Email) || h.isStaff() {
+		speaks, err := h.speaksFor(&c, h.msg.From)
+		if err != nil {
+			return nil, "", err
+		}
+		if speaks || h.isStaff() {
 			return &c, "reference", nil
 		}
 	}
@@ -145,6 +149,9 @@ func (h *handling) isStaff() bool {
 // answers them (RFC 3834).
 func (h *handling) machine(c *Complaint) error {
 	if h.msg.Kind == parser.KindBounce {
+		if err := h.linkDSN(&c); err != nil {
+			return err
+		}
 		if c == nil && h.msg.BouncedRecipient != "" {
 			var found Complaint
 			err := h.tx.Get(&found, `SELECT * FROM complaints WHERE email = ? ORDER BY id DESC LIMIT 1`, h.msg.BouncedRecipient)
@@ -174,6 +181,9 @@ func (h *handling) machine(c *Complaint) error {
 	if c != nil {
 		h.complaintID = c.ID
 		h.event(c.ID, "machine-mail", string(h.msg.Kind)+" from "+orUnknown(h.msg.From)+": "+h.msg.Subject, false, h.row)
+		if err := h.machineLoop(c); err != nil {
+			return err
+		}
 	}
 	h.note = string(h.msg.Kind) + ": not answered"
 	return nil

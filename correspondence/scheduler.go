@@ -165,6 +165,7 @@ func (g *Gateway) RunScheduler(ctx context.Context, interval time.Duration) erro
 		if err := g.scheduleDigests(ctx); err != nil && ctx.Err() == nil {
 			g.log.Error("digest", "err", err)
 		}
+		g.retentionDaily(ctx)
 		select {
 		case <-ctx.Done():
 			return nil

@@ -289,7 +289,8 @@ func TestDigestListsDelaysInDutch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.New) != 1 || len(d.Delays) != 1 || d.Delays[0].Note != "+5 werkdagen: wachten op de vervoerder (door de behandelaar)" {
+	if len(d.New) != 1 || len(d.Delays) != 1 || d.Delays[0].Delay == nil ||
+		*d.Delays[0].Delay != (templates.DigestDelay{Days: 5, Reason: "wachten op de vervoerder"}) {
 		t.Fatalf("digest new %d, delays %+v", len(d.New), d.Delays)
 	}
 	if d.Delays[0].Handler != "Marieke de Vries" && d.Delays[0].Handler != "Jeroen Bakker" {

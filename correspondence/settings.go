@@ -61,10 +61,20 @@ type Settings struct {
 	// replaces DNS (tests), nil means net.LookupTXT.
 	VerifyDKIM bool
 	LookupTXT  func(domain string) ([]string, error)
+	// Provider names a provider's own sender check: ProviderMicrosoft365
+	// (Exchange's internal-sender stamp), ProviderGoogle (mx.google.com's
+	// Authentication-Results), ProviderDKIM (our own DKIM check); "" for
+	// AuthServID/VerifyDKIM alone. See auth.go.
+	Provider string
 
 	// OutboxRetry is the backoff schedule of temporary send failures; after
 	// the last step the letter is failed.
 	OutboxRetry []time.Duration
+
+	// DoubleSubmitWindow: a new form mail with the same complainant,
+	// company and description within this long of an earlier one is the
+	// same complaint submitted twice (procedure.md §1; 10 minutes).
+	DoubleSubmitWindow time.Duration
 
 	// Categories are the names a handler may tag a complaint with
 	// (#categorie); the report counts per category.
@@ -92,6 +102,7 @@ func DefaultSettings() Settings {
 		Court:              "de rechtbank Rotterdam (arrondissement Rotterdam)",
 		MaxRelayAttachment: 10 << 20,
 		AutoLetterCap:      20,
+		DoubleSubmitWindow: 10 * time.Minute,
 		// 1m, 5m, 15m, 1h, 4h, then three times 8h: about a day and a half
 		// of trying before a letter counts as undeliverable.
 		OutboxRetry: []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour,

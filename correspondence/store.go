@@ -26,6 +26,9 @@ type Store struct {
 	// writeMu queues this process's writers in Go: two writers meeting in
 	// SQLite's busy handler would sleep for milliseconds each time.
 	writeMu sync.Mutex
+	// sealing is set once the ledger exists (after the migrations): from
+	// then on every transaction seals the ledger entries it added.
+	sealing bool
 }
 
 // OpenStore opens (creating if needed) the database at path and applies the
@@ -42,7 +45,9 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	}
 	// _txlock=immediate: every write transaction takes the write lock at
 	// BEGIN, so two writers never deadlock upgrading a read lock.
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_stmt_cache_size=64"
+	// _secure_delete=on: an erasure's bytes are overwritten, not left in
+	// free space of the file (see erase.go).
+	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_stmt_cache_size=64&_secure_delete=on"
 	db, err := sqlx.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -56,6 +61,11 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.sealBacklog(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.sealing = true
 	return s, nil
 }
 
@@ -138,6 +148,12 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if s.sealing {
+		if err := sealLedger(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

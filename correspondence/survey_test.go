@@ -13,7 +13,7 @@ import (
 
 // closedComplaint registers a complaint from addr, responds at once and
 // lets the objection window pass: closed on 8 December 2026.
-func closedComplaint(t *testing.T, e *env, id, addr string) *Complaint {
+func surveyClosedComplaint(t *testing.T, e *env, id, addr string) *Complaint {
 	t.Helper()
 	e.clk.set(at(2026, 11, 23, 10, 15))
 	before := len(e.lettersOf(templates.HandlerNew))
@@ -41,9 +41,9 @@ func TestSurvey(t *testing.T) {
 	set := testSettings()
 	set.Survey = SurveySettings{Enabled: true, AfterWorkdays: 3}
 	e := newEnvAt(t, filepath.Join(t.TempDir(), "s.db"), at(2026, 11, 23, 10, 15), set)
-	a := closedComplaint(t, e, "s1", "anna@example.com")
-	b := closedComplaint(t, e, "s2", "bert@example.com")
-	x := closedComplaint(t, e, "s3", "xavier@example.com")
+	a := surveyClosedComplaint(t, e, "s1", "anna@example.com")
+	b := surveyClosedComplaint(t, e, "s2", "bert@example.com")
+	x := surveyClosedComplaint(t, e, "s3", "xavier@example.com")
 	mustExec(t, e, `UPDATE complaints SET undeliverable = 1 WHERE id = ?`, x.ID) // a letter to xavier bounced
 	runDay(t, e, at(2026, 12, 8, 9, 0))                                          // the window ended on 7 December: closed today
 	if got := e.complaint(a.Ref).State; got != StateClosed {
@@ -103,7 +103,7 @@ func TestSurveyOffByDefault(t *testing.T) {
 		t.Fatal("the survey is on by default")
 	}
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
-	closedComplaint(t, e, "off", "anna@example.com")
+	surveyClosedComplaint(t, e, "off", "anna@example.com")
 	for _, d := range []time.Time{at(2026, 12, 8, 9, 0), at(2026, 12, 11, 9, 0), at(2026, 12, 16, 9, 0)} {
 		runDay(t, e, d)
 	}

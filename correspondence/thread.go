@@ -17,11 +17,26 @@ func (h *handling) inThread(c *Complaint, how string) error {
 	if p, ok := h.g.set.manager(h.msg.From); ok {
 		return h.fromStaff(c, p, true)
 	}
+	ok, err := h.speaksFor(c, h.msg.From)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return h.thirdParty(c)
+	}
+	if looped, err := h.probableLoop(c); looped || err != nil {
+		return err
+	}
 	return h.fromComplainant(c)
 }
 
 // text is the new text of the mail: the reply without quotes, else the body.
 func (h *handling) text() string {
+	if cmd := h.msg.Command; cmd != nil && !h.isStaff() {
+		// Only staff give commands: anyone else's "#sluiten" line is part
+		// of what they wrote, and is shown, never dropped.
+		return strings.TrimSpace(strings.TrimSpace("#"+cmd.Word+" "+cmd.Args) + "\n" + h.msg.Reply)
+	}
 	if t := strings.TrimSpace(h.msg.Reply); t != "" || h.msg.Command != nil {
 		return t
 	}
@@ -51,7 +66,7 @@ func (h *handling) fromComplainant(c *Complaint) error {
 			return h.objection(c, h.text())
 		}
 	}
-	return h.relayToHandler(c)
+	return h.relayOrCorrect(c) // corrections.go
 }
 
 // completion merges the fields a complainant supplied in reply to the
@@ -89,6 +104,9 @@ func (h *handling) completion(c *Complaint) error {
 		h.event(c.ID, "completed", "the complainant supplied the missing fields", false, h.row)
 		return h.complete(c)
 	}
+	if stop, err := h.completionLimit(c, problems); stop || err != nil {
+		return err
+	}
 	return h.incomplete(c, problems)
 }
 
@@ -108,27 +126,60 @@ func (h *handling) replyToClosed(c *Complaint) error {
 	return err
 }
 
-// isObjection: a reply to the objection-deadline letter, or one that says so
-// (procedure.md §4).
+// isObjection: a message that says it objects (procedure.md §4), or one a
+// handler marks with #bezwaar. Being a reply to the objection-deadline
+// letter does not make a message an objection (an out-of-office answers
+// it too), and our own letter's subject quoted in "Re: …" says nothing.
 func (h *handling) isObjection(c *Complaint) bool {
 	if h.msg.Command != nil && h.msg.Command.Name == "objection" {
 		return true
 	}
-	t := strings.ToLower(h.text() + " " + h.msg.Subject)
+	t := strings.ToLower(h.text())
+	if !h.ourSubject(c) {
+		t += " " + strings.ToLower(h.msg.Subject)
+	}
 	for _, no := range []string{"geen bezwaar", "niet in bezwaar", "no objection", "not object", "don't object", "do not object"} {
 		if strings.Contains(t, no) {
 			return false // "ik heb geen bezwaar" is the opposite: to the handler
 		}
 	}
-	ids := append(append([]string{}, h.msg.InReplyTo...), h.msg.References...)
-	for _, id := range ids {
-		var n int
-		_ = h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE message_id = ? AND complaint_id = ? AND kind = ?`, id, c.ID, templates.ObjectionDeadline)
-		if n > 0 {
+	for _, yes := range []string{"bezwaar", "niet eens", "niet mee eens", "oneens", "onvoldoende", "objection", "i object", "disagree"} {
+		if strings.Contains(t, yes) {
 			return true
 		}
 	}
-	return strings.Contains(t, "bezwaar") || strings.Contains(t, "objection") || strings.Contains(t, "i object")
+	return false
+}
+
+// ourSubject reports whether the mail's subject is one of our letters'
+// subjects about c with a reply prefix ("Re: Bezwaar maken kan tot …").
+func (h *handling) ourSubject(c *Complaint) bool {
+	subj := stripReplyPrefixes(h.msg.Subject)
+	if subj == "" {
+		return false
+	}
+	var n int
+	_ = h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE complaint_id = ? AND lower(subject) = ?`, c.ID, strings.ToLower(subj))
+	return n > 0
+}
+
+// stripReplyPrefixes drops "Re:", "AW:", "Antw:", "Fwd:" … from a subject.
+func stripReplyPrefixes(s string) string {
+	s = strings.TrimSpace(s)
+	for {
+		l := strings.ToLower(s)
+		cut := false
+		for _, p := range []string{"re:", "aw:", "antw:", "antwoord:", "sv:", "vs:", "fw:", "fwd:", "doorst:", "wg:", "tr:"} {
+			if strings.HasPrefix(l, p) {
+				s = strings.TrimSpace(s[len(p):])
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			return s
+		}
+	}
 }
 
 // relayFiles are the mail's attachments that travel with the relayed

@@ -476,7 +476,7 @@ func TestCrash(t *testing.T) {
 	// Only a letter cut off in DATA may go out twice: at most one per SMTP
 	// connection per kill (the mail world's kill included).
 	bound := (crashKills + 1) * connections
-	if strict && ackResends+staffResends > bound {
+	if ackResends+staffResends > bound { // issue 10 item 8: with any number of connections
 		t.Errorf("%d same-Message-ID resends after %d kills over %d SMTP connection(s); a kill during DATA explains at most %d",
 			ackResends+staffResends, crashKills+1, connections, bound)
 	}

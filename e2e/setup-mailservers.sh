@@ -22,6 +22,10 @@
 #   klachten+anything@ingressus.test lands in klachten@ingressus.test's INBOX.
 #   Users (password "test"): $USERS below. Maildirs under $KLACHTD_E2E_DIR/mail,
 #   owned by the system user klachtdmail.
+#   With KLACHTD_E2E_OAUTH2_INTROSPECT=URL set at "up", Dovecot also takes
+#   SASL XOAUTH2 and OAUTHBEARER, checking each token with its oauth2 passdb
+#   by RFC 7662 introspection (POST token=...) at URL, which must answer
+#   {"active":true,"username":"<the login user>"} (e2e/oauth2_test.go runs one).
 set -euo pipefail
 
 BASE=${KLACHTD_E2E_DIR:-/var/tmp/klachtd-e2e}
@@ -29,10 +33,13 @@ IMAP_PORT=${KLACHTD_E2E_IMAP_PORT:-10143}
 SMTP_PORT=${KLACHTD_E2E_SMTP_PORT:-10025}
 LMTP_PORT=${KLACHTD_E2E_LMTP_PORT:-10124}
 PASSWORD=test
+OAUTH2_INTROSPECT=${KLACHTD_E2E_OAUTH2_INTROSPECT:-}
 MAILUSER=klachtdmail
 USERS="klachten@ingressus.test sanne@klant.test piet@klant.test anna@klant.test
 m.devries@ingressus.test j.bakker@ingressus.test directie@ingressus.test"
 DOMAINS="ingressus.test klant.test"
+# KLACHTD_E2E_COMPLAINANTS=N adds klant000..klant(N-1)@klant.test (the crash test's complainants).
+for i in $(seq 0 $(( ${KLACHTD_E2E_COMPLAINANTS:-0} - 1 ))); do USERS="$USERS $(printf 'klant%03d@klant.test' "$i")"; done
 
 DOVECOT_CONF=$BASE/dovecot/dovecot.conf
 POSTFIX_DIR=$BASE/postfix/etc
@@ -106,6 +113,24 @@ write_config() {
   for u in $USERS; do echo "$u:{PLAIN}$PASSWORD" >>"$BASE/dovecot/users"; done
   chown root:dovecot "$BASE/dovecot/users"
   chmod 640 "$BASE/dovecot/users"
+  local mechs="plain login" oauth2_passdb=""
+  if [ -n "$OAUTH2_INTROSPECT" ]; then
+    mechs="plain login xoauth2 oauthbearer"
+    # After passwd-file: a token is no user's password, so that passdb
+    # fails and Dovecot goes on to this one (result_failure = continue).
+    cat >"$BASE/dovecot/oauth2.conf.ext" <<EOF
+# Written by klachtd's e2e/setup-mailservers.sh.
+introspection_mode = post
+introspection_url = $OAUTH2_INTROSPECT
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF
+    oauth2_passdb="passdb {
+  driver = oauth2
+  args = $BASE/dovecot/oauth2.conf.ext
+}"
+  fi
   cat >"$DOVECOT_CONF" <<EOF
 # Written by klachtd's e2e/setup-mailservers.sh: a Dovecot for tests only.
 base_dir = $BASE/dovecot/run
@@ -117,7 +142,7 @@ log_path = $BASE/dovecot/dovecot.log
 # Loopback only, so no TLS, and plain-text login is allowed.
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = $mechs
 mail_location = maildir:~/Maildir
 first_valid_uid = $uid
 last_valid_uid = $uid
@@ -134,6 +159,7 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%Lu $BASE/dovecot/users
 }
+$oauth2_passdb
 userdb {
   driver = static
   args = uid=$MAILUSER gid=$MAILUSER home=$BASE/mail/%Ld/%Ln
@@ -337,5 +363,5 @@ case "${1:-}" in
     else
       echo "dovecot is not running"
     fi ;;
-  *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,28p' "$0" >&2; exit 2 ;;
 esac

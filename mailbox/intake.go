@@ -175,6 +175,11 @@ func (in *Intake) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		if errors.Is(err, errReauth) {
+			in.log.Info("imap: oauth2 token runs low, logging in again with a fresh one")
+			delay = 0
+			continue
+		}
 		if errors.Is(err, errConfig) {
 			return err
 		}
@@ -293,6 +298,9 @@ type conn struct {
 	// NOTIFY_DELAY_MSECS in src/lib-storage/mailbox-watch.c), and a
 	// complainant should have the acknowledgement within a second.
 	burstUntil time.Time
+	// reauthAt, when set, is when the OAuth2 token runs low: the session
+	// ends there and the intake logs in again (errReauth).
+	reauthAt time.Time
 }
 
 // After mail arrives, the folder is checked every burstPoll for burstTime.
@@ -315,7 +323,7 @@ func (s *conn) watch(d time.Duration, what string, f func() error) error {
 func (in *Intake) dial() (*imapclient.Client, *traceWriter, error) {
 	host, _, _ := net.SplitHostPort(in.cfg.Addr)
 	opts := &imapclient.Options{
-		TLSConfig: &tls.Config{ServerName: host, InsecureSkipVerify: in.cfg.Insecure, MinVersion: tls.VersionTLS12},
+		TLSConfig: &tls.Config{ServerName: host, InsecureSkipVerify: in.cfg.Insecure, RootCAs: in.cfg.RootCAs, MinVersion: tls.VersionTLS12},
 		Dialer:    &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			// Runs on the client's reader goroutine: never block here.
@@ -376,9 +384,7 @@ func (in *Intake) session(ctx context.Context) (connected, healthy bool, err err
 	if err := s.watch(s.in.cmdTimeout, "greeting", c.WaitGreeting); err != nil {
 		return false, false, fmt.Errorf("greeting: %w", err)
 	}
-	tw.mute(true)
-	err = s.watch(s.in.cmdTimeout, "login", func() error { return c.Login(in.cfg.Username, in.cfg.Password).Wait() })
-	tw.mute(false)
+	s.reauthAt, err = s.login(ctx, tw)
 	if err != nil {
 		return false, false, fmt.Errorf("login as %q: %w", in.cfg.Username, err)
 	}
@@ -395,6 +401,9 @@ func (in *Intake) session(ctx context.Context) (connected, healthy bool, err err
 	in.log.Info("imap connected", "addr", in.cfg.Addr, "uidvalidity", s.uidValidity, "last_uid", s.last, "idle", s.idle)
 
 	err = s.loop(ctx)
+	if errors.Is(err, errReauth) {
+		s.logout()
+	}
 	if ctx.Err() != nil {
 		s.logout()
 		return true, s.passed, nil
@@ -500,6 +509,9 @@ func (s *conn) loop(ctx context.Context) error {
 		hdelay = 0
 		s.passed = true
 		in.setPolled()
+		if !s.reauthAt.IsZero() && !time.Now().Before(s.reauthAt) {
+			return errReauth
+		}
 		if time.Now().Before(s.burstUntil) {
 			if !s.sleepAlive(ctx, burstPoll) {
 				return ctx.Err()
@@ -531,6 +543,11 @@ func (s *conn) sleepAlive(ctx context.Context, d time.Duration) bool {
 func (s *conn) wait(ctx context.Context) error {
 	in := s.in
 	d := min(in.cfg.PollInterval, maxIdle)
+	if !s.reauthAt.IsZero() {
+		if d = min(d, time.Until(s.reauthAt)); d <= 0 {
+			return nil // the next pass ends the session
+		}
+	}
 	// An EXISTS that came during the last pass already left a token.
 	select {
 	case <-in.wake:

@@ -6,6 +6,7 @@ package mailbox
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"time"
 )
@@ -76,11 +77,14 @@ func IsTemporary(err error) bool { return err != nil && !errors.Is(err, ErrPerma
 
 // IMAPConfig says where the intake inbox is and how to watch it.
 type IMAPConfig struct {
-	Addr       string // host:port
-	TLS        TLSMode
-	Username   string
-	Password   string
-	Insecure   bool   // skip certificate verification (tests, self-signed)
+	Addr     string // host:port
+	TLS      TLSMode
+	Username string
+	Password string
+	Insecure bool // skip certificate verification (tests, self-signed)
+	// RootCAs, when set, verifies the server against these CAs (a private
+	// CA) instead of the system's.
+	RootCAs    *x509.CertPool
 	Folder     string // intake folder, e.g. INBOX
 	Processed  string // handled mail is moved here
 	Quarantine string // unparseable mail is moved here
@@ -91,6 +95,9 @@ type IMAPConfig struct {
 	MaxBytes int64
 	// Trace, when non-nil, receives the protocol transcript.
 	Trace interface{ Write([]byte) (int, error) }
+	// OAuth2, when set, logs in with SASL XOAUTH2 or OAUTHBEARER and a
+	// token from it instead of LOGIN with Password.
+	OAuth2 Tokens
 }
 
 // SMTPConfig says where letters are sent.
@@ -100,6 +107,12 @@ type SMTPConfig struct {
 	Username string
 	Password string
 	Insecure bool
+	// RootCAs, when set, verifies the server against these CAs instead of
+	// the system's.
+	RootCAs  *x509.CertPool
 	HeloName string
 	Timeout  time.Duration
+	// OAuth2, when set, authenticates with SASL XOAUTH2 or OAUTHBEARER
+	// and a token from it instead of the password.
+	OAuth2 Tokens
 }

@@ -65,6 +65,21 @@ func (e *SendError) Permanent() bool {
 	return false
 }
 
+// Outage reports whether the failure is the sending server's as a whole,
+// not this letter's: no connection, no greeting, EHLO, STARTTLS or AUTH
+// refused (a wrong password), or the server closing the session (421)
+// before it took the sender. Every letter would fail alike, so the outbox
+// keeps them all waiting, uncounted, until the server is back.
+func (e *SendError) Outage() bool {
+	switch e.Stage {
+	case "connect", "ehlo", "starttls", "auth":
+		return true
+	case "mail":
+		return e.Code == 421 || e.Code == 0
+	}
+	return false
+}
+
 // Temporary reports whether retrying may help: anything but a 5xx reply.
 func (e *SendError) Temporary() bool { return !e.Permanent() }
 
@@ -227,6 +242,7 @@ func (s *Sender) transaction(ctx context.Context, from string, to []string, raw 
 		}
 		return se
 	}
+	keepReply(ctx, w) // the proof of sending, for SendAccepted
 	s.used++
 	return nil
 }
@@ -275,7 +291,7 @@ func (s *Sender) connect(ctx context.Context) error {
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return fail(fmt.Errorf("addr %q: %w", cfg.Addr, err))
 	}
-	tlsConfig := &tls.Config{ServerName: s.host, InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}
+	tlsConfig := &tls.Config{ServerName: s.host, InsecureSkipVerify: cfg.Insecure, RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
 	d := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	var (
 		raw net.Conn
@@ -323,7 +339,12 @@ func (s *Sender) connect(ctx context.Context) error {
 			return bad("starttls", err)
 		}
 	}
-	if cfg.Username != "" {
+	if cfg.OAuth2 != nil {
+		if err := s.authOAuth2(ctx, c, raw); err != nil {
+			c.Close()
+			return err
+		}
+	} else if cfg.Username != "" {
 		if cfg.TLS == TLSNone && !isLoopback(cfg.Addr) {
 			return bad("auth", errors.New("refusing to send the password without TLS"))
 		}

@@ -108,7 +108,13 @@ func parseAddressList(v string) []addr {
 	// encoding; seen in practice from web forms and old mailers.
 	var out []addr
 	for _, piece := range strings.Split(v, ",") {
-		a := bareAddrRe.FindString(piece)
+		// The address is the one in angle brackets; a display name that
+		// looks like an address ("x9@evil.test <real@…>", unquoted or as
+		// an encoded word) is never it.
+		a := angleAddress(piece)
+		if a == "" {
+			a = bareAddrRe.FindString(piece)
+		}
 		if a == "" {
 			continue
 		}
@@ -125,6 +131,17 @@ func parseAddressList(v string) []addr {
 		}
 	}
 	return out
+}
+
+var angleAddrRe = regexp.MustCompile(`<\s*([^\s<>()\[\],;:"']+@[^\s<>()\[\],;:"']+)\s*>`)
+
+// angleAddress returns the last "<addr>" in s, or "".
+func angleAddress(s string) string {
+	m := angleAddrRe.FindAllStringSubmatch(s, -1)
+	if len(m) == 0 {
+		return ""
+	}
+	return m[len(m)-1][1]
 }
 
 // plusToken returns the part after '+' in the local part of an address.

@@ -18,15 +18,20 @@ func ClassifyMachine(raw []byte, text string, own []string) (kind Kind, bounced 
 // classifyMachine is ClassifyMachine with the reason for the verdict, for
 // tests and for a log line.
 func classifyMachine(raw []byte, text string, own []string) (kind Kind, bounced, why string) {
-	m := readClassifyMessage(raw)
+	return classifyMessage(readClassifyMessage(raw), text, own)
+}
+
+// classifyMessage classifies a message already read (Parse hands over its
+// own reading, so the message is read once).
+func classifyMessage(m *cmessage, text string, own []string) (kind Kind, bounced, why string) {
 	h := m.header
 	c := &classifier{m: m, own: map[string]bool{}}
 	for _, a := range own {
 		c.own[strings.ToLower(strings.TrimSpace(a))] = true
 	}
-	c.fromRaw = clDecodeHeaderText(h.get("from"))
+	c.fromRaw = decodeHeaderText(h.get("from"))
 	c.from = clFirstAddress(c.fromRaw)
-	c.subject = strings.TrimSpace(clDecodeHeaderText(h.get("subject")))
+	c.subject = strings.TrimSpace(decodeHeaderText(h.get("subject")))
 	c.text = m.text()
 	if strings.TrimSpace(c.text) == "" {
 		c.text = text
@@ -62,7 +67,7 @@ func classifyMachine(raw []byte, text string, own []string) (kind Kind, bounced,
 	if c.bounceWeak() {
 		return KindBounce, c.recipient(nil), c.why
 	}
-	if c.autoReplyByText() {
+	if c.autoReplyByText() || c.autoReplyByContent() {
 		return KindAutoReply, "", c.why
 	}
 	if c.isAutomated() {
@@ -103,7 +108,7 @@ func (c *classifier) reports() (Kind, string, bool) {
 		switch p.mediaType {
 		case "message/delivery-status", "message/global-delivery-status":
 			hasDSNPart = true
-			dsnText = append(dsnText, string(p.body))
+			dsnText = append(dsnText, string(p.body()))
 		case "message/disposition-notification", "message/global-disposition-notification":
 			hasMDN = true
 		case "message/feedback-report":
@@ -237,7 +242,7 @@ func (c *classifier) recipient(failed []dsnRecipient) string {
 	// A bounce forwarded as an attachment: the DSN inside.
 	for _, p := range c.m.parts {
 		if p.inner && (p.mediaType == "message/delivery-status" || p.mediaType == "message/global-delivery-status") {
-			for _, r := range parseDSNFields(string(p.body)) {
+			for _, r := range parseDSNFields(string(p.body())) {
 				if a := r.address(); a != "" && r.failedOrDelayed() && !c.ownish(a) {
 					return a
 				}
@@ -323,7 +328,8 @@ var (
 		`delivery status|smtp error|remote host said|diagnostic-code|` +
 		`\b5\.\d\.\d+\b|\b55[0-4][ -]|host unknown|transcript of session|` +
 		`kon niet worden (?:bezorgd|afgeleverd)|niet worden bezorgd|unzustellbar|` +
-		`has not (?:yet )?been delivered|delivery attempts|could not deliver`)
+		`has not (?:yet )?been delivered|delivery attempts|could not deliver|` +
+		`(?:was|been|is|message|mail) rejected|rejected (?:by|your)|over quota|quota exceeded|mailbox quota`)
 	// From names and local parts of mail software.
 	daemonFromRe = regexp.MustCompile(`(?i)mailer[-_ ]?daemon`)
 	daemonWeakRe = regexp.MustCompile(`(?i)(?:^|[<\s"(])(?:postmaster|post_master|mail\.delivery\.system|mdaemon|mail delivery|mail administrator|system administrator|mail system)\b`)
@@ -503,7 +509,11 @@ func (c *classifier) autoReplyMarked() bool {
 // "Auto-Submitted: auto-generated" only.
 func (c *classifier) autoReplyByText() bool {
 	h := c.m.header
-	if clAutoSubmitted(h) == "" && !clNullReturnPath(h) {
+	// Signs of mail sent without a person: RFC 3834, a null sender,
+	// X-Loop (procmail and vacation programs), and Exchange's "Suppress:
+	// All" (on its own out-of-office replies; a person's Outlook reply
+	// carries a partial list).
+	if clAutoSubmitted(h) == "" && !clNullReturnPath(h) && !h.has("x-loop") && !clSuppressAll(h) {
 		return false
 	}
 	w := autoReplyTextRe.FindString(c.text)
@@ -532,6 +542,11 @@ func (c *classifier) isAutomated() bool {
 	}
 	if as := clAutoSubmitted(h); as != "" {
 		return c.because("Auto-Submitted: " + as)
+	}
+	if h.has("x-loop") {
+		// Set by list servers, procmail and responders against mail
+		// loops: never answer it.
+		return c.because("X-Loop")
 	}
 	if clNullReturnPath(h) {
 		return c.because("null Return-Path")

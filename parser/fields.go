@@ -16,6 +16,13 @@ type rawFields struct {
 	loose int
 	// hasDesc is true when a description label was found.
 	hasDesc bool
+	// exact counts the distinct fields found by a label of the tables
+	// (not by key words alone).
+	exact int
+	// other are the form's lines that map to no field ("Privacy:
+	// akkoord", a label whose words are ambiguous), as "Label: value":
+	// kept under the description rather than lost.
+	other []string
 }
 
 // isForm reports whether the text reads as a form: two labels or more,
@@ -23,7 +30,10 @@ type rawFields struct {
 // labels (a person's letter with "Telefoon:" and "E-mail:" in the
 // signature is no form).
 func (r rawFields) isForm() bool {
-	return r.labels >= 2 && (r.hasDesc || r.loose <= 2)
+	// Labels matched by key words alone do not make a letter a form (a
+	// person writes "Mijn probleem: …" too): two labels of the tables, a
+	// description label of the tables, or four fields or more.
+	return r.labels >= 2 && (r.exact >= 2 || r.hasDesc || r.labels >= 4) && (r.hasDesc || r.loose <= 2)
 }
 
 // filled counts the fields with a non-empty value.
@@ -53,6 +63,7 @@ type classified struct {
 	inline string // value on the label's own line
 	block  bool   // "--- Label ---" (WPForms) or a bare label line
 	header bool   // a line of a forwarded message's header block
+	score  int    // how sure the label is (lookupScored)
 }
 
 var (
@@ -108,8 +119,8 @@ func (m labelMap) classify(t string, bare bool) classified {
 		return classified{} // quoted text is never form data
 	}
 	if mm := wpformsRe.FindStringSubmatch(t); mm != nil {
-		if f := m.lookup(mm[1]); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, mm[1]), block: true}
+		if f, sc := m.lookupScored(mm[1]); f != "" {
+			return classified{class: lineKnown, field: f, key: partKey(f, mm[1]), block: true, score: sc}
 		}
 		if looksLikeLabel(mm[1]) {
 			return classified{class: lineUnknown, block: true}
@@ -127,13 +138,13 @@ func (m labelMap) classify(t string, bare bool) classified {
 		}
 		// "http://…" or "10:30" is no label.
 		if !strings.HasPrefix(rest, "//") {
-			if f := m.lookup(label); f != "" {
+			if f, sc := m.lookupScored(label); f != "" {
 				inline := strings.TrimSpace(strings.TrimLeft(rest, "* \t"))
 				if f == fieldNameMail && !strings.Contains(inline, "@") {
 					// "Van: maandag tot vrijdag": no sender line.
 					return classified{}
 				}
-				return classified{class: lineKnown, field: f, key: partKey(f, label), inline: inline}
+				return classified{class: lineKnown, field: f, key: partKey(f, label), inline: inline, score: sc}
 			}
 			if looksLikeLabel(label) {
 				return classified{class: lineUnknown}
@@ -141,15 +152,17 @@ func (m labelMap) classify(t string, bare bool) classified {
 		}
 	}
 	if i := strings.IndexByte(s, '\t'); i > 0 {
-		if f := m.lookup(s[:i]); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, s[:i]), inline: strings.TrimSpace(s[i+1:])}
+		if f, sc := m.lookupScored(s[:i]); f != "" {
+			return classified{class: lineKnown, field: f, key: partKey(f, s[:i]), inline: strings.TrimSpace(s[i+1:]), score: sc}
 		}
 	}
 	if bare {
 		// A label alone on its line, its value on the next ones (HTML
 		// forms: Gravity Forms, WPForms, Drupal's <b>Title</b><br />).
+		// Only labels of the tables: a value line ("Autobedrijf Snel")
+		// holds key words too. Bold lines are scored in extractFields.
 		if f := m.lookup(s); f != "" {
-			return classified{class: lineKnown, field: f, key: partKey(f, s), block: true}
+			return classified{class: lineKnown, field: f, key: partKey(f, s), block: true, score: exactLabelScore}
 		}
 	}
 	return classified{}
@@ -171,11 +184,57 @@ func multiLine(field string) bool {
 }
 
 // extractFields reads labelled values from a form's text. bare allows a
-// label alone on a line without a colon (text made from HTML).
+// label alone on a line without a colon (text made from HTML). The stages:
+// classify every line (classifyLines); read each label's value (label:
+// descriptionValue, plainValue, addPart); then settle the parts, Contact
+// Form 7's sender line and what mapped to no field (finish).
 func extractFields(text string, m labelMap, bare bool) rawFields {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
+	cls := classifyLines(lines, m, bare)
+	markForwardHeaders(lines, cls)
+	r := &fieldReader{
+		lines: lines, cls: cls,
+		out:       rawFields{values: map[string]string{}},
+		lastKnown: map[string]int{},
+		seen:      map[string]bool{},
+		counted:   map[string]bool{},
+		parts:     map[string][]string{},
+		zipLast:   map[string]bool{},
+		used:      make([]bool, len(lines)),
+		valScore:  map[string]int{},
+		valLine:   map[string]string{},
+	}
+	// lastKnown[key]: the last line labelled for that key.
+	for j, c := range cls {
+		if c.class == lineKnown {
+			r.lastKnown[c.key] = j
+		}
+	}
+	// labelTail[j]: from line j on there are only labelled lines, blank
+	// lines and footers (the unknown fields after a form's description:
+	// "Privacy: akkoord").
+	r.labelTail = make([]bool, len(lines)+1)
+	r.labelTail[len(lines)] = true
+	for j := len(lines) - 1; j >= 0; j-- {
+		r.labelTail[j] = r.labelTail[j+1] && (strings.TrimSpace(lines[j]) == "" || cls[j].class != linePlain)
+	}
+	lastLabel := -1
+	for i := 0; i < len(lines); {
+		if cls[i].class != lineKnown {
+			i++
+			continue
+		}
+		lastLabel = i
+		i = r.label(i)
+	}
+	return r.finish(lastLabel)
+}
+
+// classifyLines classifies every line of a form's text, and cleans it: no
+// heading mark, no no-break spaces, no trailing blanks.
+func classifyLines(lines []string, m labelMap, bare bool) []classified {
 	cls := make([]classified, len(lines))
 	for i, l := range lines {
 		l, heading := strings.CutPrefix(l, headingMark)
@@ -185,131 +244,190 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 			// A bold-only line of an HTML form is a label or a section
 			// heading: it ends the value above it.
 			cls[i] = classified{class: lineUnknown, block: true}
+			if t := strings.TrimSpace(lines[i]); !strings.HasPrefix(t, ">") {
+				if f, sc := m.lookupScored(t); f != "" {
+					cls[i] = classified{class: lineKnown, field: f, key: partKey(f, t), block: true, score: sc}
+				}
+			}
 		}
 	}
-	markForwardHeaders(lines, cls)
-	// lastKnown[key]: the last line labelled for that key.
-	lastKnown := map[string]int{}
-	for j, c := range cls {
-		if c.class == lineKnown {
-			lastKnown[c.key] = j
-		}
+	return cls
+}
+
+// fieldReader is extractFields' state while it reads the labels.
+type fieldReader struct {
+	lines     []string
+	cls       []classified
+	out       rawFields
+	lastKnown map[string]int
+	labelTail []bool
+	seen      map[string]bool // label keys met so far
+	counted   map[string]bool // fields counted in out.labels ("exact:" + field: in out.exact)
+	parts     map[string][]string
+	zipLast   map[string]bool
+	used      []bool            // lines that are a label or its value
+	valScore  map[string]int    // the score of the label each value came from
+	valLine   map[string]string // that label and value as "Label: value", for "Overige velden"
+}
+
+// label reads the label on line i and its value, and returns the line
+// after them.
+func (r *fieldReader) label(i int) int {
+	c, out := r.cls[i], &r.out
+	if c.field == FieldDescription && c.score >= exactLabelScore {
+		// Only a label of the tables: "Mijn probleem: …" in a person's
+		// letter does not make it a form.
+		out.hasDesc = true
 	}
-	// labelTail[j]: from line j on there are only labelled lines, blank
-	// lines and footers (the unknown fields after a form's description:
-	// "Privacy: akkoord").
-	labelTail := make([]bool, len(lines)+1)
-	labelTail[len(lines)] = true
-	for j := len(lines) - 1; j >= 0; j-- {
-		labelTail[j] = labelTail[j+1] && (strings.TrimSpace(lines[j]) == "" || cls[j].class != linePlain)
-	}
-	out := rawFields{values: map[string]string{}}
-	seen := map[string]bool{}
-	counted := map[string]bool{}
-	parts := map[string][]string{}
-	zipLast := map[string]bool{}
-	used := make([]bool, len(lines))
-	lastLabel := -1
-	for i := 0; i < len(lines); i++ {
-		c := cls[i]
-		if c.class != lineKnown {
-			continue
-		}
-		lastLabel = i
-		if c.field == FieldDescription {
-			out.hasDesc = true
-		}
-		seen[c.key] = true
-		if !counted[c.field] && c.field != fieldIgnore && c.field != fieldNameMail {
-			counted[c.field] = true
+	r.seen[c.key] = true
+	if c.field != fieldIgnore && c.field != fieldNameMail {
+		if !r.counted[c.field] {
+			r.counted[c.field] = true
 			out.labels++
 		}
-		var val []string
-		j := i + 1
-		if c.field == FieldDescription {
-			// Verbatim up to the next label of a field not seen yet, or a
-			// footer. A form names each field once, so "Tel: 010-1234567
-			// (na 17:00)" after the phone field is part of the text.
-			if c.inline != "" {
-				val = append(val, c.inline)
-			}
-			for ; j < len(lines); j++ {
-				// A form whose labels are blocks ("--- Label ---", a bold
-				// label line) ends its description only at the next block:
-				// "Factuurnummer: F-118" there is the complainant's text.
-				if cls[j].class == lineKnown && !seen[cls[j].key] && !(c.block && !cls[j].block) &&
-					!labelInProse(lines, cls, lastKnown, j) {
-					break
-				}
-				if cls[j].class == lineStop || (cls[j].class == lineUnknown && cls[j].block) {
-					break
-				}
-				if cls[j].class == lineUnknown && labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" &&
-					!readsAsProse(lines[j]) {
-					break
-				}
-				val = append(val, lines[j])
-			}
-		} else {
-			if c.inline != "" {
-				val = append(val, c.inline)
-			} else {
-				// "Label:" with the value on the next line(s), maybe after
-				// a blank line (WPForms, Formspree).
-				for j < len(lines) && strings.TrimSpace(lines[j]) == "" && cls[j].class == linePlain {
-					j++
-				}
-			}
-			for ; j < len(lines); j++ {
-				if strings.TrimSpace(lines[j]) == "" || cls[j].class == lineKnown || cls[j].class == lineStop {
-					break
-				}
-				// A value may hold a colon ("na 13:00"); on the label's own
-				// line or after a label alone that is fine, but in a
-				// continuation it may be the next (unknown) field.
-				if cls[j].class == lineUnknown && (c.inline != "" || len(val) > 0) {
-					break
-				}
-				if len(val) > 0 && !multiLine(c.field) {
-					break // one line for name, phone, e-mail, date, …
-				}
-				val = append(val, strings.TrimSpace(lines[j]))
-			}
-		}
-		for k := i; k < j; k++ {
-			used[k] = true
-		}
-		i = j - 1
-		v := joinValue(c.field, val)
-		if c.field == fieldNamePart || c.field == fieldAddressPart {
-			if v != "" && len(parts[c.field]) < 20 {
-				ps := parts[c.field]
-				// "Postcode: 3011 AB" then "Plaats: Rotterdam": one line.
-				if l := strings.TrimPrefix(c.key, fieldAddressPart+":"); len(ps) > 0 && cityLabels[l] && zipLast[c.field] {
-					ps[len(ps)-1] += " " + v
-				} else {
-					ps = append(ps, v)
-				}
-				parts[c.field] = ps
-				zipLast[c.field] = zipLabels[strings.TrimPrefix(c.key, fieldAddressPart+":")]
-			}
-			continue
-		}
-		if out.values[c.field] == "" {
-			out.values[c.field] = v
+		if c.score >= exactLabelScore && !r.counted["exact:"+c.field] {
+			r.counted["exact:"+c.field] = true
+			out.exact++
 		}
 	}
+	var val []string
+	var j int
+	if c.field == FieldDescription {
+		val, j = r.descriptionValue(i)
+	} else {
+		val, j = r.plainValue(i)
+	}
+	for k := i; k < j; k++ {
+		r.used[k] = true
+	}
+	v := joinValue(c.field, val)
+	if c.field == fieldNamePart || c.field == fieldAddressPart {
+		r.addPart(c, v)
+		return j
+	}
+	// Two labels for one field: a label of the tables beats one matched
+	// by key words, a higher score a lower one, the first the later. The
+	// one that loses is kept under "Overige velden".
+	shown := otherLine(r.lines[i], v)
+	switch {
+	case out.values[c.field] == "":
+		out.values[c.field], r.valScore[c.field], r.valLine[c.field] = v, c.score, shown
+	case c.score > r.valScore[c.field]:
+		out.other = append(out.other, r.valLine[c.field])
+		out.values[c.field], r.valScore[c.field], r.valLine[c.field] = v, c.score, shown
+	case c.score < exactLabelScore && v != "":
+		out.other = append(out.other, shown)
+	}
+	return j
+}
+
+// descriptionValue reads a description verbatim up to the next label of a
+// field not seen yet, or a footer. A form names each field once, so "Tel:
+// 010-1234567 (na 17:00)" after the phone field is part of the text.
+func (r *fieldReader) descriptionValue(i int) ([]string, int) {
+	lines, cls, c := r.lines, r.cls, r.cls[i]
+	var val []string
+	if c.inline != "" {
+		val = append(val, c.inline)
+	}
+	j := i + 1
+	for ; j < len(lines); j++ {
+		// A form whose labels are blocks ("--- Label ---", a bold label
+		// line) ends its description only at the next block:
+		// "Factuurnummer: F-118" there is the complainant's text.
+		if cls[j].class == lineKnown && !r.seen[cls[j].key] && !(c.block && !cls[j].block) &&
+			!labelInProse(lines, cls, r.lastKnown, j) {
+			break
+		}
+		if cls[j].class == lineStop || (cls[j].class == lineUnknown && cls[j].block) {
+			break
+		}
+		if cls[j].class == lineUnknown && r.labelTail[j] && j > 0 && strings.TrimSpace(lines[j-1]) == "" &&
+			!readsAsProse(lines[j]) {
+			break
+		}
+		val = append(val, lines[j])
+	}
+	return val, j
+}
+
+// plainValue reads any other field's value: on the label's line, or on
+// the next line(s) after a label alone; one line but for the multi-line
+// fields.
+func (r *fieldReader) plainValue(i int) ([]string, int) {
+	lines, cls, c := r.lines, r.cls, r.cls[i]
+	var val []string
+	j := i + 1
+	if c.inline != "" {
+		val = append(val, c.inline)
+	} else {
+		// "Label:" with the value on the next line(s), maybe after a
+		// blank line (WPForms, Formspree).
+		for j < len(lines) && strings.TrimSpace(lines[j]) == "" && cls[j].class == linePlain {
+			j++
+		}
+	}
+	for ; j < len(lines); j++ {
+		if strings.TrimSpace(lines[j]) == "" || cls[j].class == lineKnown || cls[j].class == lineStop {
+			break
+		}
+		// A value may hold a colon ("na 13:00"); on the label's own line
+		// or after a label alone that is fine, but in a continuation it
+		// may be the next (unknown) field.
+		if cls[j].class == lineUnknown && (c.inline != "" || len(val) > 0) {
+			break
+		}
+		if len(val) > 0 && !multiLine(c.field) {
+			break // one line for name, phone, e-mail, date, …
+		}
+		val = append(val, strings.TrimSpace(lines[j]))
+	}
+	return val, j
+}
+
+// addPart keeps a part of the name or the address ("Voornaam",
+// "Postcode"), to be joined in order.
+func (r *fieldReader) addPart(c classified, v string) {
+	if v == "" || len(r.parts[c.field]) >= 20 {
+		return
+	}
+	ps := r.parts[c.field]
+	// "Postcode: 3011 AB" then "Plaats: Rotterdam": one line.
+	if l := strings.TrimPrefix(c.key, fieldAddressPart+":"); len(ps) > 0 && cityLabels[l] && r.zipLast[c.field] {
+		ps[len(ps)-1] += " " + v
+	} else {
+		ps = append(ps, v)
+	}
+	r.parts[c.field] = ps
+	r.zipLast[c.field] = zipLabels[strings.TrimPrefix(c.key, fieldAddressPart+":")]
+}
+
+// finish counts the loose lines, joins the parts, reads Contact Form 7's
+// "From: NAME <MAIL>" and collects the lines that map to no field.
+func (r *fieldReader) finish(lastLabel int) rawFields {
+	lines, cls, out := r.lines, r.cls, r.out
 	for k := 0; k < lastLabel; k++ {
-		if !used[k] && cls[k].class == linePlain && !cls[k].header && strings.TrimSpace(lines[k]) != "" {
+		if !r.used[k] && cls[k].class == linePlain && !cls[k].header && strings.TrimSpace(lines[k]) != "" {
 			out.loose++
 		}
 	}
-	if p := parts[fieldNamePart]; len(p) > 0 && out.values[FieldName] == "" {
-		out.values[FieldName] = strings.Join(p, " ")
+	// Parts asked by labels of the tables beat a whole value whose label
+	// was matched by key words alone.
+	for _, pf := range [][2]string{{fieldNamePart, FieldName}, {fieldAddressPart, FieldAddress}} {
+		p := r.parts[pf[0]]
+		if len(p) == 0 || (out.values[pf[1]] != "" && r.valScore[pf[1]] >= exactLabelScore) {
+			continue
+		}
+		if out.values[pf[1]] != "" {
+			out.other = append(out.other, r.valLine[pf[1]])
+		}
+		sep := " "
+		if pf[1] == FieldAddress {
+			sep = "\n"
+		}
+		out.values[pf[1]] = strings.Join(p, sep)
 	}
-	if p := parts[fieldAddressPart]; len(p) > 0 && out.values[FieldAddress] == "" {
-		out.values[FieldAddress] = strings.Join(p, "\n")
-	}
+	out.other = append(out.other, unmappedLines(lines, cls, r.used)...)
 	delete(out.values, fieldNamePart)
 	delete(out.values, fieldAddressPart)
 	// Contact Form 7's default "From: NAME <MAIL>".
@@ -328,6 +446,56 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 	}
 	delete(out.values, fieldNameMail)
 	delete(out.values, fieldIgnore)
+	return out
+}
+
+// otherLine shows a label line and its value for "Overige velden":
+// "Label: value", the value on one line.
+func otherLine(line, v string) string {
+	label := strings.TrimSpace(line)
+	if mm := wpformsRe.FindStringSubmatch(label); mm != nil {
+		label = mm[1]
+	}
+	label = strings.TrimSpace(bulletRe.ReplaceAllString(label, ""))
+	if i := strings.IndexAny(label, ":："); i > 0 {
+		label = label[:i]
+	}
+	label = strings.Trim(strings.TrimSpace(label), "*")
+	return label + ": " + strings.Join(strings.Fields(v), " ")
+}
+
+// unmappedLines are the form's "Label: value" lines (and bold or
+// "--- Label ---" blocks with their value lines) that belong to no field
+// and no value, as "Label: value".
+func unmappedLines(lines []string, cls []classified, used []bool) []string {
+	var out []string
+	for k := 0; k < len(lines); k++ {
+		c := cls[k]
+		if c.class != lineUnknown || used[k] || c.header {
+			continue
+		}
+		if !c.block {
+			t := strings.TrimSpace(bulletRe.ReplaceAllString(strings.TrimSpace(lines[k]), ""))
+			// "Label:" alone holds nothing to lose (a preamble's "Here's
+			// what they had to say:").
+			if i := strings.IndexAny(t, ":："); i > 0 && strings.Trim(t[i:], ":： \t") != "" && len(out) < 50 {
+				out = append(out, t)
+			}
+			continue
+		}
+		var val []string
+		j := k + 1
+		for j < len(lines) && cls[j].class == linePlain && !used[j] && strings.TrimSpace(lines[j]) == "" {
+			j++ // WPForms: a blank line between "--- Label ---" and its value
+		}
+		for ; j < len(lines) && cls[j].class == linePlain && !used[j] && strings.TrimSpace(lines[j]) != ""; j++ {
+			val = append(val, strings.TrimSpace(lines[j]))
+		}
+		if len(val) > 0 && len(out) < 50 {
+			out = append(out, otherLine(lines[k], strings.Join(val, " ")))
+		}
+		k = j - 1
+	}
 	return out
 }
 
@@ -424,18 +592,8 @@ func readsAsProse(line string) bool {
 		len(strings.Fields(v)) >= 6
 }
 
-// Labels of the header block a mail client writes above a forwarded or
-// quoted message (Outlook, Gmail, Apple Mail; Dutch, English, German,
-// French).
-var (
-	fwdFrom    = map[string]bool{"from": true, "van": true, "von": true, "de": true}
-	fwdSent    = map[string]bool{"sent": true, "verzonden": true, "date": true, "datum": true, "gesendet": true, "envoyé": true, "verstuurd": true}
-	fwdSubject = map[string]bool{"subject": true, "onderwerp": true, "betreff": true, "objet": true}
-	fwdOther   = map[string]bool{"to": true, "aan": true, "an": true, "à": true, "cc": true, "bcc": true, "reply-to": true,
-		"beantwoorden": true, "antwoord aan": true, "importance": true, "urgentie": true, "prioriteit": true,
-		"attachments": true, "bijlagen": true}
-	fwdTimeRe = regexp.MustCompile(`\d{1,2}[:.]\d{2}`)
-)
+// fwdTimeRe is the time of a forwarded message's sending date.
+var fwdTimeRe = regexp.MustCompile(`\d{1,2}[:.]\d{2}`)
 
 // markForwardHeaders finds the header blocks of forwarded messages
 // ("Van: … / Verzonden: … / Aan: … / Onderwerp: …") and takes their lines
@@ -447,24 +605,19 @@ func markForwardHeaders(lines []string, cls []classified) {
 		j := i
 		var from, sent, subject bool
 		for ; j < len(lines); j++ {
-			label, val, ok := strings.Cut(strings.TrimSpace(lines[j]), ":")
-			if !ok {
+			// The one quote-header recogniser: the field names of
+			// reply.go, in every language it knows.
+			f, val := rpHeaderField(strings.TrimSpace(lines[j]))
+			if f == rpFieldNone {
 				break
 			}
-			l := normLabel(label)
-			switch {
-			case fwdFrom[l]:
+			switch f {
+			case rpFieldFrom:
 				from = true
-			case fwdSent[l]:
+			case rpFieldDate:
 				sent = sent || fwdTimeRe.MatchString(val)
-			case fwdSubject[l]:
+			case rpFieldSubject:
 				subject = true
-			case fwdOther[l]:
-			default:
-				l = ""
-			}
-			if l == "" {
-				break
 			}
 		}
 		if j-i >= 3 && from && sent && subject {

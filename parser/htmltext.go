@@ -38,168 +38,183 @@ func htmlToText(s string, mark bool) string {
 		return ""
 	}
 	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	b.Grow(len(s) / 2)
-	skip := 0 // depth inside script/style/head/title
-	pre := 0  // depth inside pre/textarea
-	// Per open table: how many cells the current row has started.
-	var cells []int
-	// pendingSpace is a collapsed blank not yet written.
-	pendingSpace := false
-	// lastNL counts the newlines at the end of b (0, 1, 2+).
-	lastNL := 2
-	bold := 0 // depth inside b/strong
-	write := func(t string) {
-		if t == "" {
-			return
-		}
-		if pendingSpace && lastNL == 0 {
-			b.WriteByte(' ')
-		}
-		pendingSpace = false
-		if bold > 0 {
-			b.WriteRune(boldOn)
-			b.WriteString(t)
-			b.WriteRune(boldOff)
-		} else {
-			b.WriteString(t)
-		}
-		if strings.HasSuffix(t, "\n") {
-			lastNL = 1
-			if strings.HasSuffix(t, "\n\n") {
-				lastNL = 2
-			}
-		} else {
-			lastNL = 0
-		}
-	}
-	newline := func(n int) {
-		pendingSpace = false
-		for lastNL < n {
-			b.WriteByte('\n')
-			lastNL++
-		}
-	}
+	w := &htmlWriter{lastNL: 2}
+	w.b.Grow(len(s) / 2)
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return finishText(b.String(), mark)
+			return finishText(w.b.String(), mark)
 		case html.TextToken:
-			if skip > 0 {
-				continue
-			}
-			t := string(z.Text()) // entities decoded
-			t = strings.ReplaceAll(t, "\u00a0", " ")
-			if pre > 0 {
-				t = strings.ReplaceAll(t, "\r\n", "\n")
-				t = strings.Map(noMarks, t)
-				if t != "" {
-					write(t)
-				}
-				continue
-			}
-			t = strings.Map(noMarks, t)
-			lead := len(t) > 0 && isHTMLSpace(t[0])
-			trail := len(t) > 0 && isHTMLSpace(t[len(t)-1])
-			words := strings.Fields(t)
-			if len(words) == 0 {
-				if lead {
-					pendingSpace = true
-				}
-				continue
-			}
-			if lead {
-				pendingSpace = true
-			}
-			write(strings.Join(words, " "))
-			if trail {
-				pendingSpace = true
+			if w.skip == 0 {
+				w.text(string(z.Text())) // entities decoded
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			end := tt == html.EndTagToken
-			switch a {
-			case atom.Script, atom.Style, atom.Head, atom.Title, atom.Noscript, atom.Template:
-				if tt == html.SelfClosingTagToken {
-					continue
-				}
-				if end {
-					if skip > 0 {
-						skip--
-					}
-				} else {
-					skip++
-				}
-				continue
-			}
-			if skip > 0 {
-				continue
-			}
-			switch a {
-			case atom.B, atom.Strong:
-				if end {
-					if bold > 0 {
-						bold--
-					}
-				} else if tt != html.SelfClosingTagToken && bold < 100 {
-					bold++
-				}
-			case atom.Br:
-				newline(lastNL + 1)
-				if lastNL > 2 {
-					lastNL = 2
-				}
-			case atom.Pre, atom.Textarea:
-				newline(1)
-				if end {
-					if pre > 0 {
-						pre--
-					}
-				} else if tt != html.SelfClosingTagToken {
-					pre++
-				}
-			case atom.P:
-				newline(2)
-			case atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd,
-				atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
-				atom.Blockquote, atom.Hr, atom.Caption, atom.Section, atom.Article,
-				atom.Header, atom.Footer, atom.Address, atom.Form, atom.Fieldset, atom.Center:
-				newline(1)
-			case atom.Table:
-				newline(1)
-				if end {
-					if len(cells) > 0 {
-						cells = cells[:len(cells)-1]
-					}
-				} else if tt != html.SelfClosingTagToken {
-					if len(cells) < 1000 {
-						cells = append(cells, 0)
-					}
-				}
-			case atom.Tr:
-				newline(1)
-				if len(cells) > 0 {
-					cells[len(cells)-1] = 0
-				}
-			case atom.Td, atom.Th:
-				if end {
-					continue
-				}
-				if len(cells) == 0 {
-					pendingSpace = true // a cell outside any table
-					continue
-				}
-				if cells[len(cells)-1] > 0 {
-					pendingSpace = false
-					b.WriteRune(cellSep)
-					lastNL = 0
-				}
-				cells[len(cells)-1]++
-			}
+			w.tag(tt, atom.Lookup(name))
 		}
 	}
+}
+
+// htmlWriter builds the text of htmlToText, one token at a time.
+type htmlWriter struct {
+	b    strings.Builder
+	skip int // depth inside script/style/head/title
+	pre  int // depth inside pre/textarea
+	// cells holds, per open table, how many cells the current row has
+	// started.
+	cells []int
+	// pendingSpace is a collapsed blank not yet written.
+	pendingSpace bool
+	// lastNL counts the newlines at the end of b (0, 1, 2+).
+	lastNL int
+	bold   int // depth inside b/strong
+}
+
+// write adds text, with a pending blank before it and bold marks around it.
+func (w *htmlWriter) write(t string) {
+	if t == "" {
+		return
+	}
+	if w.pendingSpace && w.lastNL == 0 {
+		w.b.WriteByte(' ')
+	}
+	w.pendingSpace = false
+	if w.bold > 0 {
+		w.b.WriteRune(boldOn)
+		w.b.WriteString(t)
+		w.b.WriteRune(boldOff)
+	} else {
+		w.b.WriteString(t)
+	}
+	if strings.HasSuffix(t, "\n") {
+		w.lastNL = 1
+		if strings.HasSuffix(t, "\n\n") {
+			w.lastNL = 2
+		}
+	} else {
+		w.lastNL = 0
+	}
+}
+
+// newline ends lines until n newlines end the text.
+func (w *htmlWriter) newline(n int) {
+	w.pendingSpace = false
+	for w.lastNL < n {
+		w.b.WriteByte('\n')
+		w.lastNL++
+	}
+}
+
+// text adds a text token: white space collapsed, except inside <pre>.
+func (w *htmlWriter) text(t string) {
+	t = strings.ReplaceAll(t, "\u00a0", " ")
+	if w.pre > 0 {
+		t = strings.ReplaceAll(t, "\r\n", "\n")
+		w.write(strings.Map(noMarks, t))
+		return
+	}
+	t = strings.Map(noMarks, t)
+	lead := len(t) > 0 && isHTMLSpace(t[0])
+	trail := len(t) > 0 && isHTMLSpace(t[len(t)-1])
+	words := strings.Fields(t)
+	if lead {
+		w.pendingSpace = true
+	}
+	if len(words) == 0 {
+		return
+	}
+	w.write(strings.Join(words, " "))
+	if trail {
+		w.pendingSpace = true
+	}
+}
+
+// tag handles a start, end or self-closing tag.
+func (w *htmlWriter) tag(tt html.TokenType, a atom.Atom) {
+	end := tt == html.EndTagToken
+	switch a {
+	case atom.Script, atom.Style, atom.Head, atom.Title, atom.Noscript, atom.Template:
+		if tt == html.SelfClosingTagToken {
+			return
+		}
+		if end {
+			if w.skip > 0 {
+				w.skip--
+			}
+		} else {
+			w.skip++
+		}
+		return
+	}
+	if w.skip > 0 {
+		return
+	}
+	switch a {
+	case atom.B, atom.Strong:
+		if end {
+			if w.bold > 0 {
+				w.bold--
+			}
+		} else if tt != html.SelfClosingTagToken && w.bold < 100 {
+			w.bold++
+		}
+	case atom.Br:
+		w.newline(w.lastNL + 1)
+		if w.lastNL > 2 {
+			w.lastNL = 2
+		}
+	case atom.Pre, atom.Textarea:
+		w.newline(1)
+		if end {
+			if w.pre > 0 {
+				w.pre--
+			}
+		} else if tt != html.SelfClosingTagToken {
+			w.pre++
+		}
+	case atom.P:
+		w.newline(2)
+	case atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Blockquote, atom.Hr, atom.Caption, atom.Section, atom.Article,
+		atom.Header, atom.Footer, atom.Address, atom.Form, atom.Fieldset, atom.Center:
+		w.newline(1)
+	case atom.Table:
+		w.newline(1)
+		if end {
+			if len(w.cells) > 0 {
+				w.cells = w.cells[:len(w.cells)-1]
+			}
+		} else if tt != html.SelfClosingTagToken && len(w.cells) < 1000 {
+			w.cells = append(w.cells, 0)
+		}
+	case atom.Tr:
+		w.newline(1)
+		if len(w.cells) > 0 {
+			w.cells[len(w.cells)-1] = 0
+		}
+	case atom.Td, atom.Th:
+		w.cell(end)
+	}
+}
+
+// cell starts a table cell: a cell after the first of its row is marked
+// with cellSep, for finishText to join as "Label: value".
+func (w *htmlWriter) cell(end bool) {
+	if end {
+		return
+	}
+	if len(w.cells) == 0 {
+		w.pendingSpace = true // a cell outside any table
+		return
+	}
+	if w.cells[len(w.cells)-1] > 0 {
+		w.pendingSpace = false
+		w.b.WriteRune(cellSep)
+		w.lastNL = 0
+	}
+	w.cells[len(w.cells)-1]++
 }
 
 func isHTMLSpace(c byte) bool {

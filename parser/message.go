@@ -60,6 +60,10 @@ type Fields struct {
 	// Contact is the Ingressus contact person named in the form, if any; it
 	// steers handler assignment (procedure.md §2).
 	Contact string `json:"contact,omitempty"`
+	// Other holds a form's lines that map to no field, under the heading
+	// "Overige velden:", when the form has no description to append
+	// them to (with a description they are appended to it).
+	Other string `json:"other,omitempty"`
 }
 
 // Command is a handler's or management's `#command` line: Name is the

@@ -86,7 +86,7 @@ func nextLine(b []byte) (line, rest []byte) {
 func readHeader(b []byte, defects *[]string) (h header, body []byte, ok bool) {
 	rest := b
 	// An mbox "From " line before the header is no header field; skip it.
-	if bytes.HasPrefix(rest, []byte("From ")) {
+	if bytes.HasPrefix(rest, []byte("From ")) || bytes.HasPrefix(rest, []byte(">From ")) {
 		_, rest = nextLine(rest)
 	}
 	if first, _ := nextLine(rest); len(first) == 0 {
@@ -157,7 +157,15 @@ func readHeader(b []byte, defects *[]string) (h header, body []byte, ok bool) {
 			continue
 		}
 		if !have && len(h) == 0 {
-			return nil, b, false
+			// A broken first line (": empty name") above real fields is
+			// skipped; text that is no header at all is no header.
+			next, _ := nextLine(after)
+			if c := bytes.IndexByte(next, ':'); len(after) == 0 || c <= 0 || !isFieldName(next[:c]) {
+				return nil, b, false
+			}
+			defect("header: malformed line before the first field skipped")
+			rest = after
+			continue
 		}
 		// QUIRK: a line that is no field inside the header block; take it
 		// as folded onto the previous field, as most readers do.
@@ -400,6 +408,12 @@ func decodeCharset(b []byte, cs string, isHTML bool, defects *[]string) string {
 		}
 		return toUTF8(string(b))
 	}
+	if lyingLabel(b, cs) {
+		// Seen in practice: a client labels UTF-8 text Big5 or Latin-1.
+		// 8-bit bytes that are valid UTF-8 are hardly ever anything else.
+		*defects = append(*defects, fmt.Sprintf("charset %q: bytes are valid utf-8, read as utf-8", cs))
+		return string(b)
+	}
 	r, err := charset.Reader(cs, bytes.NewReader(b))
 	if err != nil {
 		*defects = append(*defects, fmt.Sprintf("charset %q unknown: read as utf-8/windows-1252", cs))
@@ -413,6 +427,34 @@ func decodeCharset(b []byte, cs string, isHTML bool, defects *[]string) string {
 		}
 	}
 	return strings.ToValidUTF8(string(out), "\uFFFD")
+}
+
+// lyingLabel reports a declared charset that the bytes contradict: they
+// hold 8-bit sequences and are valid UTF-8. Charsets that are 7-bit
+// (ISO-2022-*, UTF-7) or wide (UTF-16/32) are taken at their word.
+func lyingLabel(b []byte, cs string) bool {
+	if strings.HasPrefix(cs, "utf-16") || strings.HasPrefix(cs, "utf-32") || strings.HasPrefix(cs, "ucs") ||
+		strings.HasPrefix(cs, "iso-2022") || cs == "utf-7" || cs == "hz-gb-2312" {
+		return false
+	}
+	eight := false
+	for _, c := range b {
+		if c >= 0x80 {
+			eight = true
+			break
+		}
+	}
+	if !eight || !utf8.Valid(b) {
+		return false
+	}
+	// C1 controls (U+0080–U+009F) are no text: "\xc2\x80" is "Â€" in
+	// windows-1250, not UTF-8.
+	for _, r := range string(b) {
+		if r >= 0x80 && r <= 0x9f {
+			return false
+		}
+	}
+	return true
 }
 
 // splitMultipart splits a multipart body on its boundary (RFC 2046 §5.1.1).
@@ -484,11 +526,9 @@ func splitMultipart(body []byte, boundary string, defects *[]string) [][]byte {
 type walker struct {
 	defects     []string
 	attachments []Attachment
-	parts       int
 	// alternatives are the texts of every alternative met, for form-field
 	// parsing: a form's text and HTML versions may differ.
 	alternatives []string
-	truncated    bool
 	// maxAttachment: attachments bigger than this are not decoded (0: all).
 	maxAttachment int
 }
@@ -500,24 +540,9 @@ type bodyText struct {
 	hasHTML    bool
 }
 
-// walk visits one entity (header + raw body).
-func (w *walker) walk(h header, body []byte, depth int, defaultType string) bodyText {
-	w.parts++
-	if w.parts > maxParts {
-		if !w.truncated {
-			w.defects = append(w.defects, fmt.Sprintf("mime: more than %d parts, rest skipped", maxParts))
-			w.truncated = true
-		}
-		return bodyText{}
-	}
-	ctRaw := h.get("Content-Type")
-	mt, params := parseMediaType(ctRaw)
-	if mt == "" || !strings.Contains(mt, "/") {
-		if ctRaw != "" {
-			w.defects = append(w.defects, fmt.Sprintf("content-type %q unreadable, taken as %s", ctRaw, defaultType))
-		}
-		mt, params = defaultType, map[string]string{}
-	}
+// walk visits one entity of the tree.
+func (w *walker) walk(e *entity) bodyText {
+	h, mt, params := e.header, e.mediaType, e.params
 	disp, dparams := "", map[string]string{}
 	for _, v := range h.values("Content-Disposition") {
 		d, p := parseMediaType(v)
@@ -534,77 +559,65 @@ func (w *walker) walk(h header, body []byte, depth int, defaultType string) body
 	// or in Content-Disposition's "name".
 	filename := firstNonEmpty(dparams["filename"], params["name"], params["filename"], params["file"], dparams["name"])
 
-	if strings.HasPrefix(mt, "multipart/") {
-		boundary := params["boundary"]
-		if boundary == "" {
-			// Seen in practice: multipart without a boundary. Read the
-			// body as one text part.
-			w.defects = append(w.defects, "multipart: no boundary parameter, read as a single text part")
-			return w.leaf("text/plain", params, "", "", h, body)
-		}
-		if depth >= maxDepth {
-			w.defects = append(w.defects, fmt.Sprintf("mime: nesting deeper than %d, rest skipped", maxDepth))
-			return bodyText{}
-		}
-		childType := "text/plain"
-		if mt == "multipart/digest" {
-			childType = "message/rfc822"
-		}
-		var out bodyText
-		for _, p := range splitMultipart(body, boundary, &w.defects) {
-			ph, pbody, ok := readHeader(p, &w.defects)
-			if !ok {
-				w.defects = append(w.defects, "multipart: part without header")
-				ph, pbody = nil, p
-			}
-			bt := w.walk(ph, pbody, depth+1, childType)
-			if mt == "multipart/alternative" {
-				if bt.hasText {
-					w.alternatives = append(w.alternatives, bt.text)
-				}
-				if bt.hasHTML {
-					w.alternatives = append(w.alternatives, htmlToText(bt.html, true))
-				}
-				// RFC 2046 §5.1.4: alternatives are not joined; keep the
-				// first text and the first HTML.
-				if bt.hasText && !out.hasText {
-					out.text, out.hasText = bt.text, true
-				}
-				if bt.hasHTML && !out.hasHTML {
-					out.html, out.hasHTML = bt.html, true
-				}
-				continue
-			}
-			// Other multiparts: text parts in a row are joined (the way
-			// enmime does it, with a "--" line between them).
-			if bt.hasText {
-				if out.hasText {
-					out.text = strings.TrimRight(out.text, "\r\n") + "\n\n--\n" + bt.text
-				} else {
-					out.text, out.hasText = bt.text, true
-				}
-			}
-			if bt.hasHTML {
-				out.html += bt.html
-				out.hasHTML = true
-			}
-		}
-		return out
+	if !strings.HasPrefix(mt, "multipart/") {
+		return w.leaf(e, mt, disp, filename)
 	}
-	return w.leaf(mt, params, disp, filename, h, body)
-}
-
-// leaf handles a single (non-multipart) part.
-func (w *walker) leaf(mt string, params map[string]string, disp, filename string, h header, body []byte) bodyText {
-	isText := disp != "attachment" && (mt == "text/plain" || mt == "text/html")
-	if !isText && w.maxAttachment > 0 && len(body)*3/4 > w.maxAttachment {
-		// Too big to relay anyway: not decoded, so a 25 MB attachment
-		// costs no second copy. The raw mail keeps it.
-		w.defects = append(w.defects, fmt.Sprintf("attachment %q (%d bytes) over the relay limit: not decoded", filename, len(body)*3/4))
-		w.attachments = append(w.attachments, Attachment{Filename: filename, ContentType: mt, Size: len(body) * 3 / 4})
+	switch {
+	case e.notSplit:
+		// No boundary, or one that never occurs: the body is one text.
+		return w.leaf(e, "text/plain", "", "")
+	case e.tooDeep:
 		return bodyText{}
 	}
-	data := decodeTransfer(h.get("Content-Transfer-Encoding"), body, &w.defects)
+	var out bodyText
+	for _, p := range e.parts {
+		bt := w.walk(p)
+		if mt == "multipart/alternative" {
+			if bt.hasText {
+				w.alternatives = append(w.alternatives, bt.text)
+			}
+			if bt.hasHTML {
+				w.alternatives = append(w.alternatives, htmlToText(bt.html, true))
+			}
+			// RFC 2046 §5.1.4: alternatives are not joined; keep the
+			// first text and the first HTML.
+			if bt.hasText && !out.hasText {
+				out.text, out.hasText = bt.text, true
+			}
+			if bt.hasHTML && !out.hasHTML {
+				out.html, out.hasHTML = bt.html, true
+			}
+			continue
+		}
+		// Other multiparts: text parts in a row are joined (the way
+		// enmime does it, with a "--" line between them).
+		if bt.hasText {
+			if out.hasText {
+				out.text = strings.TrimRight(out.text, "\r\n") + "\n\n--\n" + bt.text
+			} else {
+				out.text, out.hasText = bt.text, true
+			}
+		}
+		if bt.hasHTML {
+			out.html += bt.html
+			out.hasHTML = true
+		}
+	}
+	return out
+}
+
+// leaf handles a single (non-multipart) part, read as type mt.
+func (w *walker) leaf(e *entity, mt, disp, filename string) bodyText {
+	params := e.params
+	isText := disp != "attachment" && (mt == "text/plain" || mt == "text/html")
+	if !isText && w.maxAttachment > 0 && len(e.raw)*3/4 > w.maxAttachment {
+		// Too big to relay anyway: not decoded, so a 25 MB attachment
+		// costs no second copy. The raw mail keeps it.
+		w.defects = append(w.defects, fmt.Sprintf("attachment %q (%d bytes) over the relay limit: not decoded", filename, len(e.raw)*3/4))
+		w.attachments = append(w.attachments, Attachment{Filename: filename, ContentType: mt, Size: len(e.raw) * 3 / 4})
+		return bodyText{}
+	}
+	data := e.body()
 	isAttachment := disp == "attachment"
 	switch {
 	case !isAttachment && mt == "text/plain":

@@ -20,6 +20,12 @@ var ErrUnparseable = errors.New("message unparseable")
 // Defects. It always returns a non-nil Message and never panics; the error
 // is non-nil (wrapping ErrUnparseable) only when nothing usable was found.
 // Time and memory are bounded by opt.MaxBytes and the MIME limits.
+//
+// The stages: read the message once into its MIME tree (readTree); take
+// the header facts and the body text from it (readBody); find the
+// complaint reference; then, in this order, machine mail (classify),
+// a reply in a thread (readReply), or a form or a person's letter
+// (readForm).
 func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	m := &Message{
 		Kind:      KindOther,
@@ -47,127 +53,157 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return m, fmt.Errorf("%w: empty message", ErrUnparseable)
 	}
-	h, body, ok := readHeader(raw, &m.Defects)
+	// One reading of the message: every reader below walks this tree.
+	root, treeDefects, ok := readTree(raw)
 	if !ok {
+		m.Defects = append(m.Defects, treeDefects...)
 		m.Defects = append(m.Defects, "no header block")
 		m.Text = strings.TrimSpace(toUTF8(string(raw)))
 		return m, fmt.Errorf("%w: no header block", ErrUnparseable)
 	}
-	readHeaders(m, h)
+	p := &parsing{m: m, opt: opt, root: root, labels: newLabelMap(opt.Labels)}
+	p.readBody()
+	m.Reference = p.reference()
+	if p.classify() {
+		return m, nil
+	}
+	if p.isReply() {
+		p.readReply()
+		return m, nil
+	}
+	p.readForm()
+	return m, nil
+}
 
-	w := &walker{maxAttachment: opt.MaxAttachment}
-	bt := w.walk(h, body, 0, "text/plain")
-	m.Defects = append(m.Defects, w.defects...)
-	m.Attachments = w.attachments
-	m.Text = normalizeNewlines(bt.text)
-	m.HTML = bt.html
-	textFromHTML := false
-	if !bt.hasText && bt.hasHTML {
-		m.Text = HTMLToText(bt.html)
-		textFromHTML = true
+// parsing is one Parse call's state between its stages.
+type parsing struct {
+	m      *Message
+	opt    Options
+	root   *entity
+	labels labelMap
+	w      *walker
+	bt     bodyText
+	// textFromHTML: the mail has no text part; Text was made of its HTML.
+	textFromHTML bool
+}
+
+// readBody takes the header facts, text, HTML and attachments from the
+// tree.
+func (p *parsing) readBody() {
+	m := p.m
+	readHeaders(m, p.root.header)
+	p.w = &walker{maxAttachment: p.opt.MaxAttachment}
+	p.bt = p.w.walk(p.root)
+	m.Defects = append(m.Defects, p.root.r.defects...)
+	m.Defects = append(m.Defects, p.w.defects...)
+	m.Attachments = p.w.attachments
+	m.Text = normalizeNewlines(p.bt.text)
+	m.HTML = p.bt.html
+	if !p.bt.hasText && p.bt.hasHTML {
+		m.Text = HTMLToText(p.bt.html)
+		p.textFromHTML = true
 		m.Defects = append(m.Defects, "plain text derived from HTML")
 	}
+}
 
-	m.Reference = findReference(m.Subject)
-	if m.Reference == "" {
-		for _, t := range m.Tokens {
-			if m.Reference = findReference(t); m.Reference != "" {
-				break
-			}
+// reference is the complaint reference the mail names: in its subject,
+// its reply token, or its text.
+func (p *parsing) reference() string {
+	m := p.m
+	if r := findReference(m.Subject); r != "" {
+		return r
+	}
+	for _, t := range m.Tokens {
+		if r := findReference(t); r != "" {
+			return r
 		}
 	}
-	if m.Reference == "" {
-		m.Reference = findReference(m.Text)
-	}
+	return findReference(m.Text)
+}
 
-	labels := newLabelMap(opt.Labels)
+// classify sets the kind of machine mail and reports whether the mail is
+// one (then Parse is done: machine mail is never read for fields).
+func (p *parsing) classify() bool {
+	m, opt := p.m, p.opt
 	// The web form is a machine too: its notifications may carry
 	// Auto-Submitted or Precedence: bulk. Whatever it sends is a complaint
 	// (a bounce comes from a mailer daemon, never from the form's address),
 	// so its mail skips the classifier — and its cost, on every complaint.
-	fromForm := containsFold(opt.FormSenders, m.From)
-	var k Kind
-	var bounced, why string
-	if !fromForm {
-		k, bounced, why = classifyMachine(raw, m.Text, opt.OwnAddresses)
+	if containsFold(opt.FormSenders, m.From) {
+		return false
 	}
-	if k != "" {
-		machine := true
-		if k == KindAutomated && why == "list-unsubscribe" &&
-			formNotification(m.Text, bt, w.alternatives, labels) {
-			// Without a configured form sender: Formspree (and mail sent
-			// through SendGrid and the like) puts List-Unsubscribe on every
-			// notification. That header alone, unlike Auto-Submitted or
-			// Precedence (RFC 3834: never answer), does not make a plainly
-			// filled-in complaint form machine mail.
-			machine = false
-			m.Defects = append(m.Defects, "machine-mail header ("+why+") on a form notification: read as a form")
-		}
-		if machine {
-			m.Kind, m.BouncedRecipient = k, bounced
-			return m, nil
+	cm := classifyView(p.root)
+	k, bounced, why := classifyMessage(cm, m.Text, opt.OwnAddresses)
+	if k == "" {
+		return false
+	}
+	if k == KindAutomated && why == "list-unsubscribe" &&
+		formNotification(m.Text, p.bt, p.w.alternatives, p.labels) {
+		// Without a configured form sender: Formspree (and mail sent
+		// through SendGrid and the like) puts List-Unsubscribe on every
+		// notification. That header alone, unlike Auto-Submitted or
+		// Precedence (RFC 3834: never answer), does not make a plainly
+		// filled-in complaint form machine mail.
+		m.Defects = append(m.Defects, "machine-mail header ("+why+") on a form notification: read as a form")
+		return false
+	}
+	m.Kind, m.BouncedRecipient = k, bounced
+	if k == KindBounce {
+		// The letter that bounced names the complaint it is about; the
+		// bounce's own subject and text may not.
+		if r := bounceReference(cm, m.Text); r != "" {
+			m.Reference = r
 		}
 	}
+	return true
+}
 
+// isReply reports a reply in a thread of ours: it answers a message,
+// names a reference or carries a reply token — unless it is a form
+// notification someone forwarded.
+func (p *parsing) isReply() bool {
+	m := p.m
 	isReply := len(m.InReplyTo) > 0 || len(m.References) > 0 || findReference(m.Subject) != "" || len(m.Tokens) > 0
-	if isReply && forwardedForm(m, bt, w.alternatives, labels) {
+	if isReply && forwardedForm(m, p.bt, p.w.alternatives, p.labels) {
 		// Gmail sets In-Reply-To and References on a forward: a form
 		// notification forwarded to the intake is a complaint, not a
 		// reply in a thread of ours.
-		isReply = false
+		return false
 	}
-	if isReply {
-		m.Kind = KindReply
-		m.setReply(bt, textFromHTML)
-		rf := extractFields(m.Reply, labels, textFromHTML)
-		// Only labelled values: a reply's text is relayed, never taken
-		// as a description by itself.
-		if f := fieldsOf(rf); rf.filled() > 0 {
-			norm, _, inv, invEN := ValidateFields(f, opt)
-			m.Fields, m.Invalid, m.InvalidEN = norm, inv, invEN
-		}
-		return m, nil
-	}
+	return isReply
+}
 
-	// The form fields: from whichever version of the body yields most
-	// (multipart/alternative text and HTML may differ).
-	type candidate struct {
-		text string
-		bare bool // a label alone on its line counts (text made from HTML)
+// readReply sets the reply's new text, its #command, and the fields it
+// supplies by label.
+func (p *parsing) readReply() {
+	m := p.m
+	m.Kind = KindReply
+	m.setReply(p.bt, p.textFromHTML)
+	rf := extractFields(m.Reply, p.labels, p.textFromHTML)
+	// Only labelled values: a reply's text is relayed, never taken as a
+	// description by itself.
+	if f := fieldsOf(rf); rf.filled() > 0 {
+		norm, _, inv, invEN := ValidateFields(f, p.opt)
+		m.Fields, m.Invalid, m.InvalidEN = norm, inv, invEN
 	}
-	cands := []candidate{{m.Text, false}}
-	if bt.hasHTML {
-		h := candidate{htmlToText(bt.html, true), true}
-		if textFromHTML {
-			cands[0] = h
-		} else {
-			cands = append(cands, h)
-		}
-	}
-	if !textFromHTML && looksLikeHTML(m.Text) {
-		// Seen in practice: HTML sent as text/plain (nl2br'd values).
-		cands = append(cands, candidate{htmlToText(m.Text, true), true})
-	}
-	for _, a := range w.alternatives {
-		cands = append(cands, candidate{a, true})
-	}
-	var best rawFields
-	for i, c := range cands {
-		rf := extractFields(c.text, labels, c.bare)
-		if i == 0 || rf.filled() > best.filled() || (rf.filled() == best.filled() && rf.labels > best.labels) {
-			best = rf
-		}
-	}
+}
+
+// readForm reads a form's fields, or takes a person's letter as the
+// description, and validates them.
+func (p *parsing) readForm() {
+	m, opt := p.m, p.opt
+	best := p.bestFields()
 	f := fieldsOf(best)
 	if best.isForm() {
 		m.Kind = KindForm
+		f.addOther(best.other)
 	} else {
 		// Mail a person wrote directly (procedure.md §1): the body is the
 		// description; what is missing will be asked for.
 		// A single "Klacht: …" line does not make a form either: the
 		// whole body is the description.
 		m.Kind = KindOther
-		m.setReply(bt, textFromHTML)
+		m.setReply(p.bt, p.textFromHTML)
 		f.Description = strings.TrimSpace(m.Text)
 	}
 
@@ -189,7 +225,39 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 	}
 	m.Fields, m.Missing, m.Invalid, m.InvalidEN = norm, missing, inv, invEN
 	m.DateAssumed = norm.Date == ""
-	return m, nil
+}
+
+// bestFields reads the form fields from whichever version of the body
+// yields most (multipart/alternative text and HTML may differ).
+func (p *parsing) bestFields() rawFields {
+	type candidate struct {
+		text string
+		bare bool // a label alone on its line counts (text made from HTML)
+	}
+	cands := []candidate{{p.m.Text, false}}
+	if p.bt.hasHTML {
+		h := candidate{htmlToText(p.bt.html, true), true}
+		if p.textFromHTML {
+			cands[0] = h
+		} else {
+			cands = append(cands, h)
+		}
+	}
+	if !p.textFromHTML && looksLikeHTML(p.m.Text) {
+		// Seen in practice: HTML sent as text/plain (nl2br'd values).
+		cands = append(cands, candidate{htmlToText(p.m.Text, true), true})
+	}
+	for _, a := range p.w.alternatives {
+		cands = append(cands, candidate{a, true})
+	}
+	var best rawFields
+	for i, c := range cands {
+		rf := extractFields(c.text, p.labels, c.bare)
+		if i == 0 || rf.filled() > best.filled() || (rf.filled() == best.filled() && rf.labels > best.labels) {
+			best = rf
+		}
+	}
+	return best
 }
 
 // formNotification reports whether a body reads as a complaint form
@@ -235,6 +303,14 @@ func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 	var r string
 	if textFromHTML {
 		r = ReplyTextHTML(bt.html)
+		if rpOnlyGreeting(strings.Split(r, "\n")) {
+			// Never relay less than was written: the whole HTML as text
+			// (quoting blockquotes as ">" lines), stripped by the
+			// plain-text rules, when the HTML reading left nothing.
+			if alt := ReplyText(rpHTMLQuoted(bt.html)); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
+				r = alt
+			}
+		}
 	} else {
 		r = ReplyText(m.Text)
 	}
@@ -254,6 +330,25 @@ func (m *Message) senderAddress(opt Options) string {
 		}
 	}
 	return ""
+}
+
+// otherHeading heads the form lines that map to no field, under the
+// description.
+const otherHeading = "Overige velden:"
+
+// addOther keeps a form's unmapped lines: under the description, or in
+// Other when the form has none (the description stays missing, so that
+// it is asked for).
+func (f *Fields) addOther(other []string) {
+	if len(other) == 0 {
+		return
+	}
+	block := otherHeading + "\n" + strings.Join(other, "\n")
+	if strings.TrimSpace(f.Description) != "" {
+		f.Description = strings.TrimRight(f.Description, "\n") + "\n\n" + block
+		return
+	}
+	f.Other = block
 }
 
 // fieldsOf turns raw form values into Fields (not yet validated).

@@ -164,7 +164,7 @@ func TestParseFields(t *testing.T) {
 		{"wpforms-text.eml", KindForm, Fields{
 			Company: "Drukkerij Van Dam", Address: "Kerkweg 3\n2611 AA Delft", Name: "Pieter van Dam",
 			Phone: "+31152123456", Availability: "ochtend", Email: "pieter@drukkerijvandam.nl",
-			Date: "2026-11-23", Description: "De offerte klopt niet.\nZie bijlage.",
+			Date: "2026-11-23", Description: "De offerte klopt niet.\nZie bijlage.\n\nOverige velden:\nHoe heeft u ons gevonden?: Google",
 		}, nil, nil},
 		{"wpforms-html.eml", KindForm, Fields{
 			Company: "Van Dam & Zn.", Address: "Kerkweg 3\n2611 AA Delft", Name: "Pieter van Dam",
@@ -214,7 +214,7 @@ func TestParseFields(t *testing.T) {
 		}, []string{"date"}, []string{"email"}},
 		{"gravity-sections.eml", KindForm, Fields{
 			Company: "Acme", Address: "Straat 1\n1234 AB Plaats", Email: "jan@x.nl",
-			Description: "Kapot<3 & stuk.\nTweede regel.",
+			Description: "Kapot<3 & stuk.\nTweede regel.\n\nOverige velden:\nHoe vond u ons?: Google\nKeuzes: A B",
 		}, []string{"name", "phone", "availability", "date"}, nil},
 		{"cf7-default.eml", KindForm, Fields{
 			Name: "Jan Jansen", Email: "jan@jansen.nl", Description: "Mijn klacht is dit.\nTweede regel.",
@@ -222,7 +222,7 @@ func TestParseFields(t *testing.T) {
 		{"drupal-parts.eml", KindForm, Fields{
 			Company: "Smith & Sons", Address: "Molenstraat 12\n3011 AB Rotterdam", Name: "John Smith",
 			Phone: "+31612345678", Email: "john@smith.example",
-			Description: "Line one.\nIk belde: niemand nam op.\n\nMore text.",
+			Description: "Line one.\nIk belde: niemand nam op.\n\nMore text.\n\nOverige velden:\nWat is uw naam?: X\nPrivacy: akkoord\nNieuwsbrief: nee", // issue 13: unmapped lines kept
 		}, []string{"availability", "date"}, nil},
 		{"reply-fields.eml", KindReply, Fields{Phone: "+31612345678", Availability: "werkdagen na 16 uur"}, nil, nil},
 	}

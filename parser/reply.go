@@ -66,6 +66,12 @@ func ReplyText(text string) string {
 			}
 		}
 	}
+	if rpOnlyGreeting(out) {
+		// Never relay less than was written: a reply written below a
+		// quote header with nothing quoted after it, or under a header
+		// block, would otherwise reach the handler empty.
+		out = rpWholeNewPart(s, out)
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -134,9 +140,25 @@ func rpCap(s string, max int) string {
 	return s[:cut]
 }
 
-// rpSplit cuts a reply into fragments and marks which are visible.
+// rpSplit cuts a reply into fragments and marks which are visible. The
+// stages: each line's kind (rpLineKinds); where the history starts
+// (rpFindCut), marking the attribution lines of quotes on the way; the
+// attribution lines of other forms (rpMarkAttributions); the fragments
+// (rpFragments); which of them are shown (rpSetVisible).
 func rpSplit(text string) rpSplitResult {
 	lines := rpLines(text)
+	kinds := rpLineKinds(lines)
+	res := rpSplitResult{lines: lines, kinds: kinds}
+	c := rpFindCut(lines, kinds)
+	res.forward = c.forward
+	rpMarkAttributions(lines, kinds, c.at)
+	res.frags = rpFragments(lines, kinds, c)
+	rpSetVisible(res.frags)
+	return res
+}
+
+// rpLineKinds classifies every line: blank, quoted, or text.
+func rpLineKinds(lines []string) []rpKind {
 	n := len(lines)
 	kinds := make([]rpKind, n)
 	for i, l := range lines {
@@ -159,6 +181,25 @@ func rpSplit(text string) rpSplitResult {
 		}
 	}
 
+	return kinds
+}
+
+// rpCut is where the history of a reply starts.
+type rpCut struct {
+	at      int    // the first line of the history (len(lines): none)
+	prefix  string // new text in front of the quote header on that line
+	forward bool   // the history starts at a forwarded-message marker
+	// prefixes are the new text in front of attribution lines ("reply
+	// On … wrote:" above a quote), by line.
+	prefixes map[int]string
+}
+
+// rpFindCut looks for the first line where the history starts: a
+// signature separator, an original-message or forward marker, a list
+// footer, a header block, or a quote header with unquoted history below.
+// Quote headers with a quote below are marked rpAttr on the way.
+func rpFindCut(lines []string, kinds []rpKind) rpCut {
+	n := len(lines)
 	// The header field each line starts with, once: a header block is
 	// looked for at every line, over the next few.
 	fields := make([]rpField, n)
@@ -168,8 +209,7 @@ func rpSplit(text string) rpSplitResult {
 		}
 	}
 
-	res := rpSplitResult{lines: lines, kinds: kinds}
-	cut, cutPrefix := n, ""
+	cut, cutPrefix, forward := n, "", false
 	prefixes := map[int]string{} // attribution lines that share their line with new text
 scan:
 	for i := 0; i < n; i++ {
@@ -185,7 +225,10 @@ scan:
 			cut = i
 			break scan
 		case rpIsForwardMarker(l):
-			cut, res.forward = i, true
+			cut, forward = i, true
+			break scan
+		case rpIsListFooter(l, lines[i+1:]):
+			cut = i
 			break scan
 		case rpHeaderBlockAt(lines, fields, i, false):
 			cut = i
@@ -225,7 +268,13 @@ scan:
 		break
 	}
 
-	// Attribution lines of another form just above a quote: "2011/4/7 Name
+	return rpCut{at: cut, prefix: cutPrefix, forward: forward, prefixes: prefixes}
+}
+
+// rpMarkAttributions marks attribution lines of other forms just above a
+// quote (before cut).
+func rpMarkAttributions(lines []string, kinds []rpKind, cut int) {
+	// Attribution lines of another form: "2011/4/7 Name
 	// <addr>", "02.04.2012 14:20 пользователь … написал:", "Sent from
 	// Samsung Mobile Name <addr> wrote:".
 	for q := 0; q < cut; q++ {
@@ -250,49 +299,59 @@ scan:
 		}
 	}
 
-	// Fragments.
+}
+
+// rpFragments cuts the lines into runs of new text and quotes, and the
+// tail from the cut on.
+func rpFragments(lines []string, kinds []rpKind, c rpCut) []rpFragment {
+	cut, cutPrefix, prefixes, n := c.at, c.prefix, c.prefixes, len(lines)
+	var frags []rpFragment
 	for i := 0; i < cut; {
 		j := i
 		if kinds[i] == rpAttr || kinds[i] == rpQuote {
 			if p, ok := prefixes[i]; ok {
-				res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: []string{p}})
+				frags = append(frags, rpFragment{kind: rpFragText, start: i, lines: []string{p}})
 			}
 			for j < cut && kinds[j] != rpText {
 				j++
 			}
-			res.frags = append(res.frags, rpFragment{kind: rpFragQuote, start: i, lines: lines[i:j]})
+			frags = append(frags, rpFragment{kind: rpFragQuote, start: i, lines: lines[i:j]})
 		} else {
 			for j < cut && (kinds[j] == rpText || kinds[j] == rpBlank) {
 				j++
 			}
-			res.frags = append(res.frags, rpFragment{kind: rpFragText, start: i, lines: lines[i:j]})
+			frags = append(frags, rpFragment{kind: rpFragText, start: i, lines: lines[i:j]})
 		}
 		i = j
 	}
 	if cutPrefix != "" {
-		res.frags = append(res.frags, rpFragment{kind: rpFragText, start: cut, lines: []string{cutPrefix}})
+		frags = append(frags, rpFragment{kind: rpFragText, start: cut, lines: []string{cutPrefix}})
 	}
 	if cut < n {
 		tail := append([]string(nil), lines[cut:]...)
 		tail[0] = strings.TrimLeft(tail[0][len(rpRawPrefix(lines[cut], cutPrefix)):], " \t")
-		res.frags = append(res.frags, rpFragment{kind: rpFragTail, start: cut, lines: tail})
+		frags = append(frags, rpFragment{kind: rpFragTail, start: cut, lines: tail})
 	}
 
-	// Visibility: new text always; quoted passages only in an interleaved
-	// reply, and then only those that are answered.
+	return frags
+}
+
+// rpSetVisible marks what is shown: new text always; quoted passages only
+// in an interleaved reply, and then only those that are answered.
+func rpSetVisible(frags []rpFragment) {
 	answered := 0
 	isAnswered := func(k int) bool {
-		f := res.frags[k]
-		return f.kind == rpFragQuote && k+1 < len(res.frags) && res.frags[k+1].kind == rpFragText &&
-			rpHasContent(res.frags[k+1].lines) && !rpQuoteIsClosing(f.lines)
+		f := frags[k]
+		return f.kind == rpFragQuote && k+1 < len(frags) && frags[k+1].kind == rpFragText &&
+			rpHasContent(frags[k+1].lines) && !rpQuoteIsClosing(f.lines)
 	}
-	for k := range res.frags {
+	for k := range frags {
 		if isAnswered(k) {
 			answered++
 		}
 	}
-	for k := range res.frags {
-		f := &res.frags[k]
+	for k := range frags {
+		f := &frags[k]
 		switch f.kind {
 		case rpFragText:
 			f.visible = true
@@ -300,7 +359,6 @@ scan:
 			f.visible = answered >= 2 && isAnswered(k)
 		}
 	}
-	return res
 }
 
 // rpClosings start the closing of a letter ("Met vriendelijke groet,").
@@ -371,10 +429,20 @@ func rpHasContent(lines []string) bool {
 // ends with `<` is decoration, not a quote (">>> http://example.com <<<").
 func rpIsQuoteLine(l string) bool {
 	t := strings.TrimLeft(l, " \t")
-	if !strings.HasPrefix(t, ">") {
-		return false
+	switch {
+	case strings.HasPrefix(t, ">"):
+		return !strings.HasSuffix(strings.TrimRight(t, " \t"), "<")
+	case strings.HasPrefix(t, "|"):
+		// "| quoted" (old Usenet and some web clients); a table row ends
+		// in "|" too and stays text.
+		return !strings.HasSuffix(strings.TrimRight(t, " \t"), "|")
 	}
-	return !strings.HasSuffix(strings.TrimRight(t, " \t"), "<")
+	// Initials before the mark: "C> quoted", "JS> quoted" (Supercite).
+	k := 0
+	for k < len(t) && k < 3 && t[k] >= 'A' && t[k] <= 'Z' {
+		k++
+	}
+	return k > 0 && k < len(t) && t[k] == '>'
 }
 
 // rpWrappedQuote reports whether l, between two quoted lines, is the wrapped
@@ -384,7 +452,15 @@ func rpWrappedQuote(prev, l string) bool {
 	if strings.Contains(t, "://") {
 		return true
 	}
-	return !strings.ContainsAny(t, " \t") && strings.Contains(prev, "://")
+	if !strings.ContainsAny(t, " \t") && strings.Contains(prev, "://") {
+		return true
+	}
+	// A long quoted line re-wrapped by the client: its rest starts with a
+	// lower-case letter and is shorter than the line it continues. An
+	// answer between quotes starts a sentence.
+	q := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(prev), ">|"))
+	r, _ := utf8.DecodeRuneInString(t)
+	return utf8.RuneCountInString(q) >= 60 && unicode.IsLower(r) && utf8.RuneCountInString(t) < 60
 }
 
 // rpIsSignatureDelimiter reports "-- " (RFC 3676 §4.3) and the "--" that
@@ -413,33 +489,6 @@ func rpIsUnderscoreLine(l string, next []string, fields []rpField) bool {
 	return false
 }
 
-var rpOriginalMessage = map[string]bool{
-	"original message":             true,
-	"oorspronkelijk bericht":       true,
-	"oorspronkelijke bericht":      true,
-	"origineel bericht":            true,
-	"oorspronkelijk e-mailbericht": true,
-	"ursprüngliche nachricht":      true,
-	"message d'origine":            true,
-	"mensaje original":             true,
-	"messaggio originale":          true,
-	"reply message":                true,
-	"original":                     true,
-	"oprindelig meddelelse":        true,
-	"opprinnelig melding":          true,
-	"ursprungligt meddelande":      true,
-}
-
-var rpForwardMessage = map[string]bool{
-	"forwarded message":          true,
-	"doorgestuurd bericht":       true,
-	"begin forwarded message":    true,
-	"begin doorgestuurd bericht": true,
-	"weitergeleitete nachricht":  true,
-	"message transféré":          true,
-	"mensaje reenviado":          true,
-}
-
 // rpSeparatorText returns the words of a "-----Original Message-----" style
 // line, lower-cased, and whether they were decorated with dashes or the
 // like (or end in a colon: "Begin forwarded message:").
@@ -459,7 +508,8 @@ func rpSeparatorText(l string) (string, bool) {
 
 func rpIsOriginalMessage(l string) bool {
 	w, dec := rpSeparatorText(l)
-	return dec && rpOriginalMessage[w]
+	// "==== Message du 23/11/2026 10:12 ====" (French webmail).
+	return dec && (rpOriginalMessage[w] || strings.HasPrefix(w, "message du ") && strings.ContainsAny(w, "0123456789"))
 }
 
 func rpIsForwardMarker(l string) bool {
@@ -478,25 +528,10 @@ const (
 	rpFieldCc
 	rpFieldSubject
 	rpFieldDate
+	// rpFieldOther is a further line of a header block (Reply-To,
+	// Importance, Attachments): part of the block, not counted for it.
+	rpFieldOther
 )
-
-// rpFieldNames maps the header names clients write above quoted history, in
-// the languages we meet, to what they mean. "Sent"/"Verzonden" count as a
-// date.
-var rpFieldNames = map[string]rpField{
-	"from": rpFieldFrom, "van": rpFieldFrom, "von": rpFieldFrom, "de": rpFieldFrom,
-	"fra": rpFieldFrom, "från": rpFieldFrom, "от": rpFieldFrom, "afzender": rpFieldFrom,
-	"to": rpFieldTo, "aan": rpFieldTo, "an": rpFieldTo, "à": rpFieldTo, "til": rpFieldTo,
-	"till": rpFieldTo, "para": rpFieldTo, "кому": rpFieldTo, "ontvanger": rpFieldTo,
-	"cc": rpFieldCc, "bcc": rpFieldCc, "kopie": rpFieldCc,
-	"subject": rpFieldSubject, "onderwerp": rpFieldSubject, "betreff": rpFieldSubject,
-	"objet": rpFieldSubject, "emne": rpFieldSubject, "ämne": rpFieldSubject,
-	"asunto": rpFieldSubject, "тема": rpFieldSubject, "oggetto": rpFieldSubject,
-	"date": rpFieldDate, "datum": rpFieldDate, "sent": rpFieldDate, "verzonden": rpFieldDate,
-	"verstuurd": rpFieldDate, "gesendet": rpFieldDate, "envoyé": rpFieldDate,
-	"sendt": rpFieldDate, "skickat": rpFieldDate, "enviado": rpFieldDate,
-	"отправлено": rpFieldDate, "дата": rpFieldDate, "inviato": rpFieldDate,
-}
 
 // rpInlineFields are further fields on the From line itself, as HTML with
 // <b>From:</b> … <b>Date:</b> … renders when no line break separates them.
@@ -573,7 +608,9 @@ func rpHeaderBlockAt(lines []string, fields []rpField, i int, weak bool) bool {
 	misses := 0
 	for k := i + 1; k < len(lines) && k <= i+8; k++ {
 		if f := fields[k]; f != rpFieldNone {
-			seen[f] = true
+			if f != rpFieldOther {
+				seen[f] = true
+			}
 			misses = 0
 			if f == rpFieldDate && !machineDate && len(lines[k]) <= rpMaxHeaderLen {
 				_, v := rpHeaderField(lines[k])
@@ -626,23 +663,6 @@ func rpMachineDate(v string) bool {
 	return false
 }
 
-// rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
-// "Le …", "El …", "Il …", "Em …", "Den …", "På …", "Vào …", "W dniu …".
-var rpOpeners = map[string]bool{
-	"on": true, "op": true, "am": true, "le": true, "el": true, "il": true,
-	"em": true, "den": true, "på": true, "vào": true, "w": true,
-}
-
-// rpEndVerbs end a quote header (before the colon).
-var rpEndVerbs = []string{
-	"wrote", "sent", "schreef", "geschreven", "écrit", "ecrit", "schrieb", "skrev",
-	"napisał", "napisal", "escribió", "escribio", "escreveu", "scritto", "viết",
-	"написал", "написала", "kirjoitti", "yazdı",
-}
-
-// rpMidVerbs stand before the name: "Op … schreef Sanne <sanne@…>:".
-var rpMidVerbs = []string{" schreef ", " schrieb ", " wrote ", " skrev ", " escribió "}
-
 // rpQuoteHeaderAt looks for a quote header ("On … wrote:") starting on line
 // i, possibly after new text on the same line, over at most five lines. It
 // returns the last line of the header, the text in front of it on line i,
@@ -656,7 +676,8 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 	var starts []int
 	// A header starts with an opener word or with dashes; most lines do
 	// not, and cost no more than this look.
-	if w := first[s0:min(len(first), s0+12)]; strings.HasPrefix(w, "--") || rpHasOpener(strings.ToLower(w)) {
+	w := strings.ToLower(first[s0:min(len(first), s0+16)])
+	if strings.HasPrefix(w, "--") || rpHasOpener(w) || rpDateFirst(w) {
 		starts = append(starts, s0)
 	}
 	// "reply On Wed, …", "reply--- On Wed, …": a few candidates only.
@@ -672,6 +693,13 @@ func rpQuoteHeaderAt(lines []string, i int) (end int, prefix string, mid, ok boo
 				starts = append(starts, j)
 			}
 			from = j + 1
+		}
+	}
+	if len(starts) == 0 || starts[0] != s0 {
+		if strings.IndexByte(first, '@') >= 0 || strings.HasSuffix(strings.TrimSpace(first), "<") {
+			// The name first ("Name <addr> schrieb am …:"), tried last:
+			// "reply On …" above is the better reading.
+			starts = append(starts, s0)
 		}
 	}
 	for _, s := range starts {
@@ -710,32 +738,44 @@ func rpIsQuoteHeader(t string) bool {
 	leadDash := strings.HasPrefix(t, "--")
 	trailDash := strings.HasSuffix(t, "-")
 	t = strings.Trim(t, "- \t")
-	colon := strings.HasSuffix(t, ":")
+	colon := strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
 	if colon {
-		t = strings.TrimSpace(strings.TrimSuffix(t, ":"))
-	} else if !trailDash {
-		return false
+		t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, ":"), "："))
 	}
 	lower := strings.ToLower(t)
 	endVerb := rpEndsWithVerb(lower)
+	if !colon && !trailDash && !endVerb {
+		// "wrote" without its colon is still a header; anything else
+		// without a colon is not.
+		return false
+	}
 	if leadDash && trailDash && endVerb {
 		return true
 	}
 	// A client's header names a time or an address; "Op 12 mei 2026
 	// schreef uw collega:" in a complaint does neither.
-	if !rpHasOpener(lower) || !(rpHasTime(t) || strings.Contains(t, "@")) || rpHasSentenceBreak(t) {
+	named := rpHasTime(t) || strings.Contains(t, "@") || rpHasDottedTime(lower)
+	if !named || rpHasSentenceBreak(t) {
 		return false
 	}
-	if endVerb {
-		return true
-	}
-	if !colon {
-		return false
-	}
+	midVerb := false
 	for _, v := range rpMidVerbs {
 		if strings.Contains(lower, v) {
-			return true
+			midVerb = true
+			break
 		}
+	}
+	switch {
+	case rpHasOpener(lower):
+		return endVerb || (colon && midVerb)
+	case rpDateFirst(lower):
+		// "2014-10-17 11:28 GMT+03:00 Name <addr>:", "ср, 12 мая 2021 г. в
+		// 10:00, Name <addr>:", "ons. 3. jan. 2024 kl. 10.00 skrev Name:".
+		return endVerb || (colon && midVerb) || (colon && strings.HasSuffix(t, ">") && strings.Contains(t, "@") && rpHasDate(t))
+	case strings.Contains(t, "@"):
+		// The name first: "Name <addr> schrieb am So., 23. Juni 2024,
+		// 21:08:", "Name <addr> wrote:".
+		return colon && (midVerb || endVerb)
 	}
 	return false
 }
@@ -745,8 +785,11 @@ func rpHasOpener(lower string) bool {
 	if i := strings.IndexAny(w, " \t,"); i >= 0 {
 		w = w[:i]
 	}
-	if w == "w" {
+	switch w {
+	case "w":
 		return strings.HasPrefix(lower, "w dniu ")
+	case "in":
+		return strings.HasPrefix(lower, "in data ")
 	}
 	return rpOpeners[w]
 }
@@ -881,15 +924,6 @@ func rpHasDate(t string) bool {
 	return false
 }
 
-// rpMobilePrefixes start the one-line signatures mail apps add.
-var rpMobilePrefixes = []string{
-	"sent from ", "sent with ", "sent via ", "sent using ", "sent on the go",
-	"verzonden vanaf ", "verzonden vanuit ", "verzonden met ", "verzonden via ",
-	"verstuurd vanaf ", "verstuurd vanuit ", "verstuurd met ", "verstuurd via ",
-	"get outlook for ", "download outlook for ", "outlook voor ", "von meinem ",
-	"gesendet von ", "envoyé de mon ", "enviado desde mi ", "inviato da ",
-}
-
 // rpIsMobileSignature reports "Sent from my iPhone", "Verzonden vanaf mijn
 // iPhone", "Get Outlook for iOS", "Outlook voor iOS downloaden" and the
 // like: short, no sentence in it ("Sent from my desk, is much easier …" is
@@ -909,6 +943,17 @@ func rpIsMobileSignature(l string) bool {
 	return false
 }
 
+// rpSpaceOrInvisible reports white space and the invisible characters
+// mail tools leave at the end of a mail: the tracking mark U+1427 ("ᐧ")
+// that Gmail add-ons append, zero-width spaces and joiners, BOM.
+func rpSpaceOrInvisible(r rune) bool {
+	switch r {
+	case '\u1427', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
 // rpIsSeparatorLine reports a line of only dashes, underscores, equals
 // signs or stars.
 func rpIsSeparatorLine(l string) bool {
@@ -921,7 +966,7 @@ func rpIsSeparatorLine(l string) bool {
 // signatures.
 func rpCleanup(lines []string) []string {
 	for i, l := range lines {
-		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+		lines[i] = strings.TrimRightFunc(l, rpSpaceOrInvisible)
 	}
 	for len(lines) > 0 && lines[0] == "" {
 		lines = lines[1:]

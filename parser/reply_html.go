@@ -49,6 +49,16 @@ func ReplyTextHTML(s string) string {
 	return ""
 }
 
+// rpHTMLQuoted is the whole of an HTML mail as text, nothing pruned, its
+// quoting blockquotes as `>` lines.
+func rpHTMLQuoted(s string) string {
+	doc, err := html.Parse(strings.NewReader(rpCap(s, rpMaxHTMLBytes)))
+	if err != nil {
+		return ""
+	}
+	return rpRender(doc)
+}
+
 // rpRender turns a tree into text with `>` lines for quoting blockquotes.
 func rpRender(doc *html.Node) string {
 	r := &rpRenderer{last: rpLastText(doc)}

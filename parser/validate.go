@@ -164,7 +164,13 @@ func normEmail(v string) (addr, nl, en string) {
 	if err != nil {
 		// "jan@voorbeeld.nl (werk)", "E-mail: jan@…", "jan@a.nl, piet@a.nl":
 		// the first address written in the value.
-		if found := emailInRe.FindString(s); found != "" {
+		// The address in angle brackets first: a display name that looks
+		// like an address is never the address (issue 10 item 5).
+		found := angleAddress(s)
+		if found == "" {
+			found = emailInRe.FindString(s)
+		}
+		if found != "" {
 			a, err = mail.ParseAddress(strings.TrimRight(found, ".,;"))
 		}
 	}

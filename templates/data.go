@@ -35,7 +35,16 @@ const (
 	UnknownCommand     = "unknown_command"      // sender of an unknown #command: the list
 	CommandRefused     = "command_refused"      // handler: a command was not carried out, why
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
+	DoubleSubmit       = "double_submit"        // handler: the same complaint was submitted again
+	Correction         = "correction"           // handler: fields corrected (by the complainant or #wijzig)
 	Digest             = "digest"               // management: the digest (Data.Digest)
+	// CredentialExpiry warns the intake team that the OAuth2 credential
+	// ends: Data.Command is its config key (client_secret_expires or
+	// certificate_file), Notice what it is, EndDate its end, DaysLeft.
+	CredentialExpiry = "credential_expiry"
+	// ConnectionTest is the test letter of check-connection --send-test.
+	ConnectionTest = "connection_test"
+	HoldNotice     = "hold_notice" // staff: legal hold set (Data.Text: reason) or released (Data.Notice "released")
 
 	CategorySet     = "category_set"     // handler: #categorie carried out (Data.Category)
 	CategoryRefused = "category_refused" // handler: unknown category, the list (Data.Categories)
@@ -49,7 +58,10 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	RelayToComplainant, Response, ObjectionDeadline, ObjectionReceived,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
-	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest,
+	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest, CredentialExpiry, ConnectionTest,
+	DoubleSubmit, Correction, HoldNotice,
+	// act.go: who may act, staff hearing back
+	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected,
 	CategorySet, CategoryRefused, Report, Survey}
 
 // Complaint is the complaint's data as shown in letters.
@@ -70,24 +82,68 @@ type Event struct {
 	What string
 }
 
-// DigestRow is one complaint in the digest.
+// DigestRow is one complaint in the digest. Every figure is a field, not
+// prose: the template words it in the digest's language.
 type DigestRow struct {
 	Ref, Company, Handler, State string
 	EndDate                      time.Time
 	DaysLeft                     int
-	Note                         string // delay reason, meeting time, …
+	// TermRunning: the handling term still runs (state open), so DaysLeft
+	// means something; a responded or closed complaint shows no days left.
+	TermRunning bool
+	Note        string // free text from the store (e.g. a delay's reason), shown as it is
+
+	LapseDate time.Time    // incomplete: the day it lapses
+	Delay     *DigestDelay // in Delays: the extension
+	// ObjectionAt is when the objection came; MeetingAt and MeetingPlace the
+	// conversation management invited to (zero: not yet invited).
+	ObjectionAt  time.Time
+	MeetingAt    time.Time
+	MeetingPlace string
 }
+
+// DigestDelay is one extension of a term in the digest.
+type DigestDelay struct {
+	Days      int
+	Reason    string
+	Automatic bool // sent by the gateway itself on the last allowed day
+	Late      bool // given after the latest allowed day
+}
+
+// Finding is something the procedure should never produce, shown first in
+// the digest. Kind says which: FindingTermPassed, FindingAckLate,
+// FindingUndeliverable, FindingIntakeStopped.
+type Finding struct {
+	Kind    string
+	Ref     string
+	Company string
+	Day     time.Time // term end / day the acknowledgement went / intake stopped since
+	Due     time.Time // the acknowledgement's latest day
+	Letter  string    // undeliverable: the letter's kind
+	Rcpt    string    // undeliverable: to whom
+	Detail  string    // undeliverable: the server's answer, as it came
+}
+
+// Finding kinds.
+const (
+	FindingTermPassed    = "term-passed"
+	FindingAckLate       = "ack-late"
+	FindingUndeliverable = "undeliverable"
+	FindingIntakeStopped = "intake-stopped"
+)
 
 // DigestData is the content of a management digest.
 type DigestData struct {
 	From, To      time.Time // the period covered
-	Findings      []string  // things that should never happen; shown first
+	Findings      []Finding // things that should never happen; shown first
 	New           []DigestRow
 	Open          []DigestRow
 	Incomplete    []DigestRow
 	Urgent        []DigestRow // terms ending within 5 working days, most urgent first
 	Delays        []DigestRow
 	Objections    []DigestRow
+	Held          []DigestRow // under a legal hold: kept past the retention term
+	LedgerHead    string      // the record's chain hash when the digest was made (klachtd verify --anchor)
 	ByState       map[string]int
 	ByHandler     map[string]int
 	Received      int
@@ -160,10 +216,34 @@ type Data struct {
 	Files []Attachment
 	// English: the complainant writes English (staff letters say so).
 	English bool
+	Act     *ActData // act.go: command confirmations, refusals, third parties, loops
+	// Arrived is the instant the mail that made the complaint complete
+	// arrived. When Received (the day the term counts from) is a later
+	// day, the acknowledgement says why: AfterHours is the end of the
+	// business day ("17:00") when the mail came after it on a working day;
+	// empty when it came on a day that is not a working day.
+	Arrived    time.Time
+	AfterHours string
+	// EmailAsGiven is the form's e-mail field when it was not a usable
+	// address and the letters go to Complaint.Email instead: the
+	// complainant is asked to confirm that address.
+	EmailAsGiven string
+	// SubmittedAt is when a double submit arrived (double_submit).
+	SubmittedAt time.Time
+	// Changes are the corrected fields (correction); ByStaff when a
+	// handler corrected them with #wijzig, else the complainant did.
+	Changes []Change
+	ByStaff bool
 
 	Category   string      // the complaint's category ("" untagged), or the one asked for
 	Categories []string    // the configured categories, for #categorie
 	Report     *ReportData // the complaints report
+}
+
+// Change is one corrected field: its label in the letter's language, the
+// value before and after.
+type Change struct {
+	Label, Old, New string
 }
 
 // Attachment is a file named in a letter: relayed with it, or only listed.

@@ -22,7 +22,7 @@ const description = "Op 12 november is de levering niet gekomen.\nDe chauffeur b
 // escaping shows.
 func fullData() Data {
 	row := func(ref, company, handler string, end time.Time, left int, note string) DigestRow {
-		return DigestRow{Ref: ref, Company: company, Handler: handler, State: "open", EndDate: end, DaysLeft: left, Note: note}
+		return DigestRow{Ref: ref, Company: company, Handler: handler, State: "open", EndDate: end, DaysLeft: left, TermRunning: true, Note: note}
 	}
 	return Data{
 		Ref:   "KL-2026-0001",
@@ -37,6 +37,8 @@ func fullData() Data {
 		Gateway: "klachten@ingressus.nl", Organisation: "Ingressus",
 		FormURL:      "https://www.ingressus.nl/klachten",
 		Received:     day(2026, 11, 23),
+		Arrived:      time.Date(2026, 11, 20, 18, 54, 0, 0, amsterdam()), // a Friday after hours: the term counts from Monday
+		AfterHours:   "17:00",
 		EndDate:      day(2026, 12, 21),
 		DelayLatest:  day(2026, 12, 17),
 		ObjectionEnd: day(2027, 1, 5),
@@ -76,17 +78,22 @@ func fullData() Data {
 		},
 		Digest: &DigestData{
 			From: day(2026, 12, 14), To: day(2026, 12, 18),
-			Findings: []string{"KL-2026-0003: termijn verstreken zonder reactie of vertragingsbericht"},
-			New:      []DigestRow{row("KL-2026-0010", "Acme B.V.", "Jeroen Bakker", day(2027, 1, 15), 20, "")},
+			Findings: []Finding{{Kind: FindingTermPassed, Ref: "KL-2026-0003", Company: "Overdue", Day: day(2026, 12, 15)},
+				{Kind: FindingAckLate, Ref: "KL-2026-0006", Day: day(2026, 12, 16), Due: day(2026, 12, 15)},
+				{Kind: FindingUndeliverable, Letter: "acknowledgement", Rcpt: "x@example.nl", Detail: "550 no such user"},
+				{Kind: FindingIntakeStopped, Day: time.Date(2026, 12, 18, 7, 30, 0, 0, amsterdam())}},
+			New: []DigestRow{row("KL-2026-0010", "Acme B.V.", "Jeroen Bakker", day(2027, 1, 15), 20, "")},
 			Open: []DigestRow{row("KL-2026-0001", "Bakkerij <b>", "Marieke de Vries", day(2026, 12, 21), 3, ""),
 				row("KL-2026-0003", "Overdue", "Jeroen Bakker", day(2026, 12, 15), -3, "")},
-			Incomplete: []DigestRow{row("KL-2026-0011", "", "", time.Time{}, 0, "telefoonnummer ontbreekt")},
+			Incomplete: []DigestRow{{Ref: "KL-2026-0011", State: "incomplete", LapseDate: day(2027, 1, 12)}},
 			Urgent:     []DigestRow{row("KL-2026-0002", "Urgent & Co", "Jeroen Bakker", day(2026, 12, 16), 1, "")},
-			Delays:     []DigestRow{row("KL-2026-0004", "Delta", "Marieke de Vries", day(2027, 1, 8), 12, "wacht op vervoerder")},
-			Objections: []DigestRow{row("KL-2026-0005", "Epsilon", "Jeroen Bakker", day(2027, 1, 5), 8, "gesprek 12 januari 14:30")},
-			ByState:    map[string]int{"open": 3, "incomplete": 1},
-			ByHandler:  map[string]int{"Marieke de Vries": 2, "Jeroen Bakker": 3},
-			Received:   7, Closed: 4, MedianDays: 12.5, P90Days: 19, OnTimePercent: 95.5, ObjectionsN: 1,
+			Delays: []DigestRow{{Ref: "KL-2026-0004", Company: "Delta", Handler: "Marieke de Vries", State: "open", EndDate: day(2027, 1, 8), DaysLeft: 12, TermRunning: true,
+				Delay: &DigestDelay{Days: 10, Reason: "wacht op vervoerder", Automatic: true}}},
+			Objections: []DigestRow{{Ref: "KL-2026-0005", Company: "Epsilon", Handler: "Jeroen Bakker", State: "objection", EndDate: day(2027, 1, 5),
+				ObjectionAt: time.Date(2026, 12, 15, 9, 0, 0, 0, amsterdam()), MeetingAt: time.Date(2026, 12, 14, 10, 0, 0, 0, amsterdam()), MeetingPlace: "Rotterdam"}},
+			ByState:   map[string]int{"open": 3, "incomplete": 1},
+			ByHandler: map[string]int{"Marieke de Vries": 2, "Jeroen Bakker": 3},
+			Received:  7, Closed: 4, MedianDays: 12.5, P90Days: 19, OnTimePercent: 95.5, ObjectionsN: 1,
 		},
 	}
 }

@@ -32,6 +32,9 @@ type Config struct {
 	Digest    DigestConfig      `toml:"digest"`
 	Labels    map[string]string `toml:"labels"`
 	HTTP      HTTPConfig        `toml:"http"`
+	OAuth2    OAuth2Config      `toml:"oauth2"`
+	Intake    IntakeConfig      `toml:"intake"`
+	Retention RetentionConfig   `toml:"retention"`
 
 	// The report's categories and the satisfaction survey (report_config.go).
 	Categories CategoriesConfig `toml:"categories"`
@@ -39,6 +42,11 @@ type Config struct {
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
+	// tokens is the OAuth2 token source, built once by oauth2Source.
+	tokens *mailbox.TokenSource
+	// now is the daemon's clock; nil is time.Now. Tests move it (the
+	// journey tests play weeks of the procedure in seconds).
+	now func() time.Time
 }
 
 // GatewayConfig is the [gateway] table.
@@ -69,6 +77,7 @@ type ServerConfig struct {
 	Password       string   `toml:"password"`
 	PasswordEnv    string   `toml:"password_env"`
 	InsecureVerify bool     `toml:"insecure_skip_verify"`
+	CAFile         string   `toml:"ca_file"`
 	Folder         string   `toml:"folder"`
 	Processed      string   `toml:"processed"`
 	Quarantine     string   `toml:"quarantine"`
@@ -78,6 +87,7 @@ type ServerConfig struct {
 	Timeout        string   `toml:"timeout"`
 	RetrySchedule  []string `toml:"retry_schedule"`
 	Connections    int      `toml:"connections"`
+	Auth           string   `toml:"auth"` // "password" (default) or "oauth2"
 }
 
 // PersonConfig is one [[handlers]] or [[management]] entry.
@@ -108,6 +118,8 @@ type SecurityConfig struct {
 	TrustFrom  bool   `toml:"trust_from"`
 	AuthServID string `toml:"authserv_id"`
 	VerifyDKIM bool   `toml:"verify_dkim"`
+	// Provider: "microsoft365", "google" or "dkim" (security.go).
+	Provider string `toml:"provider"`
 }
 
 // DigestConfig is the [digest] table.
@@ -123,6 +135,13 @@ type HTTPConfig struct {
 	Listen string `toml:"listen"`
 }
 
+// IntakeConfig is the [intake] section: how submissions are recognised.
+type IntakeConfig struct {
+	// DoubleSubmitWindow: the same complainant, company and description
+	// again within this long is one complaint (procedure.md §1).
+	DoubleSubmitWindow string `toml:"double_submit_window"`
+}
+
 // DefaultConfig is the configuration before the file is read.
 func DefaultConfig() Config {
 	return Config{
@@ -135,6 +154,9 @@ func DefaultConfig() Config {
 		Procedure: ProcedureConfig{AckDays: 5, TermDays: 20, DelayNoticeDays: 2, ObjectionDays: 10, LapseDays: 20,
 			ReminderDays: []int{5, 3}, DefaultDelayDays: 10, EndOfBusinessDay: "17:00", SchedulerInterval: "1m"},
 		Digest: DigestConfig{Daily: true, Weekly: true, At: "08:00", IntakeAlertAfter: "30m"},
+		Intake: IntakeConfig{DoubleSubmitWindow: "10m"},
+
+		Retention: RetentionConfig{MonthsAfterClosure: correspondence.DefaultRetentionMonths},
 	}
 }
 
@@ -153,7 +175,13 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	defer f.Close()
 	abs, _ := filepath.Abs(path)
-	return ParseConfig(f, filepath.Dir(abs))
+	cfg, err := ParseConfig(f, filepath.Dir(abs))
+	if err != nil {
+		// A TOML syntax error names a line; the operator also needs the
+		// file (there may be several configs on a machine).
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }
 
 // ParseConfig reads a config from r; dir is where relative paths start.
@@ -169,6 +197,8 @@ func ParseConfig(r io.Reader, dir string) (*Config, error) {
 		problems = append(problems, fmt.Sprintf("%s: unknown key", k.String()))
 	}
 	problems = append(problems, cfg.validate()...)
+	problems = append(problems, cfg.Retention.validate()...)
+	problems = append(problems, cfg.validateCAFiles()...)
 	if len(problems) > 0 {
 		return nil, &configError{problems}
 	}
@@ -314,27 +344,28 @@ func (c *Config) validate() []string {
 			bad("labels."+label, "expected one of company, address, name, phone, availability, email, date, description, references, contact; got %q", field)
 		}
 	}
+	c.Security.validate(bad)
+	if d, err := time.ParseDuration(c.Intake.DoubleSubmitWindow); err != nil || d < 0 {
+		bad("intake.double_submit_window", `expected a duration like "10m" (or "0s" for none), got %q`, c.Intake.DoubleSubmitWindow)
+	}
 	p = append(p, c.validateReport()...)
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
 		}
 	}
+	p = append(p, c.validateOAuth2()...)
 	return p
 }
 
 // Warnings are valid but risky settings, printed by check-config and at start.
 func (c *Config) Warnings() []string {
 	var w []string
-	if !c.Security.TrustFrom && c.Security.AuthServID == "" && !c.Security.VerifyDKIM {
-		w = append(w, "security.authserv_id is empty: commands from handlers are accepted on their From address alone; set it to your mail server's authserv-id so DMARC/DKIM results are checked, or set security.verify_dkim")
-	}
-	if c.Security.TrustFrom {
-		w = append(w, "security.trust_from is on: handlers are trusted by their From address (fine for the demo, not for real mail)")
-	}
+	w = append(w, c.Security.warnings()...)
 	if len(c.Gateway.IntakeTeam) == 0 {
 		w = append(w, "gateway.intake_team is empty: alerts about quarantined mail go nowhere")
 	}
+	w = append(w, c.oauth2Warnings()...)
 	return w
 }
 
@@ -393,6 +424,7 @@ func (c *Config) settings() correspondence.Settings {
 	s.Organisation = c.Gateway.Organisation
 	s.FormURL = c.Gateway.FormURL
 	s.Lang = c.Gateway.Language
+	s.DoubleSubmitWindow, _ = time.ParseDuration(c.Intake.DoubleSubmitWindow)
 	s.Handlers = people(c.Handlers)
 	s.Management = people(c.Mgmt)
 	for _, a := range c.Gateway.IntakeTeam {
@@ -430,9 +462,7 @@ func (c *Config) settings() correspondence.Settings {
 			s.OutboxRetry = append(s.OutboxRetry, v)
 		}
 	}
-	s.TrustFrom = c.Security.TrustFrom
-	s.AuthServID = c.Security.AuthServID
-	s.VerifyDKIM = c.Security.VerifyDKIM
+	c.Security.apply(&s)
 	c.reportSettings(&s)
 	return s
 }
@@ -452,11 +482,11 @@ func (c *Config) imapConfig() mailbox.IMAPConfig {
 	poll, _ := time.ParseDuration(c.IMAP.PollInterval)
 	return mailbox.IMAPConfig{Addr: c.IMAP.Address, TLS: mailbox.TLSMode(c.IMAP.TLS), Username: c.IMAP.Username,
 		Password: secret(c.IMAP), Insecure: c.IMAP.InsecureVerify, Folder: c.IMAP.Folder, Processed: c.IMAP.Processed,
-		Quarantine: c.IMAP.Quarantine, PollInterval: poll, MaxBytes: c.IMAP.MaxMessageSize}
+		Quarantine: c.IMAP.Quarantine, PollInterval: poll, MaxBytes: c.IMAP.MaxMessageSize, OAuth2: c.imapTokens()}
 }
 
 func (c *Config) smtpConfig() mailbox.SMTPConfig {
 	timeout, _ := time.ParseDuration(c.SMTP.Timeout)
 	return mailbox.SMTPConfig{Addr: c.SMTP.Address, TLS: mailbox.TLSMode(c.SMTP.TLS), Username: c.SMTP.Username,
-		Password: secret(c.SMTP), Insecure: c.SMTP.InsecureVerify, HeloName: c.SMTP.Helo, Timeout: timeout}
+		Password: secret(c.SMTP), Insecure: c.SMTP.InsecureVerify, HeloName: c.SMTP.Helo, Timeout: timeout, OAuth2: c.smtpTokens()}
 }

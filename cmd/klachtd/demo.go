@@ -83,7 +83,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	imapAddr := fs.String("imap", "127.0.0.1:1143", "address of the demo IMAP server")
 	smtpAddr := fs.String("smtp", "127.0.0.1:1025", "address of the demo SMTP server")
 	sample := fs.Bool("sample", false, "submit the bundled sample complaint once the demo runs")
-	trace := fs.Bool("trace", false, "write the IMAP protocol transcript to stderr")
+	var trace traceFlag
+	fs.Var(&trace, "trace", traceUsage)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -126,10 +127,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}()
 	}
-	var traceW io.Writer
-	if *trace {
-		traceW = stderr
-	}
+	traceW := trace.writer(stderr, log)
 	return runDaemon(ctx, cfg, log, traceW)
 }
 

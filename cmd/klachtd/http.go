@@ -17,7 +17,8 @@ import (
 )
 
 // serveHTTP serves /healthz and /metrics until ctx ends.
-func serveHTTP(ctx context.Context, addr string, gw *correspondence.Gateway, intake *mailbox.Intake, log *slog.Logger) error {
+// Each check adds to the /healthz body and says whether all is well.
+func serveHTTP(ctx context.Context, addr string, gw *correspondence.Gateway, intake *mailbox.Intake, log *slog.Logger, checks ...healthCheck) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(&storeCollector{gw: gw, intake: intake})
 	mux := http.NewServeMux()
@@ -27,6 +28,23 @@ func serveHTTP(ctx context.Context, addr string, gw *correspondence.Gateway, int
 		stats, err := gw.Stats(r.Context())
 		body := map[string]any{"imap_connected": st.Connected, "last_poll": st.LastPoll, "last_error": st.LastError}
 		ok := st.Connected && err == nil
+		for _, check := range checks {
+			ok = check(body) && ok
+		}
+		// The sender and the disk: reading the store may work while
+		// writing to it fails (disk full), and letters may queue while the
+		// SMTP server refuses us.
+		h := gw.Health()
+		body["smtp_ok"] = h.SenderDownSince.IsZero()
+		if !h.SenderDownSince.IsZero() {
+			ok = false
+			body["smtp_down_since"], body["smtp_error"] = h.SenderDownSince, h.SenderError
+		}
+		body["store_ok"] = err == nil && h.StoreFailingSince.IsZero()
+		if !h.StoreFailingSince.IsZero() {
+			ok = false
+			body["store_failing_since"], body["store_error"] = h.StoreFailingSince, h.StoreError
+		}
 		if err == nil {
 			body["outbox_depth"] = stats.OutboxDepth
 			if !stats.OldestQueued.IsZero() {

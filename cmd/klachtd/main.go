@@ -35,7 +35,10 @@ var commands = map[string]command{
 	"digest":       {"print the management digest, or send it: klachtd digest [--at TIME] [--send] --config FILE", cmdDigest},
 	"list":         {"list complaints: klachtd list [--state S] [--handler H] [--due-within N] [--json] --config FILE", cmdList},
 	"show":         {"show a complaint and its timeline: klachtd show KL-… [--json] --config FILE", cmdShow},
-	"export":       {"export a complaint's dossier as mbox: klachtd export KL-… [-o FILE] --config FILE", cmdExport},
+	"export":       {"export a complaint's dossier as mbox: klachtd export KL-… [-o FILE] --config FILE; as PDF: KL-… --pdf -o FILE; a person's data: --person EMAIL -o DIR", cmdExportAny},
+	"erase":        {"erase a person's data (AVG art. 17): klachtd erase --person EMAIL [--yes] [--include-open] --config FILE", cmdErase},
+	"verify":       {"check that no stored mail, letter or event was changed, inserted or removed: klachtd verify [--anchor HEAD] [--json] --config FILE", cmdVerify},
+	"hold":         {"keep a complaint from erasure (legal hold): klachtd hold KL-… --reason R | --release --config FILE", cmdHold},
 	"report":       {"management's complaints report: " + reportUsage, cmdReport},
 }
 

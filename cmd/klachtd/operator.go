@@ -7,10 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/ingressus/klachtd/correspondence"
 )
+
+// listStates are the states `list --state` accepts.
+var listStates = []string{correspondence.StateIncomplete, correspondence.StateOpen, correspondence.StateResponded,
+	correspondence.StateObjection, correspondence.StateClosed, correspondence.StateLapsed}
 
 // openFromFlags loads the config and opens the gateway for an operator
 // command.
@@ -110,6 +115,9 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *state != "" && !slices.Contains(listStates, *state) {
+		return usageError{fmt.Sprintf("--state %q is not a state; the states are %s", *state, strings.Join(listStates, ", "))}
+	}
 	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
@@ -122,6 +130,11 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(items)
 	}
+	if len(items) == 0 {
+		fmt.Fprintln(stdout, "no complaints match")
+		return nil
+	}
+	fmt.Fprintf(stdout, "%-13s %-30.30s %-11s %-20.20s %s\n", "REFERENCE", "COMPANY", "STATE", "HANDLER", "TERM ENDS")
 	for _, it := range items {
 		end := it.EndDate
 		if end == "" {
@@ -173,7 +186,7 @@ func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "  %s  %-8s %-20s%s  %s%s\n", e.At.Format("2006-01-02 15:04:05"), e.Type, e.Kind, who, e.Detail, late)
 	}
-	return nil
+	return showRecord(ctx, gw, c, stdout) // delivery evidence, hold and erasure (privacy.go)
 }
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -18,7 +18,8 @@ import (
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", stderr)
 	cfgPath := fs.String("config", "", "config file (TOML)")
-	trace := fs.Bool("trace", false, "write the IMAP protocol transcript to stderr (no passwords)")
+	var trace traceFlag
+	fs.Var(&trace, "trace", traceUsage)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,10 +35,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
-	var traceW io.Writer
-	if *trace {
-		traceW = stderr
-	}
+	traceW := trace.writer(stderr, log)
 	return runDaemon(ctx, cfg, log, traceW)
 }
 
@@ -58,21 +56,47 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 		store.Close()
 		return nil, nil, fmt.Errorf("templates: %w", err)
 	}
-	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), time.Now, log)
+	clock := time.Now
+	if cfg.now != nil {
+		clock = cfg.now
+	}
+	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), clock, log)
 	gw.SetDigestSchedule(cfg.digestSchedule())
+	gw.SetRetention(cfg.Retention.MonthsAfterClosure)
 	return gw, store, nil
 }
 
 // runDaemon runs intake, outbox sender and scheduler until ctx ends.
-func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) error {
+func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writer) (fatal error) {
+	dbPath := cfg.path(cfg.Gateway.Database)
+	lock, err := acquireWriterLock(dbPath)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if lock.prev.PID != 0 {
+		// The file still names a holder: it ended without releasing
+		// (killed); the kernel dropped its flock, so it runs no more.
+		log.Warn("taking over the database from a daemon that did not stop cleanly", "pid", lock.prev.PID, "host", lock.prev.Host, "since", lock.prev.Since)
+	}
 	gw, store, err := openGateway(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	tokens, err := cfg.oauth2Source(log) // before the senders and intake take it
+	if err != nil {
+		return err
+	}
+	// We hold the writer lock: every other lease on a letter is a dead
+	// daemon's, whatever its PID looks like now.
+	if err := gw.ReleaseForeignLeases(ctx); err != nil {
+		log.Warn("release leases of the previous daemon", "err", err)
+	}
 	senders := newSenders(cfg, cfg.SMTP.Connections, log)
 	defer closeSenders(senders)
 	icfg := cfg.imapConfig()
+	icfg.RootCAs = cfg.caPool(cfg.IMAP.CAFile)
 	if trace != nil {
 		icfg.Trace = trace
 	}
@@ -112,12 +136,16 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	var fatalOnce sync.Once
 	start := func(name string, f func(ctx context.Context) error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
 				log.Error(name+" stopped", "err", err)
+				// The daemon cannot go on without it: stop everything and
+				// exit non-zero, so the service manager sees the failure.
+				fatalOnce.Do(func() { fatal = fmt.Errorf("%s: %w", name, err) })
 				cancel()
 			}
 		}()
@@ -132,10 +160,14 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		defer t.Stop()
 		for {
 			st := intake.Status()
-			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil {
+			// While the store takes no writes, that outage (logged once,
+			// alerted by APPEND) is why the intake fails too: no line every
+			// 5 s about it, and no "IMAP unreachable" alert that is not so.
+			storeDown := !gw.Health().StoreFailingSince.IsZero()
+			if err := gw.RecordIntakeStatus(ctx, st.FailingSince, st.LastPoll); err != nil && ctx.Err() == nil && !storeDown {
 				log.Warn("record intake status", "err", err)
 			}
-			if !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
+			if !storeDown && !st.FailingSince.IsZero() && time.Since(st.FailingSince) > alertAfter {
 				if err := gw.AlertIntakeStopped(ctx, st.FailingSince, st.LastError); err != nil && ctx.Err() == nil {
 					log.Warn("intake alert", "err", err)
 				}
@@ -147,13 +179,25 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 			}
 		}
 	})
+	if tokens != nil {
+		start("credentials", func(ctx context.Context) error { return watchCredentials(ctx, cfg, gw, tokens, log) })
+	}
+	start("ops-alerts", func(ctx context.Context) error {
+		return watchOutages(ctx, gw, icfg, cfg.IMAP.Quarantine, alertAfter, log)
+	})
 	if cfg.HTTP.Listen != "" {
-		start("http", func(ctx context.Context) error { return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log) })
+		start("http", func(ctx context.Context) error {
+			return serveHTTP(ctx, cfg.HTTP.Listen, gw, intake, log, tokenHealth(tokens)...)
+		})
 	}
 	log.Info("klachtd running", "imap", cfg.IMAP.Address, "folder", cfg.IMAP.Folder, "smtp", cfg.SMTP.Address, "database", cfg.path(cfg.Gateway.Database))
 	<-ctx.Done()
 	log.Info("shutting down")
 	wg.Wait()
+	if fatal != nil {
+		log.Error("stopped after a fatal error", "err", fatal)
+		return fatal
+	}
 	log.Info("stopped")
 	return nil
 }
@@ -162,8 +206,10 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 // over them in parallel.
 func newSenders(cfg *Config, n int, log *slog.Logger) []correspondence.Sender {
 	out := make([]correspondence.Sender, n)
+	sc := cfg.smtpConfig()
+	sc.RootCAs = cfg.caPool(cfg.SMTP.CAFile)
 	for i := range out {
-		out[i] = mailbox.NewSender(cfg.smtpConfig(), log)
+		out[i] = mailbox.NewSender(sc, log)
 	}
 	return out
 }

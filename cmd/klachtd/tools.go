@@ -122,6 +122,10 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
+	if _, err := cfg.oauth2Source(nil); err != nil { // reads the key files
+		fmt.Fprintln(stdout, "error:", err)
+		return fmt.Errorf("%s: 1 problem(s)", *cfgPath)
+	}
 	fmt.Fprintf(stdout, "%s: ok\n", *cfgPath)
 	return nil
 }

@@ -21,3 +21,11 @@ CREATE TABLE surveys (
     score        INTEGER NOT NULL DEFAULT 0,     -- 0: no answer (yet)
     answered_at  TIMESTAMP
 );
+
+-- How a finished complaint ended, written with its finishing event: the
+-- event's text is erased with the personal data, this code is not.
+CREATE TABLE complaint_outcome (
+    complaint_id INTEGER PRIMARY KEY REFERENCES complaints(id),
+    outcome      TEXT NOT NULL,                  -- withdrawn, resolved, unresolved, closed, lapsed
+    at           TIMESTAMP NOT NULL
+);

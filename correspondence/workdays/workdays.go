@@ -111,6 +111,10 @@ func New(closing []time.Time, endOfDay time.Duration) *Calendar {
 	return c
 }
 
+// EndOfDay is the end of the business day (0: no cut-off): a mail at or
+// after it counts from the next working day.
+func (c *Calendar) EndOfDay() time.Duration { return c.endOfDay }
+
 // Location returns Europe/Amsterdam.
 func (c *Calendar) Location() *time.Location { return amsterdam() }
 

@@ -30,6 +30,7 @@ type IMAPServer struct {
 	logins     int
 	failLogins bool
 	failFetch  map[uint32]bool // UIDs whose body FETCH the server refuses
+	mechsUsed  []string        // SASL mechanism per OAuth2 login
 }
 
 // IMAP credentials of the one user.
@@ -51,6 +52,12 @@ type IMAPOptions struct {
 	// fall back to COPY + STORE \Deleted + EXPUNGE. (IDLE stays: imapserver
 	// always offers it.)
 	Rev1Only bool
+	// OAuth2, when set, makes the server accept SASL logins with tokens
+	// it issued (and PLAIN with the password, as before).
+	OAuth2 *TokenServer
+	// Mechanisms are the SASL mechanisms offered with OAuth2; default
+	// XOAUTH2, OAUTHBEARER and PLAIN.
+	Mechanisms []string
 }
 
 // NewIMAPServer starts the server on 127.0.0.1:0 with user IMAPUser /
@@ -79,7 +86,11 @@ func NewIMAPServerWith(t testing.TB, o IMAPOptions) *IMAPServer {
 			s.mu.Lock()
 			s.conns[c] = struct{}{}
 			s.mu.Unlock()
-			return &trackedSession{SessionIMAP4rev2: mem.NewSession().(imapserver.SessionIMAP4rev2), s: s, c: c}, nil, nil
+			ts := &trackedSession{SessionIMAP4rev2: mem.NewSession().(imapserver.SessionIMAP4rev2), s: s, c: c}
+			if o.OAuth2 != nil {
+				return &saslSession{trackedSession: ts, tokens: o.OAuth2, mechs: o.Mechanisms}, nil, nil
+			}
+			return ts, nil, nil
 		},
 		Caps:         caps,
 		InsecureAuth: true,

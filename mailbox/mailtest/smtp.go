@@ -58,18 +58,31 @@ type SMTPServer struct {
 	failRcpt  fault
 	failData  fault
 	dataDelay time.Duration
+	opts      SMTPOptions
+	authUsers []string // who logged in, per successful AUTH
+	// See smtpauth.go: a required login, and per-domain RCPT faults.
+	authUser, authPass string
+	domainFault        map[string]int
 }
 
 // NewSMTPServer starts a capture server on 127.0.0.1:0. No TLS, no auth.
 func NewSMTPServer(t testing.TB) *SMTPServer {
 	t.Helper()
+	return NewSMTPServerWith(t, SMTPOptions{})
+}
+
+// NewSMTPServerWith is NewSMTPServer with options.
+func NewSMTPServerWith(t testing.TB, o SMTPOptions) *SMTPServer {
+	t.Helper()
 	s := &SMTPServer{
+		opts:    o,
 		done:    make(chan struct{}),
 		changed: make(chan struct{}),
 		conns:   make(map[*smtp.Conn]struct{}),
 	}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "capture.test"
+	s.srv.AllowInsecureAuth = true // loopback only; AUTH is offered only under RequireAuth or OAuth2
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.ReadTimeout = time.Minute
 	s.srv.WriteTimeout = time.Minute
@@ -183,7 +196,11 @@ func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.sessions++
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	return &captureSession{s: s, c: c}, nil
+	cs := &captureSession{s: s, c: c}
+	if s.opts.OAuth2 != nil {
+		return &authCaptureSession{captureSession: cs}, nil
+	}
+	return cs, nil
 }
 
 func smtpErr(code int) error {
@@ -192,10 +209,11 @@ func smtpErr(code int) error {
 }
 
 type captureSession struct {
-	s    *SMTPServer
-	c    *smtp.Conn
-	from string
-	to   []string
+	s      *SMTPServer
+	c      *smtp.Conn
+	from   string
+	to     []string
+	authed bool
 }
 
 func (cs *captureSession) Reset() { cs.from, cs.to = "", nil }
@@ -210,6 +228,9 @@ func (cs *captureSession) Logout() error {
 func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failMail.take()
+	if cs.s.authUser != "" && !cs.authed {
+		code = 530
+	}
 	cs.s.mu.Unlock()
 	if code != 0 {
 		return smtpErr(code)
@@ -221,6 +242,9 @@ func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 func (cs *captureSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failRcpt.take()
+	if c := cs.s.domainFaultFor(to); c != 0 {
+		code = c
+	}
 	cs.s.mu.Unlock()
 	if code != 0 {
 		return smtpErr(code)

@@ -2,10 +2,11 @@
 // same figures and charts as the report mail, on A4 for printing and
 // filing (ISO 10002 / 9001 audits ask for it on paper).
 //
-// It uses codeberg.org/go-pdf/fpdf (pure Go; the maintained home of the
-// former github.com/go-pdf/fpdf, and what gonum.org/v1/plot itself draws
-// PDFs with) with the Go fonts embedded as UTF-8 TrueType, so that ë, é
-// and – print as written.
+// It uses github.com/go-pdf/fpdf (pure Go), the library the complaint
+// dossier's PDF uses too, so the binary carries one PDF writer, with the Go
+// fonts embedded as UTF-8 TrueType, so that ë, é and – print as written.
+// (Its development goes on as codeberg.org/go-pdf/fpdf with the same API;
+// both PDFs can move there together.)
 package reportpdf
 
 import (
@@ -16,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
+	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 
@@ -37,7 +38,7 @@ var words = map[string]map[string]string{
 		"col":    "Ontv.|Compl.|Reacties|Op tijd|Vertr.|Bezwaar|Mediaan", "made": "Opgesteld op",
 		"cohort": "Elke klacht telt mee in de maand waarin zij binnenkwam. Op tijd: reacties binnen de (verlengde) termijn; mediaan: werkdagen van ontvangst tot reactie.",
 		"term":   "termijn tot", "noResponse": "nog geen reactie", "responded": "reactie op", "page": "pagina",
-		"noCategory": "geen categorie"},
+		"noCategory": "geen categorie", "erased": "reden gewist na de bewaartermijn"},
 	"en": {"title": "Complaints overview", "key": "Key figures", "months": "Per month", "cats": "Per category",
 		"handlers": "Per handler", "reasons": "Reasons for delay", "missed": "Terms missed",
 		"companies": "Companies with more than one complaint", "none": "none", "charts": "Charts",
@@ -51,7 +52,7 @@ var words = map[string]map[string]string{
 		"col":    "Recv.|Compl.|Responses|On time|Delays|Objections|Median", "made": "Made on",
 		"cohort": "Each complaint counts in the month it came in. On time: responses within the (extended) term; median: working days from receipt to response.",
 		"term":   "term until", "noResponse": "no response yet", "responded": "response on", "page": "page",
-		"noCategory": "no category"},
+		"noCategory": "no category", "erased": "reason erased after the retention term"},
 }
 
 var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
@@ -191,7 +192,11 @@ func Write(w io.Writer, r *templates.ReportData, lang, organisation string) erro
 	}
 	var reasons, missed, companies []string
 	for _, d := range r.DelayReasons {
-		reasons = append(reasons, fmt.Sprintf("%d × %s", d.Count, d.Reason))
+		reason := d.Reason
+		if reason == "" {
+			reason = t["erased"]
+		}
+		reasons = append(reasons, fmt.Sprintf("%d × %s", d.Count, reason))
 	}
 	for _, m := range r.MissedTerms {
 		resp := t["noResponse"]

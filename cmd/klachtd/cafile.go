@@ -1,0 +1,52 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+)
+
+// readCAFile reads a PEM file of CA certificates for a server with a
+// private CA ([imap] / [smtp] ca_file). Relative paths are relative to the
+// config file.
+func (c *Config) readCAFile(file string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(c.path(file))
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("no PEM certificate in %s", c.path(file))
+	}
+	return pool, nil
+}
+
+// validateCAFiles names a ca_file that cannot be used.
+func (c *Config) validateCAFiles() []string {
+	var p []string
+	for _, s := range []struct {
+		key  string
+		file string
+	}{{"imap.ca_file", c.IMAP.CAFile}, {"smtp.ca_file", c.SMTP.CAFile}} {
+		if s.file == "" {
+			continue
+		}
+		if _, err := c.readCAFile(s.file); err != nil {
+			p = append(p, fmt.Sprintf("%s: expected a readable PEM file of CA certificates, got %q (%v)", s.key, s.file, err))
+		}
+	}
+	return p
+}
+
+// caPool is the CA pool of a validated ca_file; nil (the system's roots)
+// when none is set.
+func (c *Config) caPool(file string) *x509.CertPool {
+	if file == "" {
+		return nil
+	}
+	pool, err := c.readCAFile(file)
+	if err != nil {
+		return x509.NewCertPool() // LoadConfig checked it; a file gone since trusts nothing (fail closed)
+	}
+	return pool
+}

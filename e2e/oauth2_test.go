@@ -1,0 +1,225 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ingressus/klachtd/mailbox"
+	"github.com/ingressus/klachtd/mailbox/mailtest"
+)
+
+// TestE2EOAuth2Dovecot runs klachtd with auth = "oauth2" (generic provider)
+// against a real Dovecot whose oauth2 passdb checks every token by
+// introspection at a token endpoint this test runs (mailtest.TokenServer):
+// check-connection passes, and fails with the endpoint's error text on a
+// wrong secret; a refused token gets Dovecot's JSON challenge and no hang;
+// the daemon registers and acknowledges a complaint through it, renews its
+// short-lived tokens without missing a mail, and when the secret stops
+// working /healthz turns 503 and the intake team is alerted, and it
+// recovers once the secret works again. Postfix carries the letters (no
+// login: the SMTP OAuth2 path is covered in-process, go-smtp).
+//
+//	KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2EOAuth2
+func TestE2EOAuth2Dovecot(t *testing.T) {
+	if os.Getenv("KLACHTD_E2E") != "1" {
+		t.Skip("needs a real Dovecot with its oauth2 passdb: set KLACHTD_E2E=1 to run it (as root on Debian): " +
+			"KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2EOAuth2")
+	}
+	if os.Geteuid() != 0 {
+		t.Fatal("KLACHTD_E2E=1 needs root: e2e/setup-mailservers.sh installs packages and starts Dovecot and Postfix")
+	}
+	imapPort, smtpPort := envOr("KLACHTD_E2E_IMAP_PORT", "10143"), envOr("KLACHTD_E2E_SMTP_PORT", "10025")
+	imapAddr, smtpAddr := "127.0.0.1:"+imapPort, "127.0.0.1:"+smtpPort
+	const pass = "test"
+	w := mailWorld{intake: "klachten@ingressus.test", formSender: "noreply@web.ingressus.test", complDom: "klant.test",
+		handlers: [2]string{"m.devries@ingressus.test", "j.bakker@ingressus.test"}, management: "directie@ingressus.test"}
+
+	tok := mailtest.NewTokenServer(t)
+	tok.SetUser(w.intake)
+
+	top, err := os.MkdirTemp("", "klachtd-e2e-oauth2-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(top, 0o755)
+	base := filepath.Join(top, "servers")
+	script, _ := filepath.Abs("setup-mailservers.sh")
+	servers := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
+		cmd.Env = append(os.Environ(), "KLACHTD_E2E_DIR="+base, "KLACHTD_E2E_OAUTH2_INTROSPECT="+tok.IntrospectionURL())
+		cmd.WaitDelay = 5 * time.Second
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("setup-mailservers.sh %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			if data, err := os.ReadFile(filepath.Join(base, "dovecot/dovecot.log")); err == nil {
+				t.Logf("dovecot.log (last lines):\n%s", lastLines(string(data), 30))
+			}
+		}
+		servers("down")
+		os.RemoveAll(top)
+	})
+	t.Log(servers("up"))
+
+	bin := buildKlachtd(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "klachtd.toml")
+	httpAddr := freeAddr(t)
+	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: "unused", smtpAddr: smtpAddr,
+		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, pollEvery: "5s",
+		extraSMTP: `retry_schedule = ["1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"]`}.write(t, cfgPath)
+	src, _ := os.ReadFile(cfgPath)
+	s := strings.Replace(string(src), `password = "unused"`, `auth = "oauth2"`, 1)
+	s = strings.Replace(s, "weekly = false\n", "weekly = false\nintake_alert_after = \"2s\"\n", 1)
+	s += fmt.Sprintf("\n[oauth2]\nprovider = \"generic\"\nclient_id = %q\nclient_secret_env = \"KLACHTD_E2E_OAUTH2_SECRET\"\ntoken_url = %q\n",
+		mailtest.OAuth2ClientID, tok.URL())
+	if err := os.WriteFile(cfgPath, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailtest.OAuth2ClientSecret)
+
+	checkConn := func(secret string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, "check-connection", "--config", cfgPath, "--create")
+		cmd.Env = append(os.Environ(), "KLACHTD_E2E_OAUTH2_SECRET="+secret)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	// 1. check-connection passes through Dovecot's oauth2 passdb, and
+	// fails with the endpoint's own words on a wrong secret.
+	out, err := checkConn(mailtest.OAuth2ClientSecret)
+	if err != nil || !strings.Contains(out, "ok   imap login as klachten@ingressus.test: oauth2 token (XOAUTH2)") {
+		t.Fatalf("check-connection = %v:\n%s", err, out)
+	}
+	t.Logf("check-connection against Dovecot (oauth2 passdb):\n%s", out)
+	out, err = checkConn("wrong")
+	if err == nil || !strings.Contains(out, "invalid_client: mailtest: client authentication failed") || !strings.Contains(out, "what to do:") {
+		t.Fatalf("check-connection with a wrong secret = %v, want a failure with the endpoint's error:\n%s", err, out)
+	}
+	t.Logf("check-connection with a wrong secret (exit %v):\n%s", err, out)
+
+	// 2. A token Dovecot refuses: its JSON challenge is decoded and the
+	// login fails at once instead of waiting for an answer.
+	start := time.Now()
+	steps, ok := mailbox.CheckIMAP(context.Background(), mailbox.IMAPConfig{Addr: imapAddr, TLS: mailbox.TLSNone, Username: w.intake,
+		Folder: "INBOX", Processed: "Verwerkt", Quarantine: "Quarantaine", OAuth2: fixedToken("not-a-valid-token")}, false)
+	var se *mailbox.SASLError
+	if ok || !errors.As(steps[len(steps)-1].Err, &se) {
+		t.Fatalf("login with a refused token: ok=%v, last step %+v, want a decoded SASL refusal", ok, steps[len(steps)-1])
+	}
+	t.Logf("Dovecot refused a bad token in %v: %v", time.Since(start).Round(time.Millisecond), se)
+
+	// 3. The daemon: form → Postfix → Dovecot → klachtd (token login) →
+	// acknowledgement → Postfix → Dovecot; tokens live 6 s.
+	tok.SetLifetime(6 * time.Second)
+	logPath := filepath.Join(dir, "klachtd.log")
+	daemon := startProc(t, "klachtd run", logPath, bin, "run", "--config", cfgPath)
+	t.Cleanup(func() {
+		if daemon.running() {
+			daemon.kill()
+		}
+		if t.Failed() {
+			t.Logf("klachtd log (last lines):\n%s", daemon.tail(40))
+		}
+	})
+	waitUntil(t, "klachtd logged in to Dovecot with a token", 30*time.Second, func() bool {
+		code, _ := healthz(httpAddr)
+		return code == http.StatusOK
+	})
+	runID := fmt.Sprintf("%x", time.Now().UnixNano())
+	ackIn := func(addr string) bool {
+		hs, err := readFolder(imapAddr, addr, pass, "INBOX")
+		if err != nil {
+			t.Fatalf("read %s: %v", addr, err)
+		}
+		for _, h := range hs {
+			if h.Letter == "acknowledgement" {
+				return true
+			}
+		}
+		return false
+	}
+	submitForm := func(i int, addr string) {
+		t.Helper()
+		if err := submit(smtpAddr, w.formSender, []string{w.intake}, w.formMail(i, addr, runID)); err != nil {
+			t.Fatalf("submit form %d: %v", i, err)
+		}
+	}
+	submitForm(1, "sanne@klant.test")
+	waitUntil(t, "the acknowledgement in sanne's INBOX", 30*time.Second, func() bool { return ackIn("sanne@klant.test") })
+	issued := tok.Issued()
+	waitUntil(t, "two token renewals", 30*time.Second, func() bool { return tok.Issued() >= issued+2 })
+	submitForm(2, "piet@klant.test")
+	waitUntil(t, "the acknowledgement in piet's INBOX after renewals", 30*time.Second, func() bool { return ackIn("piet@klant.test") })
+	t.Logf("complaints acknowledged through Dovecot's oauth2 passdb; %d tokens issued so far", tok.Issued())
+
+	// 4. The secret stops working (Entra ID's words): at the next
+	// renewal the intake stops, /healthz is 503, the intake team is told.
+	tok.FailWith("invalid_client", "AADSTS7000222: The provided client secret keys for app 'klachtd' are expired.")
+	waitUntil(t, "/healthz 503 with the endpoint's error", 30*time.Second, func() bool {
+		code, body := healthz(httpAddr)
+		return code == http.StatusServiceUnavailable && strings.Contains(fmt.Sprint(body["last_error"], body["oauth2_error"]), "AADSTS7000222")
+	})
+	alerts := func() int {
+		hs, err := readFolder(imapAddr, w.management, pass, "INBOX")
+		if err != nil {
+			t.Fatalf("read %s: %v", w.management, err)
+		}
+		n := 0
+		for _, h := range hs {
+			if h.Letter == "alert" {
+				n++
+			}
+		}
+		return n
+	}
+	waitUntil(t, "the intake-stopped alert in the intake team's INBOX", 40*time.Second, func() bool { return alerts() == 1 })
+	submitForm(3, "anna@klant.test") // arrives while the intake is stopped
+
+	// 5. The secret is fixed: klachtd recovers by itself.
+	tok.FailWith("", "")
+	waitUntil(t, "the acknowledgement in anna's INBOX after the fix", 60*time.Second, func() bool { return ackIn("anna@klant.test") })
+	waitUntil(t, "/healthz 200 again", 20*time.Second, func() bool { code, _ := healthz(httpAddr); return code == http.StatusOK })
+	if n := alerts(); n != 1 {
+		t.Errorf("alerts = %d, want 1 for the one outage", n)
+	}
+	t.Logf("outage → 503 → one alert → recovery, all through Dovecot; %d tokens issued", tok.Issued())
+}
+
+// fixedToken hands out one token, whatever happens.
+type fixedToken string
+
+func (f fixedToken) AccessToken(context.Context) (string, time.Time, error) {
+	return string(f), time.Now().Add(time.Hour), nil
+}
+func (fixedToken) Invalidate(string) {}
+
+func healthz(addr string) (int, map[string]any) {
+	cl := http.Client{Timeout: 5 * time.Second}
+	resp, err := cl.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body
+}
