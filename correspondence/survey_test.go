@@ -130,3 +130,17 @@ func TestSurveyScore(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSurveyScore: any reply gives a score on the scale or none, never a
+// panic.
+func FuzzSurveyScore(f *testing.F) {
+	for _, s := range []string{"4", "zeer tevreden", "3/5\nprima", "bel 06-12345678", "", "\x00\xff5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		score, ok := SurveyScore(s)
+		if ok != (score >= 1 && score <= 5) {
+			t.Errorf("SurveyScore(%q) = %d, %v", s, score, ok)
+		}
+	})
+}
