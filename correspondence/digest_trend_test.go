@@ -28,7 +28,7 @@ func TestWeeklyDigestHasTheTrendChart(t *testing.T) {
 		t.Fatalf("digests = %d, want the weekly one", len(ds))
 	}
 	raw := string(ds[0].Raw)
-	if !strings.Contains(raw, "Content-Id: <chart-trend@klachtd>") || !strings.Contains(ds[0].text(), `src="cid:chart-trend@klachtd"`) {
+	if !strings.Contains(raw, "Content-ID: <chart-trend@klachtd>") || !strings.Contains(ds[0].text(), `src="cid:chart-trend@klachtd"`) {
 		t.Error("the weekly digest has no inline trend chart")
 	}
 	weeks, err := e.g.trend(context.Background(), e.clk.now())

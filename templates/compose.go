@@ -2,12 +2,18 @@ package templates
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"net/textproto"
 	"strings"
+	"sync"
 	"time"
-
-	"github.com/wneessen/go-mail"
 )
 
 // File is an attachment.
@@ -46,6 +52,11 @@ const (
 // quoted-printable, inside multipart/mixed when there are attachments.
 // Every header value is stripped of control characters first, so no value
 // from a complaint can inject a header.
+//
+// The message is written straight into one buffer sized for it: headers,
+// then each part quoted-printable encoded as it is copied from the letter,
+// so a letter's text is copied once (a mail library's composition copied
+// it five times, which was most of a backlog's letter cost).
 func Compose(e Envelope, l Letter) ([]byte, error) {
 	id := cleanID(e.MessageID)
 	if id == "" {
@@ -57,29 +68,47 @@ func Compose(e Envelope, l Letter) ([]byte, error) {
 	if len(e.To) == 0 {
 		return nil, errors.New("compose: envelope has no recipient")
 	}
-	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(clean(e.FromName), clean(e.From)); err != nil {
+	from, err := mail.ParseAddress(clean(e.From))
+	if err != nil {
 		return nil, fmt.Errorf("compose from %q: %w", e.From, err)
 	}
-	if err := m.To(cleanAll(e.To)...); err != nil {
+	if name := clean(e.FromName); name != "" {
+		from.Name = name
+	}
+	to, err := addressList(e.To)
+	if err != nil {
 		return nil, fmt.Errorf("compose to: %w", err)
 	}
-	if len(e.Cc) > 0 {
-		if err := m.Cc(cleanAll(e.Cc)...); err != nil {
-			return nil, fmt.Errorf("compose cc: %w", err)
-		}
+	if to == "" {
+		return nil, errors.New("compose: envelope has no recipient")
 	}
+	cc, err := addressList(e.Cc)
+	if err != nil {
+		return nil, fmt.Errorf("compose cc: %w", err)
+	}
+	var replyTo string
 	if e.ReplyTo != "" {
-		if err := m.ReplyTo(clean(e.ReplyTo)); err != nil {
+		a, err := mail.ParseAddress(clean(e.ReplyTo))
+		if err != nil {
 			return nil, fmt.Errorf("compose reply-to %q: %w", e.ReplyTo, err)
 		}
+		replyTo = a.String()
 	}
-	m.Subject(clean(l.Subject))
-	m.SetMessageIDWithValue(id)
-	m.SetDateWithValue(e.Date)
+
+	size := 2048 + len(l.Text) + len(l.Text)/8 + len(l.HTML) + len(l.HTML)/6
+	for _, f := range e.Attachments {
+		size += 512 + len(f.Data)*4/3 + len(f.Data)/38
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
+	if e.Auto {
+		header(b, "Auto-Submitted", "auto-generated")
+	}
+	header(b, "Date", e.Date.Format(time.RFC1123Z))
 	if v := cleanID(e.InReplyTo); v != "" {
-		m.SetGenHeader(mail.HeaderInReplyTo, "<"+v+">")
+		header(b, "In-Reply-To", "<"+v+">")
 	}
+	header(b, "MIME-Version", "1.0")
+	header(b, "Message-ID", "<"+id+">")
 	var refs []string
 	for _, r := range e.References {
 		if v := cleanID(r); v != "" {
@@ -87,41 +116,228 @@ func Compose(e Envelope, l Letter) ([]byte, error) {
 		}
 	}
 	if len(refs) > 0 {
-		// One value: go-mail joins several with ", ", RFC 5322 §3.6.4 wants spaces.
-		m.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+		// Separated by spaces, as RFC 5322 §3.6.4 has it.
+		header(b, "References", strings.Join(refs, " "))
 	}
+	header(b, "Subject", mime.QEncoding.Encode("UTF-8", clean(l.Subject)))
 	if e.Auto {
-		m.SetGenHeader("Auto-Submitted", "auto-generated")
-		m.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
+		// Exchange's own way of saying "no out-of-office to this".
+		header(b, "X-Auto-Response-Suppress", "All")
 	}
 	if v := clean(e.Kind); v != "" {
-		m.SetGenHeader(HeaderLetter, v)
+		header(b, HeaderLetter, mime.QEncoding.Encode("UTF-8", v))
 	}
 	if v := clean(e.Ref); v != "" {
-		m.SetGenHeader(HeaderRef, v)
+		header(b, HeaderRef, mime.QEncoding.Encode("UTF-8", v))
 	}
-	m.SetBodyString(mail.TypeTextPlain, crlf(l.Text))
-	if l.HTML != "" {
-		m.AddAlternativeString(mail.TypeTextHTML, crlf(l.HTML))
+	header(b, "From", from.String())
+	header(b, "To", to)
+	if cc != "" {
+		header(b, "Cc", cc)
 	}
-	if err := embedImages(m, l.Inline); err != nil {
-		return nil, err
+	if replyTo != "" {
+		header(b, "Reply-To", replyTo)
+	}
+
+	if len(e.Attachments) == 0 {
+		if err := writeBody(b, nil, l); err != nil {
+			return nil, fmt.Errorf("compose write: %w", err)
+		}
+		return b.Bytes(), nil
+	}
+	mixed := multipart.NewWriter(b)
+	header(b, "Content-Type", "multipart/mixed;\r\n boundary="+mixed.Boundary())
+	b.WriteString("\r\n")
+	if err := writeBody(b, mixed, l); err != nil {
+		return nil, fmt.Errorf("compose write: %w", err)
 	}
 	for _, f := range e.Attachments {
-		ct := clean(f.ContentType)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		if err := m.AttachReader(clean(f.Name), bytes.NewReader(f.Data),
-			mail.WithFileContentType(mail.ContentType(ct))); err != nil {
+		if err := attach(mixed, f); err != nil {
 			return nil, fmt.Errorf("compose attachment %q: %w", f.Name, err)
 		}
 	}
-	var b bytes.Buffer
-	if _, err := m.WriteTo(&b); err != nil {
+	if err := mixed.Close(); err != nil {
 		return nil, fmt.Errorf("compose write: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+const (
+	plainType = "text/plain; charset=UTF-8"
+	htmlType  = "text/html; charset=UTF-8"
+)
+
+// writeBody writes the letter's text, and its HTML as the alternative, as
+// the message body into b (parent nil) or as the next part of parent.
+func writeBody(b *bytes.Buffer, parent *multipart.Writer, l Letter) error {
+	if l.HTML != "" && len(l.Inline) > 0 {
+		return writeRelated(b, parent, l) // report.go: charts as cid: parts
+	}
+	if l.HTML == "" {
+		if parent != nil {
+			return textPart(parent, plainType, l.Text)
+		}
+		header(b, "Content-Transfer-Encoding", "quoted-printable")
+		header(b, "Content-Type", plainType)
+		b.WriteString("\r\n")
+		return writeQP(b, l.Text)
+	}
+	var alt *multipart.Writer
+	if parent == nil {
+		alt = multipart.NewWriter(b)
+		header(b, "Content-Type", "multipart/alternative;\r\n boundary="+alt.Boundary())
+		b.WriteString("\r\n")
+	} else {
+		boundary := multipart.NewWriter(io.Discard).Boundary()
+		pw, err := parent.CreatePart(textproto.MIMEHeader{"Content-Type": {"multipart/alternative;\r\n boundary=" + boundary}})
+		if err != nil {
+			return err
+		}
+		alt = multipart.NewWriter(pw)
+		if err := alt.SetBoundary(boundary); err != nil {
+			return err
+		}
+	}
+	if err := textPart(alt, plainType, l.Text); err != nil {
+		return err
+	}
+	if err := textPart(alt, htmlType, l.HTML); err != nil {
+		return err
+	}
+	return alt.Close()
+}
+
+// textPart writes s as a quoted-printable part of w.
+func textPart(w *multipart.Writer, contentType, s string) error {
+	pw, err := w.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {contentType},
+		"Content-Transfer-Encoding": {"quoted-printable"},
+	})
+	if err != nil {
+		return err
+	}
+	return writeQP(pw, s)
+}
+
+// chunkPool holds the small buffers writeQP copies a string through: the
+// encoder takes bytes, and a letter should not be copied whole to give it
+// them.
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+// writeQP writes s quoted-printable encoded to w; the encoder ends every
+// line, "\n" or "\r\n", with CRLF.
+func writeQP(w io.Writer, s string) error {
+	qp := quotedprintable.NewWriter(w)
+	buf := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(buf)
+	for len(s) > 0 {
+		n := copy(*buf, s)
+		if _, err := qp.Write((*buf)[:n]); err != nil {
+			return err
+		}
+		s = s[n:]
+	}
+	return qp.Close()
+}
+
+// attach writes f as a base64 attachment part of w, with the headers a
+// mail library would give it: name and filename quoted, RFC 2047 encoded
+// when not ASCII.
+func attach(w *multipart.Writer, f File) error {
+	ct := clean(f.ContentType)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	name := mime.QEncoding.Encode("UTF-8", sanitizeFilename(clean(f.Name)))
+	pw, err := w.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {ct + `; name="` + name + `"`},
+		"Content-Transfer-Encoding": {"base64"},
+		"Content-Disposition":       {`attachment; filename="` + name + `"`},
+	})
+	if err != nil {
+		return err
+	}
+	const in = 57 // bytes per 76-character line
+	line := make([]byte, base64.StdEncoding.EncodedLen(in)+2)
+	for data := f.Data; len(data) > 0; {
+		n := min(in, len(data))
+		m := base64.StdEncoding.EncodedLen(n)
+		base64.StdEncoding.Encode(line, data[:n])
+		line[m], line[m+1] = '\r', '\n'
+		if _, err := pw.Write(line[:m+2]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// sanitizeFilename replaces the characters no file name in a header
+// should carry (controls, quotes, slashes, …) by "_".
+func sanitizeFilename(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || strings.ContainsRune(`"/:<>?\|`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// addressList parses each address of list and gives them as one header
+// value; empty entries are skipped.
+func addressList(list []string) (string, error) {
+	var out []string
+	for _, s := range list {
+		v := clean(s)
+		if v == "" {
+			continue
+		}
+		a, err := mail.ParseAddress(v)
+		if err != nil {
+			return "", fmt.Errorf("%q: %w", v, err)
+		}
+		out = append(out, a.String())
+	}
+	return strings.Join(out, ", "), nil
+}
+
+// header writes one header field, folded at spaces so that lines stay
+// within 78 characters where the value allows. value must be clean (no
+// control characters) except for folds ("\r\n ") already in it.
+func header(b *bytes.Buffer, name, value string) {
+	b.WriteString(name)
+	b.WriteString(": ")
+	col := len(name) + 2
+	for value != "" {
+		if i := strings.Index(value, "\r\n "); i >= 0 && col+i <= 78 {
+			b.WriteString(value[:i+3])
+			value, col = value[i+3:], 1
+			continue
+		}
+		if col+len(value) <= 78 {
+			b.WriteString(value)
+			break
+		}
+		// The last space that keeps this line short, else the first one.
+		cut := strings.LastIndexByte(value[:min(len(value), max(0, 78-col))], ' ')
+		if cut <= 0 {
+			cut = strings.IndexByte(value[1:], ' ') + 1
+			if cut <= 0 {
+				b.WriteString(value)
+				break
+			}
+		}
+		if j := strings.Index(value[:cut], "\r\n "); j >= 0 {
+			cut = j + 3
+			b.WriteString(value[:cut])
+			value, col = value[cut:], 1
+			continue
+		}
+		b.WriteString(value[:cut])
+		b.WriteString("\r\n")
+		value, col = value[cut:], 0
+	}
+	b.WriteString("\r\n")
 }
 
 // clean makes s safe as (part of) one header line.
@@ -144,10 +360,4 @@ func cleanAll(list []string) []string {
 func cleanID(s string) string {
 	s = strings.Join(strings.Fields(stripControl(s)), "")
 	return strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
-}
-
-// crlf gives s CRLF line endings, the form SMTP carries.
-func crlf(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\n", "\r\n")
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 )
 
@@ -92,9 +93,16 @@ func New(overrideDir string) (*Renderer, error) {
 	}
 	r := &Renderer{sets: map[string]map[string]*set{}}
 	for _, lang := range Languages {
+		// The layout, the wording and the partials are parsed once per
+		// language and cloned for each letter: parsing them again for every
+		// letter was most of the daemon's startup.
+		base, err := parseBase(src, lang)
+		if err != nil {
+			return nil, err
+		}
 		r.sets[lang] = map[string]*set{}
 		for _, name := range Names {
-			s, err := parseSet(src, lang, name)
+			s, err := parseSet(src, base, lang, name)
 			if err != nil {
 				return nil, err
 			}
@@ -113,34 +121,57 @@ func New(overrideDir string) (*Renderer, error) {
 	return r, nil
 }
 
-func parseSet(src fs.FS, lang, name string) (*set, error) {
+// parseBase parses what every letter in lang shares: the wording and the
+// text partials, and the layout, the wording and the HTML partials. The
+// sets are never executed, only cloned.
+func parseBase(src fs.FS, lang string) (*set, error) {
 	funcs := funcMap(lang)
-	read := func(file string) (string, error) {
-		b, err := fs.ReadFile(src, file)
-		if err != nil {
-			return "", fmt.Errorf("letter %s/%s: %w", lang, name, err)
-		}
-		return string(b), nil
-	}
-	text := texttemplate.New(name).Option("missingkey=error").Funcs(funcs)
-	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt), path.Join(lang, name+txtExt)} {
-		body, err := read(file)
-		if err != nil {
+	text := texttemplate.New(lang).Option("missingkey=error").Funcs(funcs)
+	for _, file := range []string{path.Join(lang, wordsFile), path.Join(lang, partials+txtExt)} {
+		if err := parseFile(src, lang, file, text.New(file).Parse); err != nil {
 			return nil, err
 		}
-		if _, err := text.New(file).Parse(body); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
-		}
 	}
-	html := htmltemplate.New(name).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
-	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt), path.Join(lang, name+htmlExt)} {
-		body, err := read(file)
-		if err != nil {
+	html := htmltemplate.New(lang).Option("missingkey=error").Funcs(htmltemplate.FuncMap(funcs))
+	for _, file := range []string{layoutFile, path.Join(lang, wordsFile), path.Join(lang, partials+htmlExt)} {
+		if err := parseFile(src, lang, file, func(body string) (*htmltemplate.Template, error) {
+			return html.New(file).Parse(body)
+		}); err != nil {
 			return nil, err
 		}
-		if _, err := html.New(file).Parse(body); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
-		}
+	}
+	return &set{text: text, html: html}, nil
+}
+
+// parseFile reads file from src and hands it to parse.
+func parseFile[T any](src fs.FS, lang, file string, parse func(string) (T, error)) error {
+	b, err := fs.ReadFile(src, file)
+	if err != nil {
+		return fmt.Errorf("letters %s: %w", lang, err)
+	}
+	if _, err := parse(string(b)); err != nil {
+		return fmt.Errorf("parse %s: %w", file, err)
+	}
+	return nil
+}
+
+// parseSet clones base and parses letter name's own files into it.
+func parseSet(src fs.FS, base *set, lang, name string) (*set, error) {
+	text, err := base.text.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("letter %s/%s: %w", lang, name, err)
+	}
+	html, err := base.html.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("letter %s/%s: %w", lang, name, err)
+	}
+	file := path.Join(lang, name+txtExt)
+	if err := parseFile(src, lang+"/"+name, file, text.New(file).Parse); err != nil {
+		return nil, err
+	}
+	file = path.Join(lang, name+htmlExt)
+	if err := parseFile(src, lang+"/"+name, file, html.New(file).Parse); err != nil {
+		return nil, err
 	}
 	for _, want := range []string{"subject", "text"} {
 		if text.Lookup(want) == nil {
@@ -175,48 +206,66 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 	if !ok {
 		return Letter{}, fmt.Errorf("render %q: %w", name, ErrUnknownLetter)
 	}
-	var b bytes.Buffer
+	// One pooled buffer per render: a letter is executed block by block
+	// into it and each block normalised straight out of it, so the only
+	// copy of a block is the finished string in the Letter.
+	b := bufPool.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= maxPooled {
+			bufPool.Put(b)
+		}
+	}()
 	exec := func(t interface {
 		ExecuteTemplate(io.Writer, string, any) error
-	}, block string) (string, error) {
+	}, block string) ([]byte, error) {
 		b.Reset()
-		if err := t.ExecuteTemplate(&b, block, d); err != nil {
-			return "", fmt.Errorf("render %s/%s %s: %w", lang, name, block, err)
+		if err := t.ExecuteTemplate(b, block, d); err != nil {
+			return nil, fmt.Errorf("render %s/%s %s: %w", lang, name, block, err)
 		}
-		out := b.String()
+		out := b.Bytes()
 		// A nil interface or map value prints as "<no value>": never in a letter.
-		if strings.Contains(out, "<no value>") {
-			return "", fmt.Errorf("render %s/%s %s: output contains <no value>", lang, name, block)
+		if bytes.Contains(out, noValue) {
+			return nil, fmt.Errorf("render %s/%s %s: output contains <no value>", lang, name, block)
 		}
 		return out, nil
 	}
 	var l Letter
-	var err error
-	if l.Subject, err = exec(s.text, "subject"); err != nil {
+	out, err := exec(s.text, "subject")
+	if err != nil {
 		return Letter{}, err
 	}
-	l.Subject = subjectLine(l.Subject, d.Ref)
-	if l.Text, err = exec(s.text, "text"); err != nil {
+	l.Subject = subjectLine(string(out), d.Ref)
+	if out, err = exec(s.text, "text"); err != nil {
 		return Letter{}, err
 	}
-	l.Text = normaliseText(l.Text)
-	for block, dst := range map[string]*string{"ics_summary": &l.CalendarSummary, "ics_description": &l.CalendarDescription} {
-		if s.text.Lookup(block) == nil {
-			continue
-		}
-		if *dst, err = exec(s.text, block); err != nil {
+	l.Text = normaliseTextBytes(out)
+	if s.text.Lookup("ics_summary") != nil {
+		if out, err = exec(s.text, "ics_summary"); err != nil {
 			return Letter{}, err
 		}
+		l.CalendarSummary = strings.Join(strings.Fields(stripControl(string(out))), " ")
 	}
-	l.CalendarSummary = strings.Join(strings.Fields(stripControl(l.CalendarSummary)), " ")
-	l.CalendarDescription = strings.TrimSuffix(normaliseText(l.CalendarDescription), "\n")
-	if l.HTML, err = exec(s.html, "html"); err != nil {
+	if s.text.Lookup("ics_description") != nil {
+		if out, err = exec(s.text, "ics_description"); err != nil {
+			return Letter{}, err
+		}
+		l.CalendarDescription = strings.TrimSuffix(normaliseTextBytes(out), "\n")
+	}
+	if out, err = exec(s.html, "html"); err != nil {
 		return Letter{}, err
 	}
-	l.HTML = normaliseHTML(l.HTML)
+	l.HTML = normaliseHTMLBytes(out)
 	l.Inline = inlineImages(d)
 	return l, nil
 }
+
+var (
+	noValue = []byte("<no value>")
+	// bufPool holds render buffers; a letter is some kilobytes, so a
+	// buffer grown past maxPooled (a huge digest) is left to the GC.
+	bufPool   = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+	maxPooled = 1 << 20
+)
 
 // subjectLine makes one clean line of s and makes sure it starts or ends with
 // "[ref]".
@@ -238,43 +287,67 @@ func subjectLine(s, ref string) string {
 
 // normaliseText gives "\n" line endings, no trailing spaces, no runs of
 // blank lines, no blank lines at either end, and one final newline.
-func normaliseText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
+func normaliseText(s string) string { return normaliseTextBytes([]byte(s)) }
+
+func normaliseTextBytes(s []byte) string {
+	if bytes.IndexByte(s, '\r') >= 0 {
+		s = bytes.ReplaceAll(s, []byte("\r\n"), []byte("\n"))
+		s = bytes.ReplaceAll(s, []byte("\r"), []byte("\n"))
+	}
 	var out strings.Builder
+	out.Grow(len(s) + 1)
 	blank := 0
 	started := false
-	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimRight(line, " \t\u00a0")
-		if line == "" {
+	for line := range bytes.SplitSeq(s, []byte("\n")) {
+		line = trimRightSpace(line, true)
+		if len(line) == 0 {
 			blank++
 			continue
 		}
 		if started && blank > 0 {
-			out.WriteString("\n")
+			out.WriteByte('\n')
 		}
 		blank = 0
 		started = true
-		out.WriteString(line)
-		out.WriteString("\n")
+		out.Write(line)
+		out.WriteByte('\n')
 	}
 	return out.String()
 }
 
-// normaliseHTML drops trailing spaces and empty lines the template
+// normaliseHTMLBytes drops trailing spaces and empty lines the template
 // actions leave behind; HTML does not care and the source reads better.
-func normaliseHTML(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+func normaliseHTMLBytes(s []byte) string {
+	if bytes.IndexByte(s, '\r') >= 0 {
+		s = bytes.ReplaceAll(s, []byte("\r\n"), []byte("\n"))
+	}
 	var out strings.Builder
-	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimRight(line, " \t")
-		if strings.TrimSpace(line) == "" {
+	out.Grow(len(s) + 1)
+	for line := range bytes.SplitSeq(s, []byte("\n")) {
+		line = trimRightSpace(line, false)
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		out.WriteString(line)
-		out.WriteString("\n")
+		out.Write(line)
+		out.WriteByte('\n')
 	}
 	return out.String()
+}
+
+// trimRightSpace drops trailing spaces and tabs, and with nbsp also
+// no-break spaces (U+00A0, "\xc2\xa0" in UTF-8).
+func trimRightSpace(line []byte, nbsp bool) []byte {
+	for n := len(line); n > 0; n = len(line) {
+		switch {
+		case line[n-1] == ' ' || line[n-1] == '\t':
+			line = line[:n-1]
+		case nbsp && n >= 2 && line[n-2] == 0xc2 && line[n-1] == 0xa0:
+			line = line[:n-2]
+		default:
+			return line
+		}
+	}
+	return line
 }
 
 // layered reads from top, falling back to bottom for files top does not

@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/wneessen/go-mail"
 )
 
 // Figures are the report's numbers for one group of complaints: a month,
@@ -183,24 +183,86 @@ func inlineImages(d Data) []Image {
 	return out
 }
 
-// embedImages adds each image as an inline part with its Content-ID, so
-// that the HTML's <img src="cid:…"> shows in Outlook and every other
-// client without loading anything from the internet.
-func embedImages(m *mail.Msg, imgs []Image) error {
-	for _, img := range imgs {
+// writeRelated writes the letter as multipart/related (RFC 2387): the
+// text and HTML alternative first, then each image as an inline part with
+// its Content-ID, so that the HTML's <img src="cid:…"> shows in Outlook and
+// every other client without loading anything from the internet.
+func writeRelated(b *bytes.Buffer, parent *multipart.Writer, l Letter) error {
+	const ct = `multipart/related; type="multipart/alternative";` + "\r\n boundary="
+	var rel *multipart.Writer
+	if parent == nil {
+		rel = multipart.NewWriter(b)
+		header(b, "Content-Type", ct+rel.Boundary())
+		b.WriteString("\r\n")
+	} else {
+		boundary := multipart.NewWriter(io.Discard).Boundary()
+		pw, err := parent.CreatePart(textproto.MIMEHeader{"Content-Type": {ct + boundary}})
+		if err != nil {
+			return err
+		}
+		rel = multipart.NewWriter(pw)
+		if err := rel.SetBoundary(boundary); err != nil {
+			return err
+		}
+	}
+	body := l
+	body.Inline = nil
+	if err := writeBody(b, rel, body); err != nil {
+		return err
+	}
+	for _, img := range l.Inline {
 		if len(img.PNG) == 0 || img.CID == "" {
 			continue
 		}
 		id := cleanID(img.CID)
 		name, _, _ := strings.Cut(id, "@")
-		// go-mail writes the Content-ID as given; RFC 2392 and Outlook
-		// want it in angle brackets.
-		if err := m.EmbedReader(name+".png", bytes.NewReader(img.PNG),
-			mail.WithFileContentID("<"+id+">"), mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
-			return fmt.Errorf("compose image %q: %w", img.CID, err)
+		pw, err := rel.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {`image/png; name="` + sanitizeFilename(name) + `.png"`},
+			"Content-Transfer-Encoding": {"base64"},
+			"Content-ID":                {"<" + id + ">"},
+			"Content-Disposition":       {`inline; filename="` + sanitizeFilename(name) + `.png"`},
+		})
+		if err != nil {
+			return err
+		}
+		enc := base64.NewEncoder(base64.StdEncoding, &lineBreaker{w: pw})
+		if _, err := enc.Write(img.PNG); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+		if _, err := pw.Write([]byte("\r\n")); err != nil {
+			return err
 		}
 	}
-	return nil
+	return rel.Close()
+}
+
+// lineBreaker cuts base64 into lines of 76 characters (RFC 2045 §6.8).
+type lineBreaker struct {
+	w   io.Writer
+	col int
+}
+
+func (l *lineBreaker) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(76-l.col, len(p))
+		if _, err := l.w.Write(p[:k]); err != nil {
+			return n, err
+		}
+		n += k
+		l.col += k
+		p = p[k:]
+		if l.col == 76 {
+			if _, err := l.w.Write([]byte("\r\n")); err != nil {
+				return n, err
+			}
+			l.col = 0
+		}
+	}
+	return n, nil
 }
 
 // WithDataURIs returns html with every cid: image of imgs replaced by a

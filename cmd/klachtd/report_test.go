@@ -70,7 +70,7 @@ func TestReportCommand(t *testing.T) {
 	if k, _ := letterKind(last.Raw); k != "report" || last.To[0] != "directie@example.nl" {
 		t.Fatalf("last letter = %s to %v, want the report to management", k, last.To)
 	}
-	if !bytes.Contains(last.Raw, []byte("Content-Id: <chart-on-time@klachtd>")) || !bytes.Contains(last.Raw, []byte(".pdf")) {
+	if !bytes.Contains(last.Raw, []byte("Content-ID: <chart-on-time@klachtd>")) || !bytes.Contains(last.Raw, []byte(".pdf")) {
 		t.Error("report mail lacks its inline chart or its PDF")
 	}
 	for _, bad := range [][]string{
