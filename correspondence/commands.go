@@ -46,7 +46,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	// #bezwaar: the window's closing closed the complaint, the objection
 	// reopens it (thread.go, objection_late_staff).
 	adoptLate := cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" && !h.hadObjection(c)
-	if c.isFinished() && cmd.Name != "note" && !adoptLate {
+	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" && !adoptLate {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeFinished})
 		return err
@@ -140,6 +140,8 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		return h.confirm(c, cmd, func(d *templates.Data) { d.Resolved = resolved })
 	case "change":
 		return h.changeCommand(c, cmd.Args, text) // corrections.go
+	case "category":
+		return h.category(c, cmd.Args)
 	case "close", "withdrawn":
 		reason := strings.TrimSpace(cmd.Args + "\n" + text)
 		if err := h.closeComplaint(c, cmd.Name, reason); err != nil {
@@ -404,6 +406,7 @@ func (t *txn) finish(c *Complaint, state, why string) error {
 	c.State = state
 	c.ClosedDay = fmtDay(t.today())
 	t.event(c.ID, state, why, false, 0)
+	t.noteOutcome(c.ID, state, why) // report_outcome.go: survives the erasure of the event's text
 	return t.saveComplaint(c)
 }
 

@@ -95,6 +95,9 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 	if err := g.digestEvents(ctx, d, from, to, today); err != nil {
 		return nil, err
 	}
+	if err := g.digestUncategorised(ctx, d, cs, from, today); err != nil {
+		return nil, err
+	}
 	if err := g.digestObjections(ctx, d, cs, from, to, today); err != nil {
 		return nil, err
 	}
@@ -277,6 +280,11 @@ func (g *Gateway) QueueDigest(ctx context.Context, key string, from, to time.Tim
 	dd, err := g.BuildDigest(ctx, from, to)
 	if err != nil {
 		return false, err
+	}
+	if strings.HasPrefix(key, "digest:weekly:") {
+		if err := g.digestTrend(ctx, dd, to); err != nil {
+			return false, err
+		}
 	}
 	var queued bool
 	err = g.runAt(ctx, to, func(t *txn) error {

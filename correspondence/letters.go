@@ -54,6 +54,7 @@ func (g *Gateway) newMessageID(ref string) string {
 // baseData fills what every letter about c may show.
 func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
 	d := templates.Data{Gateway: g.set.Gateway, Organisation: g.set.Organisation, Court: g.set.Court, FormURL: g.set.FormURL}
+	d.Categories = g.set.Categories
 	if c == nil {
 		return d
 	}

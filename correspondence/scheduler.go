@@ -116,7 +116,7 @@ func (t *txn) due() error {
 			}
 		}
 	}
-	return nil
+	return t.dueSurveys()
 }
 
 // queueDue queues a scheduled letter, flagging it late in the event log when

@@ -75,6 +75,12 @@ type Settings struct {
 	// company and description within this long of an earlier one is the
 	// same complaint submitted twice (procedure.md §1; 10 minutes).
 	DoubleSubmitWindow time.Duration
+
+	// Categories are the names a handler may tag a complaint with
+	// (#categorie); the report counts per category.
+	Categories []string
+	// Survey is the optional satisfaction question after closing.
+	Survey SurveySettings
 }
 
 // DefaultSettings returns the procedure's defaults.
@@ -101,6 +107,8 @@ func DefaultSettings() Settings {
 		// of trying before a letter counts as undeliverable.
 		OutboxRetry: []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour,
 			4 * time.Hour, 8 * time.Hour, 8 * time.Hour, 8 * time.Hour},
+		Categories: DefaultCategories(),
+		Survey:     SurveySettings{AfterWorkdays: 5},
 	}
 }
 

@@ -54,6 +54,9 @@ func (h *handling) fromComplainant(c *Complaint) error {
 	case StateIncomplete:
 		return h.completion(c)
 	case StateClosed, StateLapsed:
+		if done, err := h.surveyReply(c); done || err != nil {
+			return err // an answer to the satisfaction question starts nothing else
+		}
 		// After the window closed the complaint, an objection is a late
 		// objection, not just a reply to a closed complaint.
 		if c.ObjectionEnd != "" && h.today().After(h.g.day(c.ObjectionEnd)) && h.isObjection(c) {

@@ -137,6 +137,9 @@ var cmdTable = []cmdInfo{
 	{name: "hold", nl: "bewaren", argsNL: "reden | opheffen", argsEN: "reason | release",
 		helpNL: "bewaarplicht (bijv. een rechtszaak): de klacht wordt niet gewist na de bewaartermijn",
 		helpEN: "legal hold (e.g. a court case): the complaint is not erased after the retention term"},
+	{name: "category", nl: "categorie", argsNL: "naam", argsEN: "name",
+		helpNL: "geef de klacht een categorie voor het jaaroverzicht (de lijst staat in de instellingen)",
+		helpEN: "give the complaint a category for the yearly report (the list is in the settings)"},
 }
 
 // cmdByWord maps every accepted word (lower case, without '#') to the

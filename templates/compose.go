@@ -172,6 +172,9 @@ const (
 // writeBody writes the letter's text, and its HTML as the alternative, as
 // the message body into b (parent nil) or as the next part of parent.
 func writeBody(b *bytes.Buffer, parent *multipart.Writer, l Letter) error {
+	if l.HTML != "" && len(l.Inline) > 0 {
+		return writeRelated(b, parent, l) // report.go: charts as cid: parts
+	}
 	if l.HTML == "" {
 		if parent != nil {
 			return textPart(parent, plainType, l.Text)

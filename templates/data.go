@@ -45,6 +45,11 @@ const (
 	// ConnectionTest is the test letter of check-connection --send-test.
 	ConnectionTest = "connection_test"
 	HoldNotice     = "hold_notice" // staff: legal hold set (Data.Text: reason) or released (Data.Notice "released")
+
+	CategorySet     = "category_set"     // handler: #categorie carried out (Data.Category)
+	CategoryRefused = "category_refused" // handler: unknown category, the list (Data.Categories)
+	Report          = "report"           // management: the complaints report (Data.Report)
+	Survey          = "survey"           // complainant: the satisfaction question after closing
 )
 
 // Names lists every letter name; each must exist in every language.
@@ -56,7 +61,8 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest, CredentialExpiry, ConnectionTest,
 	DoubleSubmit, Correction, HoldNotice,
 	// act.go: who may act, staff hearing back
-	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected}
+	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected,
+	CategorySet, CategoryRefused, Report, Survey}
 
 // Complaint is the complaint's data as shown in letters.
 type Complaint struct {
@@ -149,6 +155,11 @@ type DigestData struct {
 	P90Days       float64
 	OnTimePercent float64
 	ObjectionsN   int
+	// Uncategorised are the complaints in the procedure that no handler has
+	// given a category yet (#categorie).
+	Uncategorised []DigestRow
+	// Charts are images shown inline (cid: parts); the digest's small trend.
+	Charts []Image
 }
 
 // Data is everything a letter may show. A letter uses what it needs; dates
@@ -227,6 +238,10 @@ type Data struct {
 	// handler corrected them with #wijzig, else the complainant did.
 	Changes []Change
 	ByStaff bool
+
+	Category   string      // the complaint's category ("" untagged), or the one asked for
+	Categories []string    // the configured categories, for #categorie
+	Report     *ReportData // the complaints report
 }
 
 // Change is one corrected field: its label in the letter's language, the

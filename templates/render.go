@@ -39,6 +39,9 @@ type Letter struct {
 	// in the letter's language, from the optional block "ics_filename"
 	// ("uitnodiging-kl-2026-0001"); empty when the template has none.
 	CalendarFile string
+	// Inline are the images the HTML shows as cid: (the report's and the
+	// digest's charts); Compose adds them as related parts.
+	Inline []Image
 }
 
 // Files of the template tree, relative to letters/ (or the override folder):
@@ -263,6 +266,7 @@ func (r *Renderer) Render(name, lang string, d Data) (Letter, error) {
 		return Letter{}, err
 	}
 	l.HTML = normaliseHTMLBytes(out)
+	l.Inline = inlineImages(d)
 	return l, nil
 }
 

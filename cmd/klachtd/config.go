@@ -36,6 +36,10 @@ type Config struct {
 	Intake    IntakeConfig      `toml:"intake"`
 	Retention RetentionConfig   `toml:"retention"`
 
+	// The report's categories and the satisfaction survey (report_config.go).
+	Categories CategoriesConfig `toml:"categories"`
+	Survey     SurveyConfig     `toml:"survey"`
+
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
 	// tokens is the OAuth2 token source, built once by oauth2Source.
@@ -344,6 +348,7 @@ func (c *Config) validate() []string {
 	if d, err := time.ParseDuration(c.Intake.DoubleSubmitWindow); err != nil || d < 0 {
 		bad("intake.double_submit_window", `expected a duration like "10m" (or "0s" for none), got %q`, c.Intake.DoubleSubmitWindow)
 	}
+	p = append(p, c.validateReport()...)
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			bad("http.listen", "expected host:port like 127.0.0.1:9180, got %q", c.HTTP.Listen)
@@ -458,6 +463,7 @@ func (c *Config) settings() correspondence.Settings {
 		}
 	}
 	c.Security.apply(&s)
+	c.reportSettings(&s)
 	return s
 }
 

@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"erase":        {"erase a person's data (AVG art. 17): klachtd erase --person EMAIL [--yes] [--include-open] --config FILE", cmdErase},
 	"verify":       {"check that no stored mail, letter or event was changed, inserted or removed: klachtd verify [--anchor HEAD] [--json] --config FILE", cmdVerify},
 	"hold":         {"keep a complaint from erasure (legal hold): klachtd hold KL-… --reason R | --release --config FILE", cmdHold},
+	"report":       {"management's complaints report: " + reportUsage, cmdReport},
 }
 
 func main() {
