@@ -189,21 +189,27 @@ func (g *Gateway) ExportMbox(ctx context.Context, c *Complaint, w io.Writer) (in
 		} else if e.Type == "mail-out" {
 			sender = g.set.Gateway
 		}
-		fmt.Fprintf(bw, "From %s %s\n", sender, e.At.UTC().Format("Mon Jan _2 15:04:05 2006"))
-		raw := bytes.ReplaceAll(e.raw, []byte("\r\n"), []byte("\n"))
-		for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
-			if isFromLine(line) {
-				bw.WriteByte('>')
-			}
-			bw.Write(line)
-		}
-		if !bytes.HasSuffix(raw, []byte("\n")) {
-			bw.WriteByte('\n')
-		}
-		bw.WriteByte('\n')
+		writeMboxEntry(bw, sender, e.At, e.raw)
 		n++
 	}
 	return n, bw.Flush()
+}
+
+// writeMboxEntry writes one mail in mboxrd form: a "From " separator,
+// the bytes with LF line ends and ">*From " lines quoted, a blank line.
+func writeMboxEntry(bw *bufio.Writer, sender string, at time.Time, raw []byte) {
+	fmt.Fprintf(bw, "From %s %s\n", sender, at.UTC().Format("Mon Jan _2 15:04:05 2006"))
+	raw = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
+		if isFromLine(line) {
+			bw.WriteByte('>')
+		}
+		bw.Write(line)
+	}
+	if !bytes.HasSuffix(raw, []byte("\n")) {
+		bw.WriteByte('\n')
+	}
+	bw.WriteByte('\n')
 }
 
 // isFromLine: mboxrd quotes ">*From " at the start of a line.

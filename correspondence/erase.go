@@ -319,21 +319,9 @@ func (g *Gateway) eraseLoose(ctx context.Context, email string, dryRun bool) (Er
 		if dryRun || len(msgRows)+len(outRows)+len(evRows) == 0 {
 			return nil
 		}
-		if err := t.blankRows(msgRows, outRows, evRows); err != nil {
+		if err := t.eraseLoose(msgRows, outRows, evRows, fmt.Sprintf("%s: erased %d mails in, %d letters out, %d event texts tied to no complaint",
+			EraseRequest, e.Mails, e.Letters, e.Events)); err != nil {
 			return err
-		}
-		ev, err := t.eventID(0, "erased", fmt.Sprintf("%s: erased %d mails in, %d letters out, %d event texts tied to no complaint",
-			EraseRequest, e.Mails, e.Letters, e.Events))
-		if err != nil {
-			return err
-		}
-		for _, x := range []struct {
-			tbl string
-			ids []int64
-		}{{"messages", msgRows}, {"outbox", outRows}, {"events", evRows}} {
-			if err := t.markErased(x.tbl, x.ids, ev); err != nil {
-				return err
-			}
 		}
 		e.Done = true
 		return nil
@@ -348,6 +336,28 @@ func (g *Gateway) eraseLoose(ctx context.Context, email string, dryRun bool) (Er
 }
 
 // blankRows removes the personal content of the given rows.
+// eraseLoose blanks mails, letters and event texts tied to no complaint
+// and records it as one "erased" event (why: its text, never the data)
+// that each blanked row points to.
+func (t *txn) eraseLoose(msgRows, outRows, evRows []int64, why string) error {
+	if err := t.blankRows(msgRows, outRows, evRows); err != nil {
+		return err
+	}
+	ev, err := t.eventID(0, "erased", why)
+	if err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		tbl string
+		ids []int64
+	}{{"messages", msgRows}, {"outbox", outRows}, {"events", evRows}} {
+		if err := t.markErased(x.tbl, x.ids, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *txn) blankRows(msgRows, outRows, evRows []int64) error {
 	for _, id := range msgRows {
 		if _, err := t.tx.Exec(`DELETE FROM message_chunks WHERE message_row = ?`, id); err != nil {

@@ -2,7 +2,6 @@ package correspondence
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -279,17 +278,6 @@ func (g *Gateway) writeMbox(w io.Writer, m MailRecord) error {
 		sender = g.set.Gateway
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "From %s %s\n", sender, m.At.UTC().Format("Mon Jan _2 15:04:05 2006"))
-	raw := bytes.ReplaceAll(m.Raw, []byte("\r\n"), []byte("\n"))
-	for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
-		if isFromLine(line) {
-			bw.WriteByte('>')
-		}
-		bw.Write(line)
-	}
-	if !bytes.HasSuffix(raw, []byte("\n")) {
-		bw.WriteByte('\n')
-	}
-	bw.WriteByte('\n')
+	writeMboxEntry(bw, sender, m.At, m.Raw)
 	return bw.Flush()
 }

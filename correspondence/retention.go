@@ -113,21 +113,9 @@ func (g *Gateway) eraseLooseBefore(ctx context.Context, cutoff time.Time) (Erasu
 		if len(msgRows)+len(outRows)+len(evRows) == 0 {
 			return nil
 		}
-		if err := t.blankRows(msgRows, outRows, evRows); err != nil {
+		if err := t.eraseLoose(msgRows, outRows, evRows, fmt.Sprintf("%s: erased %d mails in, %d letters out, %d event texts tied to no complaint, from before %s",
+			EraseRetention, e.Mails, e.Letters, e.Events, fmtDay(cutoff))); err != nil {
 			return err
-		}
-		ev, err := t.eventID(0, "erased", fmt.Sprintf("%s: erased %d mails in, %d letters out, %d event texts tied to no complaint, from before %s",
-			EraseRetention, e.Mails, e.Letters, e.Events, fmtDay(cutoff)))
-		if err != nil {
-			return err
-		}
-		for _, x := range []struct {
-			tbl string
-			ids []int64
-		}{{"messages", msgRows}, {"outbox", outRows}, {"events", evRows}} {
-			if err := t.markErased(x.tbl, x.ids, ev); err != nil {
-				return err
-			}
 		}
 		e.Done = true
 		return nil
