@@ -532,8 +532,8 @@ func journeyLog() *slog.Logger {
 }
 
 // awaitText waits for a letter to user, of any kind, that no step has taken
-// and whose text has phrase; for the checks behind awaitingOtherBranch,
-// whose letters' kinds other branches name.
+// and whose text has phrase: for letters found by what they say (command
+// confirmations, refusal notices) rather than by their kind.
 func (j *journey) awaitText(user, phrase string) received {
 	j.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -571,8 +571,8 @@ func (j *journey) none(user, kind string) {
 // knownKinds are the letter kinds this suite counts: the letters of
 // issue 11's time, written out (not templates.Names) so that a kind another
 // branch adds (a command confirmation, say) is not counted by expectLetters
-// until its journey declares it; the checks behind awaitingOtherBranch look
-// for those letters by their text.
+// until its journey declares it; the journeys find those letters by their
+// text (awaitText).
 var knownKinds = map[string]bool{}
 
 func init() {
