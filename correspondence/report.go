@@ -36,11 +36,6 @@ type reportFact struct {
 	score      int
 }
 
-var monthNames = map[string][]string{
-	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-}
-
 // UncategorisedLabel is the label of the complaints without a category in
 // the report, per language.
 var UncategorisedLabel = map[string]string{"nl": "geen categorie", "en": "no category"}
@@ -72,7 +67,7 @@ func (g *Gateway) BuildReport(ctx context.Context, from, to time.Time) (*templat
 	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, from.Location()); !m.After(to); m = m.AddDate(0, 1, 0) {
 		key := m.Format("2006-01")
 		r.Months = append(r.Months, templates.ReportRow{Key: key,
-			Label: fmt.Sprintf("%s %d", monthNames[lang][m.Month()-1], m.Year()), Figures: g.figures(byMonth[key], today)})
+			Label: fmt.Sprintf("%s %d", templates.MonthName(lang, m.Month()), m.Year()), Figures: g.figures(byMonth[key], today)})
 	}
 
 	// Categories: the configured ones in their order, then any other still

@@ -193,6 +193,18 @@ func formatDate(lang string, t time.Time, weekday bool) string {
 	return s
 }
 
+// Date writes t as a date in lang ("1 december 2026", "1 December 2026"),
+// Amsterdam time: the letters' own way, for the report's other renderings.
+func Date(lang string, t time.Time) string { return formatDate(lang, t, false) }
+
+// MonthName is the name of month m in lang ("december", "December").
+func MonthName(lang string, m time.Month) string {
+	if lang == "en" {
+		return m.String()
+	}
+	return monthsNL[m-1]
+}
+
 // lines splits s into lines, any line ending; trailing empty lines dropped.
 func lines(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")

@@ -55,16 +55,11 @@ var words = map[string]map[string]string{
 		"noCategory": "no category", "erased": "reason erased after the retention term"},
 }
 
-var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-
 func date(lang string, t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	if lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
+	return templates.Date(lang, t)
 }
 
 // num writes a figure with one decimal, none when it is whole, with a
