@@ -45,7 +45,14 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	// A late objection the staff letter invites them to adopt with
 	// #bezwaar: the window's closing closed the complaint, the objection
 	// reopens it (thread.go, objection_late_staff).
-	adoptLate := cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" && !h.hadObjection(c)
+	adoptLate := false
+	if cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" {
+		had, err := h.hadObjection(c)
+		if err != nil {
+			return err
+		}
+		adoptLate = !had
+	}
 	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" && !adoptLate {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeFinished})

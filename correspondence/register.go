@@ -142,7 +142,9 @@ func (h *handling) register() error {
 	c := &Complaint{Ref: ref, Token: strings.ToLower(ref) + "." + randomToken(5), State: StateIncomplete,
 		Lang: languageOf(h.msg.Text, h.g.set.Lang), Email: strings.ToLower(f.Email), ReceivedAt: h.now.UTC()}
 	c.setFields(f)
-	c.Handler = h.assign(c)
+	if c.Handler, err = h.assign(c); err != nil {
+		return err
+	}
 	res, err := h.tx.NamedExec(`INSERT INTO complaints (ref, token, state, lang, email, received_at, handler)
 		VALUES (:ref, :token, :state, :lang, :email, :received_at, :handler)`, c)
 	if err != nil {
@@ -287,29 +289,32 @@ func (t *txn) nextRef() (string, error) {
 // assign picks the handler (procedure.md §2): the contact person named in
 // the form, else the company or mail-domain mapping, else the handler with
 // the fewest open complaints.
-func (t *txn) assign(c *Complaint) string {
-	h := t.chooseHandler(c)
+func (t *txn) assign(c *Complaint) (string, error) {
+	h, err := t.chooseHandler(c)
+	if err != nil {
+		return "", err
+	}
 	if t.loads != nil && h != "" {
 		t.loads[h]++
 	}
-	return h
+	return h, nil
 }
 
-func (t *txn) chooseHandler(c *Complaint) string {
+func (t *txn) chooseHandler(c *Complaint) (string, error) {
 	set := t.g.set
 	if p, ok := set.findHandler(c.Contact); ok {
-		return p.Email
+		return p.Email, nil
 	}
 	if addr, ok := set.HandlerByDomain[strings.ToLower(strings.TrimSpace(c.Company))]; ok {
-		return addr
+		return addr, nil
 	}
 	if i := strings.LastIndexByte(c.Email, '@'); i >= 0 {
 		if addr, ok := set.HandlerByDomain[c.Email[i+1:]]; ok {
-			return addr
+			return addr, nil
 		}
 	}
 	if len(set.Handlers) == 0 {
-		return ""
+		return "", nil
 	}
 	if t.loads == nil {
 		// Counted once per transaction, then kept up to date as this
@@ -321,7 +326,10 @@ func (t *txn) chooseHandler(c *Complaint) string {
 		}
 		// The running states named (not NOT IN the finished ones): the state
 		// index then reads the running complaints, not a decade of closed ones.
-		_ = t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection') GROUP BY handler`)
+		if err := t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection') GROUP BY handler`); err != nil {
+			t.loads = nil
+			return "", fmt.Errorf("handler loads: %w", err)
+		}
 		for _, r := range rows {
 			t.loads[r.Handler] = r.N
 		}
@@ -332,7 +340,7 @@ func (t *txn) chooseHandler(c *Complaint) string {
 			best = p.Email
 		}
 	}
-	return best
+	return best, nil
 }
 
 // complete starts the handling term of a complete complaint and queues the

@@ -98,7 +98,9 @@ func (h *handling) surveyReply(c *Complaint) (bool, error) {
 	toSurvey := false
 	for _, id := range append(append([]string{}, h.msg.InReplyTo...), h.msg.References...) {
 		var n int
-		_ = h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE message_id = ? AND complaint_id = ? AND kind = ?`, id, c.ID, templates.Survey)
+		if err := h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE message_id = ? AND complaint_id = ? AND kind = ?`, id, c.ID, templates.Survey); err != nil {
+			return false, fmt.Errorf("survey reply %s: %w", c.Ref, err)
+		}
 		if n > 0 {
 			toSurvey = true
 		}
