@@ -37,23 +37,37 @@ func TestCrashBusyIntake(t *testing.T) {
 		t.Skip("busy-intake crash test skipped: set KLACHTD_CRASH=1 (about a minute)")
 	}
 	bin := buildKlachtd(t)
-	dir := t.TempDir()
-	imapAddr, smtpAddr := freeAddr(t), freeAddr(t)
-	w := mailWorld{intake: "klachten@ingressus.nl", formSender: "noreply@web.ingressus.nl", complDom: "klant.nl",
-		handlers: [2]string{"m.devries@ingressus.nl", "j.bakker@ingressus.nl"}, management: "directie@ingressus.nl"}
-	devLog := filepath.Join(dir, "devmail.log")
-	devmail := startProc(t, "devmail", devLog, bin, "devmail", "--dir", filepath.Join(dir, "mail"), "--imap", imapAddr, "--smtp", smtpAddr)
+	d := startDevWorld(t, bin)
+	dir, imapAddr, smtpAddr, w, delivered := d.dir, d.imapAddr, d.smtpAddr, d.w, d.delivered
+	busyCrash(t, bin, dir, w, imapAddr, smtpAddr, "demo", delivered)
+}
+
+// devWorld starts `klachtd devmail` (the in-process mail world kept on
+// disk) for a test: its mailWorld, folder, addresses and a count of the
+// letters it delivered to anyone but the intake (which gets only forms).
+type devWorld struct {
+	w                  mailWorld
+	dir                string
+	imapAddr, smtpAddr string
+	delivered          func() int
+}
+
+func startDevWorld(t *testing.T, bin string) devWorld {
+	t.Helper()
+	d := devWorld{dir: t.TempDir(), imapAddr: freeAddr(t), smtpAddr: freeAddr(t),
+		w: mailWorld{intake: "klachten@ingressus.nl", formSender: "noreply@web.ingressus.nl", complDom: "klant.nl",
+			handlers: [2]string{"m.devries@ingressus.nl", "j.bakker@ingressus.nl"}, management: "directie@ingressus.nl"}}
+	devLog := filepath.Join(d.dir, "devmail.log")
+	devmail := startProc(t, "devmail", devLog, bin, "devmail", "--dir", filepath.Join(d.dir, "mail"), "--imap", d.imapAddr, "--smtp", d.smtpAddr)
 	t.Cleanup(func() { devmail.stop(5 * time.Second) })
-	waitListening(t, imapAddr, 10*time.Second)
-	waitListening(t, smtpAddr, 10*time.Second)
-	// A letter accepted by the mail world is a "demo mail delivered" line
-	// to any mailbox but the intake's (which gets only the forms).
-	delivered := func() int {
+	waitListening(t, d.imapAddr, 10*time.Second)
+	waitListening(t, d.smtpAddr, 10*time.Second)
+	d.delivered = func() int {
 		return countLines(devLog, func(l string) bool {
-			return strings.Contains(l, `msg="demo mail delivered"`) && !strings.Contains(l, "mailbox="+w.intake)
+			return strings.Contains(l, `msg="demo mail delivered"`) && !strings.Contains(l, "mailbox="+d.w.intake)
 		})
 	}
-	busyCrash(t, bin, dir, w, imapAddr, smtpAddr, "demo", delivered)
+	return d
 }
 
 // countLines counts the lines of the file at path that match.

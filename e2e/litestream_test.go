@@ -28,20 +28,8 @@ func TestLitestreamRoundTrip(t *testing.T) {
 			"(go install github.com/benbjohnson/litestream/cmd/litestream@v0.5.18)")
 	}
 	bin := buildKlachtd(t)
-	dir := t.TempDir()
-	imapAddr, smtpAddr := freeAddr(t), freeAddr(t)
-	w := mailWorld{intake: "klachten@ingressus.nl", formSender: "noreply@web.ingressus.nl", complDom: "klant.nl",
-		handlers: [2]string{"m.devries@ingressus.nl", "j.bakker@ingressus.nl"}, management: "directie@ingressus.nl"}
-	devLog := filepath.Join(dir, "devmail.log")
-	devmail := startProc(t, "devmail", devLog, bin, "devmail", "--dir", filepath.Join(dir, "mail"), "--imap", imapAddr, "--smtp", smtpAddr)
-	t.Cleanup(func() { devmail.stop(5 * time.Second) })
-	waitListening(t, imapAddr, 10*time.Second)
-	waitListening(t, smtpAddr, 10*time.Second)
-	delivered := func() int {
-		return countLines(devLog, func(l string) bool {
-			return strings.Contains(l, `msg="demo mail delivered"`) && !strings.Contains(l, "mailbox="+w.intake)
-		})
-	}
+	d := startDevWorld(t, bin)
+	dir, imapAddr, smtpAddr, w, delivered := d.dir, d.imapAddr, d.smtpAddr, d.w, d.delivered
 
 	// The shipped config, pointed at this test's database and replica.
 	db := filepath.Join(dir, "live", "klachtd.db")
