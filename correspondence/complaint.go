@@ -1,6 +1,8 @@
 package correspondence
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -104,3 +106,13 @@ func (c *Complaint) templateComplaint() templates.Complaint {
 		Availability: f.Availability, Email: f.Email, Date: f.Date, Description: f.Description,
 		References: f.References}
 }
+
+func (t *txn) complaintByID(id int64) (*Complaint, error) {
+	var c Complaint
+	if err := t.tx.Get(&c, `SELECT * FROM complaints WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("complaint %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
