@@ -286,3 +286,27 @@ func TestAssignedAfterResponseShowsObjectionWindow(t *testing.T) {
 	l = render(t, r, HandlerAssigned, "en", d)
 	wantIn(t, "handler_assigned open", l.Text, "End of the handling term: 21 December 2026", "Latest day for a delay notice: 17 December 2026")
 }
+
+// A question or a new handler after the substantive response must not
+// promise a response that was already sent: the letter names the objection
+// window instead (or, with management, the objection's course).
+func TestLettersAfterResponseNameNoHandlingTerm(t *testing.T) {
+	r := newRenderer(t)
+	d := fullData()
+	for _, name := range []string{InfoRequest, Reassigned} {
+		for _, lang := range []string{"nl", "en"} {
+			d.State = "responded"
+			l := render(t, r, name, lang, d)
+			for what, text := range map[string]string{"text": l.Text, "html": l.HTML} {
+				wantNotIn(t, name+" "+lang+" "+what, text, "inhoudelijke reactie uiterlijk", "substantive response by")
+				wantIn(t, name+" "+lang+" "+what, text, map[string]string{"nl": "5 januari 2027", "en": "5 January 2027"}[lang])
+			}
+			d.State = "objection"
+			l = render(t, r, name, lang, d)
+			wantNotIn(t, name+" "+lang+" objection", l.Text, "inhoudelijke reactie uiterlijk", "substantive response by")
+			d.State = "open"
+			l = render(t, r, name, lang, d)
+			wantIn(t, name+" "+lang+" open", l.Text, map[string]string{"nl": "inhoudelijke reactie uiterlijk op 21 december 2026", "en": "substantive response by 21 December 2026"}[lang])
+		}
+	}
+}
