@@ -90,6 +90,10 @@ func TestVerifyCommand(t *testing.T) {
 	if out, err := cli(t, "verify", "--anchor", strings.Repeat("0", 64), "--config", w.cfgPath); err == nil || !strings.Contains(out, "anchor: ledger: the published chain head") {
 		t.Errorf("verify --anchor of an unknown head: %v\n%s", err, out)
 	}
+	// A shortened head is a typo, not evidence: it is refused as input.
+	if out, err := cli(t, "verify", "--anchor", head[:8], "--config", w.cfgPath); err == nil || !strings.Contains(err.Error()+out, "not a whole chain head") || strings.Contains(out, "NOT intact") {
+		t.Errorf("verify --anchor %s: %v\n%s", head[:8], err, out)
+	}
 	cfg, err := LoadConfig(w.cfgPath)
 	if err != nil {
 		t.Fatal(err)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ingressus/klachtd/correspondence"
 )
@@ -23,6 +25,11 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	anchor := fs.String("anchor", "", "a chain head published earlier (the digest shows it): check the record up to it is unchanged")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	// A typo must not read as evidence of tampering: only a whole head can
+	// be looked for in the chain.
+	if a := strings.TrimSpace(*anchor); a != "" && !isChainHead(a) {
+		return usageError{fmt.Sprintf("--anchor %q is not a whole chain head: give all 64 hexadecimal characters a digest printed under \"Kop van de hashketen\" (\"Head of the record's hash chain\")", a)}
 	}
 	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
 	if err != nil {
@@ -82,4 +89,14 @@ func printVerify(w io.Writer, r *correspondence.VerifyReport) {
 	}
 	fmt.Fprintf(w, "record %s: %d ledger entries, %d rows as stored, %d erased by a recorded erasure; chain head %s\n",
 		verdict, r.Entries, r.Intact, r.Erased, r.Head)
+}
+
+// isChainHead reports whether s is a whole ledger chain head: a SHA-256 in
+// hexadecimal.
+func isChainHead(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
