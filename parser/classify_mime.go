@@ -156,7 +156,7 @@ func (m *cmessage) text() string {
 		}
 		switch {
 		case p.mediaType == "text/html":
-			sb.WriteString(htmlToText(string(p.body()), false))
+			sb.WriteString(HTMLToText(string(p.body())))
 		case strings.HasPrefix(p.mediaType, "text/"), strings.HasPrefix(p.mediaType, "multipart/"), // a multipart without boundary
 			p.mediaType == "message/delivery-status",
 			p.mediaType == "message/global-delivery-status", p.mediaType == "message/feedback-report",

@@ -4,6 +4,8 @@ import (
 	"html"
 	"regexp"
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/internal/htmltext"
 )
 
 // rawFields are a form's values as written, before validation, by field
@@ -237,7 +239,7 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 func classifyLines(lines []string, m labelMap, bare bool) []classified {
 	cls := make([]classified, len(lines))
 	for i, l := range lines {
-		l, heading := strings.CutPrefix(l, headingMark)
+		l, heading := strings.CutPrefix(l, htmltext.HeadingMark)
 		lines[i] = strings.TrimRight(strings.ReplaceAll(l, "\u00a0", " "), " \t")
 		cls[i] = m.classify(strings.TrimSpace(lines[i]), bare || heading)
 		if heading && cls[i].class != lineKnown && cls[i].class != lineStop {

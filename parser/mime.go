@@ -577,7 +577,7 @@ func (w *walker) walk(e *entity) bodyText {
 				w.alternatives = append(w.alternatives, bt.text)
 			}
 			if bt.hasHTML {
-				w.alternatives = append(w.alternatives, htmlToText(bt.html, true))
+				w.alternatives = append(w.alternatives, formText(bt.html))
 			}
 			// RFC 2046 §5.1.4: alternatives are not joined; keep the
 			// first text and the first HTML.

@@ -236,7 +236,7 @@ func (p *parsing) bestFields() rawFields {
 	}
 	cands := []candidate{{p.m.Text, false}}
 	if p.bt.hasHTML {
-		h := candidate{htmlToText(p.bt.html, true), true}
+		h := candidate{formText(p.bt.html), true}
 		if p.textFromHTML {
 			cands[0] = h
 		} else {
@@ -245,7 +245,7 @@ func (p *parsing) bestFields() rawFields {
 	}
 	if !p.textFromHTML && looksLikeHTML(p.m.Text) {
 		// Seen in practice: HTML sent as text/plain (nl2br'd values).
-		cands = append(cands, candidate{htmlToText(p.m.Text, true), true})
+		cands = append(cands, candidate{formText(p.m.Text), true})
 	}
 	for _, a := range p.w.alternatives {
 		cands = append(cands, candidate{a, true})
@@ -266,7 +266,7 @@ func (p *parsing) bestFields() rawFields {
 func formNotification(text string, bt bodyText, alternatives []string, labels labelMap) bool {
 	cands := []string{text}
 	if bt.hasHTML {
-		cands = append(cands, htmlToText(bt.html, true))
+		cands = append(cands, formText(bt.html))
 	}
 	cands = append(cands, alternatives...)
 	for i, c := range cands {
