@@ -3,6 +3,8 @@ package parser
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 // ClassifyMachine tells machine mail from human mail. raw is the whole
@@ -29,9 +31,9 @@ func classifyMessage(m *cmessage, text string, own []string) (kind Kind, bounced
 	for _, a := range own {
 		c.own[strings.ToLower(strings.TrimSpace(a))] = true
 	}
-	c.fromRaw = decodeHeaderText(h.get("from"))
+	c.fromRaw = mime.DecodeHeaderText(h.get("from"))
 	c.from = clFirstAddress(c.fromRaw)
-	c.subject = strings.TrimSpace(decodeHeaderText(h.get("subject")))
+	c.subject = strings.TrimSpace(mime.DecodeHeaderText(h.get("subject")))
 	c.text = m.text()
 	if strings.TrimSpace(c.text) == "" {
 		c.text = text

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 // Auto-replies known by what they say: responders that set neither RFC
@@ -156,7 +158,7 @@ func bounceReference(m *cmessage, text string) string {
 	for _, ih := range m.inner {
 		for _, name := range fields {
 			for _, v := range ih.values(name) {
-				if r := findReference(decodeHeaderText(v)); r != "" {
+				if r := findReference(mime.DecodeHeaderText(v)); r != "" {
 					return r
 				}
 			}

@@ -2,15 +2,17 @@ package parser
 
 import (
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 // Bounds on the work ClassifyMachine does for one message. The MIME walk
-// itself has the bounds of the one reader (maxParts, maxDepth in mime.go).
+// itself has the bounds of the one reader (mime.MaxParts, mime.MaxDepth).
 const (
-	classifyMaxBytes    = 4 << 20  // ClassifyMachine reads at most this much of raw
-	classifyMaxParts    = maxParts // MIME parts looked at
-	classifyMaxText     = 64 << 10 // body text scanned for phrases and addresses
-	classifyMaxFieldLen = 64 << 10 // bytes kept of one header field
+	classifyMaxBytes    = 4 << 20       // ClassifyMachine reads at most this much of raw
+	classifyMaxParts    = mime.MaxParts // MIME parts looked at
+	classifyMaxText     = 64 << 10      // body text scanned for phrases and addresses
+	classifyMaxFieldLen = 64 << 10      // bytes kept of one header field
 )
 
 // hfield is one header field: the name lower-cased, the value unfolded.
@@ -23,8 +25,8 @@ type hfield struct {
 type cheader []hfield
 
 // cheaderOf makes the classifier's view of a header block read by
-// readHeader.
-func cheaderOf(h header) cheader {
+// mime.ReadHeader.
+func cheaderOf(h mime.Header) cheader {
 	out := make(cheader, len(h))
 	for i, f := range h {
 		v := f.Value
@@ -71,14 +73,14 @@ func (h cheader) values(name string) []string {
 type cpart struct {
 	header    cheader
 	mediaType string
-	e         *entity
+	e         *mime.Entity
 	// inner is true for parts inside a message/rfc822 (the returned
 	// original of a bounce): their headers and text are not the sender's.
 	inner bool
 }
 
 // body is the part's transfer-decoded body, decoded on first use.
-func (p cpart) body() []byte { return p.e.body() }
+func (p cpart) body() []byte { return p.e.Body() }
 
 // cmessage is a message as the classifier looks at it: the leaves of the
 // one MIME tree, flattened, with the header blocks of embedded messages.
@@ -98,33 +100,30 @@ func readClassifyMessage(raw []byte) *cmessage {
 	if len(raw) > classifyMaxBytes {
 		raw = raw[:classifyMaxBytes]
 	}
-	root, _, ok := readTree(raw)
-	if !ok {
-		// No header block: all of it is text.
-		return classifyView(&entity{mediaType: "text/plain", params: map[string]string{}, raw: root.raw, r: root.r})
-	}
+	// Without a header block the root is all of raw, as text.
+	root, _, _ := mime.ReadTree(raw)
 	return classifyView(root)
 }
 
 // classifyView flattens a message's tree for the classifier.
-func classifyView(root *entity) *cmessage {
-	m := &cmessage{header: cheaderOf(root.header)}
-	if root.declared {
-		m.mediaType = root.mediaType
+func classifyView(root *mime.Entity) *cmessage {
+	m := &cmessage{header: cheaderOf(root.Header)}
+	if root.Declared {
+		m.mediaType = root.MediaType
 	}
-	m.reportType = strings.ToLower(root.params["report-type"])
+	m.reportType = strings.ToLower(root.Params["report-type"])
 	m.walk(root, false)
 	return m
 }
 
-func (m *cmessage) walk(e *entity, inner bool) {
+func (m *cmessage) walk(e *mime.Entity, inner bool) {
 	if len(m.parts) >= classifyMaxParts {
 		return
 	}
-	h := cheaderOf(e.header)
-	switch t := e.mediaType; {
-	case len(e.parts) > 0:
-		for _, p := range e.parts {
+	h := cheaderOf(e.Header)
+	switch t := e.MediaType; {
+	case len(e.Parts) > 0:
+		for _, p := range e.Parts {
 			m.walk(p, inner)
 			if len(m.parts) >= classifyMaxParts {
 				return
@@ -132,18 +131,18 @@ func (m *cmessage) walk(e *entity, inner bool) {
 		}
 		return
 	case t == "message/rfc822" || t == "message/global":
-		if em := e.message(); em != nil {
-			m.inner = append(m.inner, cheaderOf(em.header))
+		if em := e.Message(); em != nil {
+			m.inner = append(m.inner, cheaderOf(em.Header))
 			m.walk(em, true)
 			return
 		}
 	case t == "text/rfc822-headers" || t == "message/rfc822-headers":
 		var d []string
-		if ih, _, ok := readHeader(e.body(), &d); ok {
+		if ih, _, ok := mime.ReadHeader(e.Body(), &d); ok {
 			m.inner = append(m.inner, cheaderOf(ih))
 		}
 	}
-	m.parts = append(m.parts, cpart{header: h, mediaType: e.mediaType, e: e, inner: inner})
+	m.parts = append(m.parts, cpart{header: h, mediaType: e.MediaType, e: e, inner: inner})
 }
 
 // text returns the decoded text of the message's own text parts (not of an

@@ -7,6 +7,8 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 // ErrUnparseable is returned (wrapped) by Parse when nothing usable can be
@@ -21,7 +23,7 @@ var ErrUnparseable = errors.New("message unparseable")
 // is non-nil (wrapping ErrUnparseable) only when nothing usable was found.
 // Time and memory are bounded by opt.MaxBytes and the MIME limits.
 //
-// The stages: read the message once into its MIME tree (readTree); take
+// The stages: read the message once into its MIME tree (mime.ReadTree); take
 // the header facts and the body text from it (readBody); find the
 // complaint reference; then, in this order, machine mail (classify),
 // a reply in a thread (readReply), or a form or a person's letter
@@ -44,7 +46,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 
 	max := opt.MaxBytes
 	if max <= 0 {
-		max = defaultMaxBytes
+		max = mime.DefaultMaxBytes
 	}
 	if len(raw) > max {
 		raw = raw[:max]
@@ -54,11 +56,11 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		return m, fmt.Errorf("%w: empty message", ErrUnparseable)
 	}
 	// One reading of the message: every reader below walks this tree.
-	root, treeDefects, ok := readTree(raw)
+	root, treeDefects, ok := mime.ReadTree(raw)
 	if !ok {
 		m.Defects = append(m.Defects, treeDefects...)
 		m.Defects = append(m.Defects, "no header block")
-		m.Text = strings.TrimSpace(toUTF8(string(raw)))
+		m.Text = strings.TrimSpace(mime.ToUTF8(string(raw)))
 		return m, fmt.Errorf("%w: no header block", ErrUnparseable)
 	}
 	p := &parsing{m: m, opt: opt, root: root, labels: newLabelMap(opt.Labels)}
@@ -79,7 +81,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 type parsing struct {
 	m      *Message
 	opt    Options
-	root   *entity
+	root   *mime.Entity
 	labels labelMap
 	w      *walker
 	bt     bodyText
@@ -91,10 +93,10 @@ type parsing struct {
 // tree.
 func (p *parsing) readBody() {
 	m := p.m
-	readHeaders(m, p.root.header)
+	readHeaders(m, p.root.Header)
 	p.w = &walker{maxAttachment: p.opt.MaxAttachment}
 	p.bt = p.w.walk(p.root)
-	m.Defects = append(m.Defects, p.root.r.defects...)
+	m.Defects = append(m.Defects, p.root.Defects()...)
 	m.Defects = append(m.Defects, p.w.defects...)
 	m.Attachments = p.w.attachments
 	m.Text = normalizeNewlines(p.bt.text)
@@ -369,16 +371,16 @@ func normalizeNewlines(s string) string {
 }
 
 // readHeaders fills the header facts of m.
-func readHeaders(m *Message, h header) {
-	m.MessageID = CanonicalMessageID(h.get("Message-Id"))
-	m.InReplyTo = MessageIDs(strings.Join(h.values("In-Reply-To"), " "))
-	m.References = MessageIDs(strings.Join(h.values("References"), " "))
-	m.Subject = strings.TrimSpace(decodeHeaderText(h.get("Subject")))
-	if from := parseAddressList(h.get("From")); len(from) > 0 {
+func readHeaders(m *Message, h mime.Header) {
+	m.MessageID = CanonicalMessageID(h.Get("Message-Id"))
+	m.InReplyTo = MessageIDs(strings.Join(h.Values("In-Reply-To"), " "))
+	m.References = MessageIDs(strings.Join(h.Values("References"), " "))
+	m.Subject = strings.TrimSpace(mime.DecodeHeaderText(h.Get("Subject")))
+	if from := parseAddressList(h.Get("From")); len(from) > 0 {
 		m.From = strings.ToLower(from[0].Address)
 		m.FromName = strings.TrimSpace(from[0].Name)
 	}
-	if rt := parseAddressList(h.get("Reply-To")); len(rt) > 0 {
+	if rt := parseAddressList(h.Get("Reply-To")); len(rt) > 0 {
 		m.ReplyTo = strings.ToLower(rt[0].Address)
 	}
 	var tokens []string
@@ -386,7 +388,7 @@ func readHeaders(m *Message, h header) {
 	collect := func(keys ...string) []string {
 		var out []string
 		for _, k := range keys {
-			for _, v := range h.values(k) {
+			for _, v := range h.Values(k) {
 				for _, a := range parseAddressList(v) {
 					out = append(out, strings.ToLower(a.Address))
 					if t := plusToken(a.Address); t != "" && !seenTok[t] {
@@ -402,14 +404,14 @@ func readHeaders(m *Message, h header) {
 	m.To = collect("To")
 	m.Cc = collect("Cc")
 	m.Tokens = tokens
-	if d := strings.TrimSpace(h.get("Date")); d != "" {
+	if d := strings.TrimSpace(h.Get("Date")); d != "" {
 		if t, err := mail.ParseDate(d); err == nil {
 			m.Date = t
 		} else {
 			m.Defects = append(m.Defects, fmt.Sprintf("date %q unreadable", d))
 		}
 	}
-	m.AuthResults = h.values("Authentication-Results")
+	m.AuthResults = h.Values("Authentication-Results")
 }
 
 var htmlTagRe = regexp.MustCompile(`(?i)<(?:br\s*/?|p|/p|td|/td|tr|table|div|/div|b|strong)\b[^>]*>`)
