@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ingressus/klachtd/parser/internal/mime"
+	"github.com/ingressus/klachtd/parser/reply"
 )
 
 // Auto-replies known by what they say: responders that set neither RFC
@@ -57,7 +58,7 @@ func (c *classifier) autoReplyByContent() bool {
 	if strings.TrimSpace(text) == "" {
 		text = c.extra
 	}
-	newText := ReplyText(text)
+	newText := reply.Text(text)
 	if newText == "" || strings.Contains(newText, "?") {
 		return false
 	}
@@ -91,7 +92,7 @@ var oofThanks = []string{"bedankt voor", "dank u voor", "dank voor", "hartelijk 
 // person who mentions a holiday further down is telling, not noticing.
 func oofFirstSentence(lines []string) string {
 	for _, l := range lines {
-		if rpOnlyGreeting([]string{l}) || (len([]rune(l)) <= 40 && strings.HasSuffix(l, ",")) {
+		if reply.OnlyGreeting([]string{l}) || (len([]rune(l)) <= 40 && strings.HasSuffix(l, ",")) {
 			continue
 		}
 		lower := strings.ToLower(l)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ingressus/klachtd/parser/reply"
+
 	"github.com/ingressus/klachtd/parser/internal/htmltext"
 )
 
@@ -609,16 +611,16 @@ func markForwardHeaders(lines []string, cls []classified) {
 		for ; j < len(lines); j++ {
 			// The one quote-header recogniser: the field names of
 			// reply.go, in every language it knows.
-			f, val := rpHeaderField(strings.TrimSpace(lines[j]))
-			if f == rpFieldNone {
+			f, val := reply.HeaderField(strings.TrimSpace(lines[j]))
+			if f == reply.FieldNone {
 				break
 			}
 			switch f {
-			case rpFieldFrom:
+			case reply.FieldFrom:
 				from = true
-			case rpFieldDate:
+			case reply.FieldDate:
 				sent = sent || fwdTimeRe.MatchString(val)
-			case rpFieldSubject:
+			case reply.FieldSubject:
 				subject = true
 			}
 		}

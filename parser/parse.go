@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ingressus/klachtd/parser/reply"
+
 	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
@@ -304,17 +306,9 @@ func forwardedForm(m *Message, bt bodyText, alternatives []string, labels labelM
 func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 	var r string
 	if textFromHTML {
-		r = ReplyTextHTML(bt.html)
-		if rpOnlyGreeting(strings.Split(r, "\n")) {
-			// Never relay less than was written: the whole HTML as text
-			// (quoting blockquotes as ">" lines), stripped by the
-			// plain-text rules, when the HTML reading left nothing.
-			if alt := ReplyText(rpHTMLQuoted(bt.html)); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
-				r = alt
-			}
-		}
+		r = reply.Relay(bt.html)
 	} else {
-		r = ReplyText(m.Text)
+		r = reply.Text(m.Text)
 	}
 	cmd, rest := ParseCommand(r)
 	m.Command, m.Reply = cmd, strings.TrimSpace(rest)

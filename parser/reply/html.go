@@ -1,4 +1,4 @@
-package parser
+package reply
 
 import (
 	"strings"
@@ -9,7 +9,7 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// ReplyTextHTML returns the new text of an HTML reply as plain text: without
+// FromHTML returns the new text of an HTML reply as plain text: without
 // gmail_quote, divRplyFwdMsg, blockquote type=cite and the like.
 //
 // The quoting clients mark is removed from the tree first: Gmail's
@@ -22,45 +22,59 @@ import (
 // Quoting blockquotes (type=cite, a quote class, or one that follows a line
 // ending in ':' or holds the end of the mail) become `>` lines; the tree
 // becomes text (<br>, <p>, <div> … end lines, entities decoded), and
-// ReplyText removes the rest (Outlook header blocks, "On … wrote:").
+// Text removes the rest (Outlook header blocks, "On … wrote:").
 // A Gmail or Apple Mail reply written between quoted passages keeps its
-// answers, as ReplyText does for plain text.
-func ReplyTextHTML(s string) string {
-	s = rpCap(s, rpMaxHTMLBytes)
+// answers, as Text does for plain text.
+func FromHTML(s string) string {
+	s = capBytes(s, maxHTMLBytes)
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
 	doc := htmltext.Parse(s)
-	rpCutAfterMarker(doc)
-	rpPrune(doc, false)
-	if out := ReplyText(htmltext.Render(doc, htmltext.Quoted)); out != "" {
+	cutAfterMarker(doc)
+	prune(doc, false)
+	if out := Text(htmltext.Render(doc, htmltext.Quoted)); out != "" {
 		return out
 	}
 	// Nothing left: a mail that is only a forward (Gmail puts "----------
 	// Forwarded message ---------" inside its gmail_quote) keeps the
-	// forwarded text, as ReplyText does for plain text.
+	// forwarded text, as Text does for plain text.
 	text := htmltext.Render(htmltext.Parse(s), htmltext.Quoted)
-	if rpSplit(text).forward {
-		return ReplyText(text)
+	if split(text).forward {
+		return Text(text)
 	}
 	return ""
 }
 
-// rpHTMLQuoted is the whole of an HTML mail as text, nothing pruned, its
-// quoting blockquotes as `>` lines.
-func rpHTMLQuoted(s string) string {
-	return htmltext.Render(htmltext.Parse(rpCap(s, rpMaxHTMLBytes)), htmltext.Quoted)
+// Relay is the text relayed of an HTML reply: FromHTML, and when that
+// leaves nothing but a greeting, the whole HTML as text (quoting
+// blockquotes as ">" lines) stripped by the plain-text rules, if that
+// keeps more. Never relay less than was written.
+func Relay(s string) string {
+	r := FromHTML(s)
+	if OnlyGreeting(strings.Split(r, "\n")) {
+		if alt := Text(htmlQuoted(s)); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
+			r = alt
+		}
+	}
+	return r
 }
 
-// rpMaxHTMLBytes caps the HTML ReplyTextHTML parses; HTML carries styles
-// and markup, so more than the 1 MB of text.
-const rpMaxHTMLBytes = 4 << 20
+// htmlQuoted is the whole of an HTML mail as text, nothing pruned, its
+// quoting blockquotes as `>` lines.
+func htmlQuoted(s string) string {
+	return htmltext.Render(htmltext.Parse(capBytes(s, maxHTMLBytes)), htmltext.Quoted)
+}
 
-// rpIsCutMarker reports the elements after which everything is history:
+// maxHTMLBytes caps the HTML FromHTML parses; HTML carries styles
+// and markup, so more than the 1 MB of text.
+const maxHTMLBytes = 4 << 20
+
+// isCutMarker reports the elements after which everything is history:
 // Outlook's reply header (divRplyFwdMsg, also as x_divRplyFwdMsg after a
 // relay), new Outlook's appendonsend, Outlook for Mac's
 // OLK_SRC_BODY_SECTION, Outlook 2003's OutlookMessageHeader.
-func rpIsCutMarker(n *html.Node) bool {
+func isCutMarker(n *html.Node) bool {
 	if n.Type != html.ElementNode {
 		return false
 	}
@@ -69,15 +83,15 @@ func rpIsCutMarker(n *html.Node) bool {
 		strings.HasSuffix(id, "OLK_SRC_BODY_SECTION") || htmltext.HasClass(n, "OutlookMessageHeader")
 }
 
-// rpCutAfterMarker removes the first cut marker and everything after it in
+// cutAfterMarker removes the first cut marker and everything after it in
 // document order.
-func rpCutAfterMarker(doc *html.Node) {
+func cutAfterMarker(doc *html.Node) {
 	var marker *html.Node
 	stack := []*html.Node{doc}
 	for len(stack) > 0 && marker == nil {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if rpIsCutMarker(n) {
+		if isCutMarker(n) {
 			marker = n
 			break
 		}
@@ -98,9 +112,9 @@ func rpCutAfterMarker(doc *html.Node) {
 	marker.Parent.RemoveChild(marker)
 }
 
-// rpDropped reports elements that are quoted history or a signature.
+// dropped reports elements that are quoted history or a signature.
 // keepGmail is set inside a Gmail quote that holds an interleaved reply.
-func rpDropped(n *html.Node, keepGmail bool) bool {
+func dropped(n *html.Node, keepGmail bool) bool {
 	if !keepGmail && (htmltext.HasClass(n, "gmail_quote") || htmltext.HasClass(n, "gmail_extra")) {
 		return true
 	}
@@ -113,8 +127,8 @@ func rpDropped(n *html.Node, keepGmail bool) bool {
 		strings.HasSuffix(id, "ms-outlook-mobile-signature") || strings.HasSuffix(id, "composer_signature")
 }
 
-// rpPrune removes quoted history and signatures from the tree.
-func rpPrune(n *html.Node, keepGmail bool) {
+// prune removes quoted history and signatures from the tree.
+func prune(n *html.Node, keepGmail bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
@@ -123,22 +137,22 @@ func rpPrune(n *html.Node, keepGmail bool) {
 			// then the quote holds the answers and is kept (as `>` lines).
 			// So is one answered below the quote (bottom posting).
 			if !k && (htmltext.HasClass(c, "gmail_quote") || htmltext.HasClass(c, "gmail_extra")) &&
-				(rpCountBlockquotes(c, 2) >= 2 || rpTextAfterBlockquote(c)) {
+				(countBlockquotes(c, 2) >= 2 || textAfterBlockquote(c)) {
 				k = true
 			}
-			if rpDropped(c, k) {
+			if dropped(c, k) {
 				n.RemoveChild(c)
 			} else {
-				rpPrune(c, k)
+				prune(c, k)
 			}
 		}
 		c = next
 	}
 }
 
-// rpCountBlockquotes counts the outermost blockquote elements in n's
+// countBlockquotes counts the outermost blockquote elements in n's
 // subtree, up to max.
-func rpCountBlockquotes(n *html.Node, max int) int {
+func countBlockquotes(n *html.Node, max int) int {
 	count := 0
 	stack := []*html.Node{n}
 	for len(stack) > 0 && count < max {
@@ -158,10 +172,10 @@ func rpCountBlockquotes(n *html.Node, max int) int {
 	return count
 }
 
-// rpTextAfterBlockquote reports text in n's subtree after its first
+// textAfterBlockquote reports text in n's subtree after its first
 // blockquote and outside blockquotes and signatures: an answer written
 // under the quote.
-func rpTextAfterBlockquote(n *html.Node) bool {
+func textAfterBlockquote(n *html.Node) bool {
 	seen := false
 	stack := []*html.Node{n}
 	for len(stack) > 0 {
@@ -178,7 +192,7 @@ func rpTextAfterBlockquote(n *html.Node) bool {
 				seen = true
 				continue
 			}
-			if htmltext.Skipped(x) || rpDropped(x, true) {
+			if htmltext.Skipped(x) || dropped(x, true) {
 				continue
 			}
 		}
