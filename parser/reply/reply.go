@@ -97,9 +97,9 @@ type lineKind uint8
 
 const (
 	kindText  lineKind = iota
-	kindBlank        // only white space
-	kindQuote        // `>` quoted (or a wrapped piece of a quoted line)
-	kindAttr         // attribution belonging to the quote below it ("On … wrote:")
+	kindBlank          // only white space
+	kindQuote          // `>` quoted (or a wrapped piece of a quoted line)
+	kindAttr           // attribution belonging to the quote below it ("On … wrote:")
 )
 
 // fragKind is the kind of a fragment of a reply.
@@ -107,8 +107,8 @@ type fragKind uint8
 
 const (
 	fragText  fragKind = iota // new text
-	fragQuote                   // attribution + `>` lines + blank lines after
-	fragTail                    // everything from a signature / Outlook block / original message on
+	fragQuote                 // attribution + `>` lines + blank lines after
+	fragTail                  // everything from a signature / Outlook block / original message on
 )
 
 // fragment is a run of lines of one kind; the reply is a list of them.
