@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ingressus/klachtd/parser/classify"
+
 	"github.com/ingressus/klachtd/parser/reply"
 
 	"github.com/ingressus/klachtd/parser/internal/mime"
@@ -136,11 +138,12 @@ func (p *parsing) classify() bool {
 	if containsFold(opt.FormSenders, m.From) {
 		return false
 	}
-	cm := classifyView(p.root)
-	k, bounced, why := classifyMessage(cm, m.Text, opt.OwnAddresses)
-	if k == "" {
+	cm := classify.View(p.root)
+	ck, bounced, why := classify.Classify(cm, m.Text, opt.OwnAddresses)
+	if ck == "" {
 		return false
 	}
+	k := Kind(ck)
 	if k == KindAutomated && why == "list-unsubscribe" &&
 		formNotification(m.Text, p.bt, p.w.alternatives, p.labels) {
 		// Without a configured form sender: Formspree (and mail sent
@@ -155,7 +158,7 @@ func (p *parsing) classify() bool {
 	if k == KindBounce {
 		// The letter that bounced names the complaint it is about; the
 		// bounce's own subject and text may not.
-		if r := bounceReference(cm, m.Text); r != "" {
+		if r := cm.BounceReference(m.Text, findReference); r != "" {
 			m.Reference = r
 		}
 	}
