@@ -73,6 +73,10 @@ func nextLine(b []byte) (line, rest []byte) {
 // as a continuation (seen in practice: an unindented "name=…" parameter
 // line), and a block without the empty line ends at the end of input. ok is
 // false when b does not start with a header field at all.
+//
+// The stages: skip an mbox "From " line; an empty block ends at once;
+// then each line is a field, a continuation, or a malformed line, until
+// the empty line.
 func ReadHeader(b []byte, defects *[]string) (h Header, body []byte, ok bool) {
 	rest := b
 	// An mbox "From " line before the header is no header field; skip it.
@@ -84,89 +88,111 @@ func ReadHeader(b []byte, defects *[]string) (h Header, body []byte, ok bool) {
 		_, rest = nextLine(rest)
 		return nil, rest, true
 	}
-	var (
-		key      string
-		val      strings.Builder // the field being read; a Builder, as folding may be long
-		have     bool
-		defects1 = map[string]bool{}
-	)
-	defect := func(d string) {
-		if !defects1[d] {
-			defects1[d] = true
-			*defects = append(*defects, d)
-		}
-	}
-	flush := func() {
-		if have {
-			h = append(h, Field{Key: key, Value: strings.TrimSpace(val.String())})
-			val.Reset()
-			have = false
-		}
-	}
-	appendCont := func(line []byte) {
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			val.WriteByte(' ')
-			val.Write(t)
-		}
-	}
+	r := &headerReader{defects: defects, seen: map[string]bool{}}
 	for len(rest) > 0 {
 		line, after := nextLine(rest)
 		if len(line) == 0 {
-			flush()
-			return h, after, true
+			r.flush()
+			return r.h, after, true
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if !have {
-				// RFC 5322 §2.2.3: a continuation needs a field before it.
-				defect("header: continuation line before any field")
-			} else {
-				appendCont(line)
+		rest = after
+		switch colon := bytes.IndexByte(line, ':'); {
+		case line[0] == ' ' || line[0] == '\t':
+			r.continuation(line)
+		case colon > 0 && isFieldName(line[:colon]):
+			if !r.field(line, colon) {
+				return r.h, skipBlock(rest), true
 			}
-			rest = after
-			continue
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon > 0 && isFieldName(line[:colon]) {
-			flush()
-			if len(h) >= maxHeaderFields {
-				defect(fmt.Sprintf("header: more than %d fields, rest skipped", maxHeaderFields))
-				// Skip to the end of the block.
-				for len(rest) > 0 {
-					l, a := nextLine(rest)
-					rest = a
-					if len(l) == 0 {
-						break
-					}
-				}
-				return h, rest, true
-			}
-			key = string(bytes.TrimRight(line[:colon], " \t"))
-			val.Write(bytes.TrimSpace(line[colon+1:]))
-			have = true
-			rest = after
-			continue
-		}
-		if !have && len(h) == 0 {
+		case !r.have && len(r.h) == 0:
 			// A broken first line (": empty name") above real fields is
 			// skipped; text that is no header at all is no header.
 			next, _ := nextLine(after)
 			if c := bytes.IndexByte(next, ':'); len(after) == 0 || c <= 0 || !isFieldName(next[:c]) {
 				return nil, b, false
 			}
-			defect("header: malformed line before the first field skipped")
-			rest = after
-			continue
+			r.defect("header: malformed line before the first field skipped")
+		default:
+			// QUIRK: a line that is no field inside the header block; take
+			// it as folded onto the previous field, as most readers do.
+			r.defect("header: malformed line taken as continuation")
+			if r.have {
+				r.appendCont(line)
+			}
 		}
-		// QUIRK: a line that is no field inside the header block; take it
-		// as folded onto the previous field, as most readers do.
-		defect("header: malformed line taken as continuation")
-		if have {
-			appendCont(line)
-		}
-		rest = after
 	}
-	flush()
-	return h, nil, true
+	r.flush()
+	return r.h, nil, true
+}
+
+// headerReader is ReadHeader's state: the fields read so far and the one
+// being read.
+type headerReader struct {
+	h       Header
+	key     string
+	val     strings.Builder // the field being read; a Builder, as folding may be long
+	have    bool
+	defects *[]string
+	seen    map[string]bool // defects recorded, each once
+}
+
+func (r *headerReader) defect(d string) {
+	if !r.seen[d] {
+		r.seen[d] = true
+		*r.defects = append(*r.defects, d)
+	}
+}
+
+// flush ends the field being read.
+func (r *headerReader) flush() {
+	if r.have {
+		r.h = append(r.h, Field{Key: r.key, Value: strings.TrimSpace(r.val.String())})
+		r.val.Reset()
+		r.have = false
+	}
+}
+
+func (r *headerReader) appendCont(line []byte) {
+	if t := bytes.TrimSpace(line); len(t) > 0 {
+		r.val.WriteByte(' ')
+		r.val.Write(t)
+	}
+}
+
+// continuation folds an indented line onto the field being read.
+func (r *headerReader) continuation(line []byte) {
+	if !r.have {
+		// RFC 5322 §2.2.3: a continuation needs a field before it.
+		r.defect("header: continuation line before any field")
+		return
+	}
+	r.appendCont(line)
+}
+
+// field starts a field; false when the block holds maxHeaderFields
+// already (the rest of the block is then skipped).
+func (r *headerReader) field(line []byte, colon int) bool {
+	r.flush()
+	if len(r.h) >= maxHeaderFields {
+		r.defect(fmt.Sprintf("header: more than %d fields, rest skipped", maxHeaderFields))
+		return false
+	}
+	r.key = string(bytes.TrimRight(line[:colon], " \t"))
+	r.val.Write(bytes.TrimSpace(line[colon+1:]))
+	r.have = true
+	return true
+}
+
+// skipBlock returns what follows the end of a header block (its empty
+// line), nil when the block never ends.
+func skipBlock(rest []byte) []byte {
+	for len(rest) > 0 {
+		l, a := nextLine(rest)
+		rest = a
+		if len(l) == 0 {
+			break
+		}
+	}
+	return rest
 }
 
 // wordDecoder decodes RFC 2047 encoded words in any charset go-message
