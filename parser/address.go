@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ingressus/klachtd/parser/internal/mime"
+
 	gomail "github.com/emersion/go-message/mail"
 )
 
@@ -97,7 +99,7 @@ func parseAddressList(v string) []addr {
 	if v == "" {
 		return nil
 	}
-	if list, err := gomail.ParseAddressList(toUTF8(v)); err == nil {
+	if list, err := gomail.ParseAddressList(mime.ToUTF8(v)); err == nil {
 		out := make([]addr, 0, len(list))
 		for _, a := range list {
 			out = append(out, addr{Name: a.Name, Address: a.Address})
@@ -121,7 +123,7 @@ func parseAddressList(v string) []addr {
 		name := ""
 		if i := strings.IndexByte(piece, '<'); i > 0 {
 			name = strings.Trim(strings.TrimSpace(piece[:i]), `"' `)
-			name = decodeHeaderText(name)
+			name = mime.DecodeHeaderText(name)
 		}
 		out = append(out, addr{Name: name, Address: a})
 	}

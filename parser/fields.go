@@ -4,6 +4,10 @@ import (
 	"html"
 	"regexp"
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/reply"
+
+	"github.com/ingressus/klachtd/parser/internal/htmltext"
 )
 
 // rawFields are a form's values as written, before validation, by field
@@ -237,7 +241,7 @@ func extractFields(text string, m labelMap, bare bool) rawFields {
 func classifyLines(lines []string, m labelMap, bare bool) []classified {
 	cls := make([]classified, len(lines))
 	for i, l := range lines {
-		l, heading := strings.CutPrefix(l, headingMark)
+		l, heading := strings.CutPrefix(l, htmltext.HeadingMark)
 		lines[i] = strings.TrimRight(strings.ReplaceAll(l, "\u00a0", " "), " \t")
 		cls[i] = m.classify(strings.TrimSpace(lines[i]), bare || heading)
 		if heading && cls[i].class != lineKnown && cls[i].class != lineStop {
@@ -607,16 +611,16 @@ func markForwardHeaders(lines []string, cls []classified) {
 		for ; j < len(lines); j++ {
 			// The one quote-header recogniser: the field names of
 			// reply.go, in every language it knows.
-			f, val := rpHeaderField(strings.TrimSpace(lines[j]))
-			if f == rpFieldNone {
+			f, val := reply.HeaderField(strings.TrimSpace(lines[j]))
+			if f == reply.FieldNone {
 				break
 			}
 			switch f {
-			case rpFieldFrom:
+			case reply.FieldFrom:
 				from = true
-			case rpFieldDate:
+			case reply.FieldDate:
 				sent = sent || fwdTimeRe.MatchString(val)
-			case rpFieldSubject:
+			case reply.FieldSubject:
 				subject = true
 			}
 		}

@@ -194,25 +194,6 @@ func FuzzParseForms(f *testing.F) {
 	})
 }
 
-func TestUnflow(t *testing.T) {
-	tests := []struct {
-		in    string
-		delsp bool
-		want  string
-	}{
-		{"Een lange  \nregel.\nTweede.", true, "Een lange regel.\nTweede."},
-		{"Een lange \nregel.", false, "Een lange regel."},
-		{" From me\n-- \nJan", false, "From me\n-- \nJan"},
-		{"> quoted \n> line\nnew", false, "> quoted \n> line\nnew"},
-		{"a \r\nb\r\n\r\nc", false, "a b\n\nc"},
-	}
-	for _, tt := range tests {
-		if got := unflow(tt.in, tt.delsp); got != tt.want {
-			t.Errorf("unflow(%q, %v) = %q, want %q", tt.in, tt.delsp, got, tt.want)
-		}
-	}
-}
-
 func TestHardeningLabels(t *testing.T) {
 	m := newLabelMap(nil)
 	tests := map[string]string{

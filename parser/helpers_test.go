@@ -2,7 +2,6 @@ package parser
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -200,52 +199,6 @@ func TestHTMLToText(t *testing.T) {
 	for _, tt := range tests {
 		if got := HTMLToText(tt.in); got != tt.want {
 			t.Errorf("%s: HTMLToText(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestDecoders(t *testing.T) {
-	var d []string
-	if got := string(decodeQP([]byte("caf=C3=A9 =\r\nsoft =ZZ end="), &d)); got != "café soft =ZZ end" {
-		t.Errorf("decodeQP = %q", got)
-	}
-	if len(d) != 1 {
-		t.Errorf("decodeQP defects = %q, want one", d)
-	}
-	d = nil
-	if got := string(decodeBase64([]byte("aGVs\nbG8=\r\n!!"), &d)); got != "hello" || len(d) != 1 {
-		t.Errorf("decodeBase64 = %q, defects %q; want hello, one defect", got, d)
-	}
-	d = nil
-	if got := string(decodeBase64([]byte("aGk=aGk="), &d)); got != "hihi" {
-		t.Errorf("decodeBase64(glued) = %q, want hihi", got)
-	}
-	d = nil
-	if got := decodeCharset([]byte("\x80 caf\xe9"), "", false, &d); got != "€ café" {
-		t.Errorf("decodeCharset(undeclared 8-bit) = %q, want windows-1252", got)
-	}
-	if got := decodeCharset([]byte("\xa4"), "iso-8859-15", false, &d); got != "€" {
-		t.Errorf("decodeCharset(iso-8859-15) = %q, want €", got)
-	}
-	if got := decodeCharset([]byte("abc"), "x-klingon", false, &d); got != "abc" || !strings.Contains(strings.Join(d, " "), "unknown") {
-		t.Errorf("decodeCharset(unknown) = %q, %q", got, d)
-	}
-}
-
-func TestParseMediaType(t *testing.T) {
-	tests := []struct {
-		in, mt, key, val string
-	}{
-		{`text/plain; charset="utf-8"`, "text/plain", "charset", "utf-8"},
-		{`application/pdf name="a.pdf"`, "application/pdf", "name", "a.pdf"},
-		{`application/pdf; name=Invoice_(1).pdf`, "application/pdf", "name", "Invoice_(1).pdf"},
-		{`text/plain; name="a"; name="a"`, "text/plain", "name", "a"},
-		{`attachment; filename="=?utf-8?q?caf=C3=A9.pdf?="`, "attachment", "filename", "café.pdf"},
-	}
-	for _, tt := range tests {
-		mt, p := parseMediaType(tt.in)
-		if mt != tt.mt || p[tt.key] != tt.val {
-			t.Errorf("parseMediaType(%q) = %q, %q; want %q, %s=%q", tt.in, mt, p, tt.mt, tt.key, tt.val)
 		}
 	}
 }

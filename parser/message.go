@@ -2,6 +2,15 @@
 // the MIME walk, charsets, HTML to text, web-form fields, the new text of a
 // reply, #command lines, references and reply tokens, and the classification
 // of machine mail. It is pure: no I/O, no clock.
+//
+// Parse reads a message once, with internal/mime, into one MIME tree, and
+// every reader walks that tree: the text and attachment walker and the
+// form reader here, the reply stripper (reply) and the machine-mail
+// classifier (classify). HTML becomes text in one converter
+// (internal/htmltext), in the mode each reader needs. The sub-packages
+// import only downwards: internal/mime and internal/htmltext import
+// nothing of ours, reply imports htmltext, classify imports mime, htmltext
+// and reply, and parser imports them all.
 package parser
 
 import "time"

@@ -7,6 +7,12 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+
+	"github.com/ingressus/klachtd/parser/classify"
+
+	"github.com/ingressus/klachtd/parser/reply"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 // ErrUnparseable is returned (wrapped) by Parse when nothing usable can be
@@ -21,7 +27,7 @@ var ErrUnparseable = errors.New("message unparseable")
 // is non-nil (wrapping ErrUnparseable) only when nothing usable was found.
 // Time and memory are bounded by opt.MaxBytes and the MIME limits.
 //
-// The stages: read the message once into its MIME tree (readTree); take
+// The stages: read the message once into its MIME tree (mime.ReadTree); take
 // the header facts and the body text from it (readBody); find the
 // complaint reference; then, in this order, machine mail (classify),
 // a reply in a thread (readReply), or a form or a person's letter
@@ -44,7 +50,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 
 	max := opt.MaxBytes
 	if max <= 0 {
-		max = defaultMaxBytes
+		max = mime.DefaultMaxBytes
 	}
 	if len(raw) > max {
 		raw = raw[:max]
@@ -54,11 +60,11 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 		return m, fmt.Errorf("%w: empty message", ErrUnparseable)
 	}
 	// One reading of the message: every reader below walks this tree.
-	root, treeDefects, ok := readTree(raw)
+	root, treeDefects, ok := mime.ReadTree(raw)
 	if !ok {
 		m.Defects = append(m.Defects, treeDefects...)
 		m.Defects = append(m.Defects, "no header block")
-		m.Text = strings.TrimSpace(toUTF8(string(raw)))
+		m.Text = strings.TrimSpace(mime.ToUTF8(string(raw)))
 		return m, fmt.Errorf("%w: no header block", ErrUnparseable)
 	}
 	p := &parsing{m: m, opt: opt, root: root, labels: newLabelMap(opt.Labels)}
@@ -79,7 +85,7 @@ func Parse(raw []byte, opt Options) (msg *Message, err error) {
 type parsing struct {
 	m      *Message
 	opt    Options
-	root   *entity
+	root   *mime.Entity
 	labels labelMap
 	w      *walker
 	bt     bodyText
@@ -91,10 +97,10 @@ type parsing struct {
 // tree.
 func (p *parsing) readBody() {
 	m := p.m
-	readHeaders(m, p.root.header)
+	readHeaders(m, p.root.Header)
 	p.w = &walker{maxAttachment: p.opt.MaxAttachment}
 	p.bt = p.w.walk(p.root)
-	m.Defects = append(m.Defects, p.root.r.defects...)
+	m.Defects = append(m.Defects, p.root.Defects()...)
 	m.Defects = append(m.Defects, p.w.defects...)
 	m.Attachments = p.w.attachments
 	m.Text = normalizeNewlines(p.bt.text)
@@ -132,11 +138,12 @@ func (p *parsing) classify() bool {
 	if containsFold(opt.FormSenders, m.From) {
 		return false
 	}
-	cm := classifyView(p.root)
-	k, bounced, why := classifyMessage(cm, m.Text, opt.OwnAddresses)
-	if k == "" {
+	cm := classify.View(p.root)
+	ck, bounced, why := classify.Classify(cm, m.Text, opt.OwnAddresses)
+	if ck == "" {
 		return false
 	}
+	k := Kind(ck)
 	if k == KindAutomated && why == "list-unsubscribe" &&
 		formNotification(m.Text, p.bt, p.w.alternatives, p.labels) {
 		// Without a configured form sender: Formspree (and mail sent
@@ -151,7 +158,7 @@ func (p *parsing) classify() bool {
 	if k == KindBounce {
 		// The letter that bounced names the complaint it is about; the
 		// bounce's own subject and text may not.
-		if r := bounceReference(cm, m.Text); r != "" {
+		if r := cm.BounceReference(m.Text, findReference); r != "" {
 			m.Reference = r
 		}
 	}
@@ -236,7 +243,7 @@ func (p *parsing) bestFields() rawFields {
 	}
 	cands := []candidate{{p.m.Text, false}}
 	if p.bt.hasHTML {
-		h := candidate{htmlToText(p.bt.html, true), true}
+		h := candidate{formText(p.bt.html), true}
 		if p.textFromHTML {
 			cands[0] = h
 		} else {
@@ -245,7 +252,7 @@ func (p *parsing) bestFields() rawFields {
 	}
 	if !p.textFromHTML && looksLikeHTML(p.m.Text) {
 		// Seen in practice: HTML sent as text/plain (nl2br'd values).
-		cands = append(cands, candidate{htmlToText(p.m.Text, true), true})
+		cands = append(cands, candidate{formText(p.m.Text), true})
 	}
 	for _, a := range p.w.alternatives {
 		cands = append(cands, candidate{a, true})
@@ -266,7 +273,7 @@ func (p *parsing) bestFields() rawFields {
 func formNotification(text string, bt bodyText, alternatives []string, labels labelMap) bool {
 	cands := []string{text}
 	if bt.hasHTML {
-		cands = append(cands, htmlToText(bt.html, true))
+		cands = append(cands, formText(bt.html))
 	}
 	cands = append(cands, alternatives...)
 	for i, c := range cands {
@@ -302,17 +309,9 @@ func forwardedForm(m *Message, bt bodyText, alternatives []string, labels labelM
 func (m *Message) setReply(bt bodyText, textFromHTML bool) {
 	var r string
 	if textFromHTML {
-		r = ReplyTextHTML(bt.html)
-		if rpOnlyGreeting(strings.Split(r, "\n")) {
-			// Never relay less than was written: the whole HTML as text
-			// (quoting blockquotes as ">" lines), stripped by the
-			// plain-text rules, when the HTML reading left nothing.
-			if alt := ReplyText(rpHTMLQuoted(bt.html)); len(strings.TrimSpace(alt)) > len(strings.TrimSpace(r)) {
-				r = alt
-			}
-		}
+		r = reply.Relay(bt.html)
 	} else {
-		r = ReplyText(m.Text)
+		r = reply.Text(m.Text)
 	}
 	cmd, rest := ParseCommand(r)
 	m.Command, m.Reply = cmd, strings.TrimSpace(rest)
@@ -369,16 +368,16 @@ func normalizeNewlines(s string) string {
 }
 
 // readHeaders fills the header facts of m.
-func readHeaders(m *Message, h header) {
-	m.MessageID = CanonicalMessageID(h.get("Message-Id"))
-	m.InReplyTo = MessageIDs(strings.Join(h.values("In-Reply-To"), " "))
-	m.References = MessageIDs(strings.Join(h.values("References"), " "))
-	m.Subject = strings.TrimSpace(decodeHeaderText(h.get("Subject")))
-	if from := parseAddressList(h.get("From")); len(from) > 0 {
+func readHeaders(m *Message, h mime.Header) {
+	m.MessageID = CanonicalMessageID(h.Get("Message-Id"))
+	m.InReplyTo = MessageIDs(strings.Join(h.Values("In-Reply-To"), " "))
+	m.References = MessageIDs(strings.Join(h.Values("References"), " "))
+	m.Subject = strings.TrimSpace(mime.DecodeHeaderText(h.Get("Subject")))
+	if from := parseAddressList(h.Get("From")); len(from) > 0 {
 		m.From = strings.ToLower(from[0].Address)
 		m.FromName = strings.TrimSpace(from[0].Name)
 	}
-	if rt := parseAddressList(h.get("Reply-To")); len(rt) > 0 {
+	if rt := parseAddressList(h.Get("Reply-To")); len(rt) > 0 {
 		m.ReplyTo = strings.ToLower(rt[0].Address)
 	}
 	var tokens []string
@@ -386,7 +385,7 @@ func readHeaders(m *Message, h header) {
 	collect := func(keys ...string) []string {
 		var out []string
 		for _, k := range keys {
-			for _, v := range h.values(k) {
+			for _, v := range h.Values(k) {
 				for _, a := range parseAddressList(v) {
 					out = append(out, strings.ToLower(a.Address))
 					if t := plusToken(a.Address); t != "" && !seenTok[t] {
@@ -402,14 +401,14 @@ func readHeaders(m *Message, h header) {
 	m.To = collect("To")
 	m.Cc = collect("Cc")
 	m.Tokens = tokens
-	if d := strings.TrimSpace(h.get("Date")); d != "" {
+	if d := strings.TrimSpace(h.Get("Date")); d != "" {
 		if t, err := mail.ParseDate(d); err == nil {
 			m.Date = t
 		} else {
 			m.Defects = append(m.Defects, fmt.Sprintf("date %q unreadable", d))
 		}
 	}
-	m.AuthResults = h.values("Authentication-Results")
+	m.AuthResults = h.Values("Authentication-Results")
 }
 
 var htmlTagRe = regexp.MustCompile(`(?i)<(?:br\s*/?|p|/p|td|/td|tr|table|div|/div|b|strong)\b[^>]*>`)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -412,8 +414,8 @@ func TestParseBounded(t *testing.T) {
 	}
 	start := time.Now()
 	m, err = Parse([]byte(b.String()), Options{})
-	if err != nil || len(m.Attachments) > maxParts || time.Since(start) > 2*time.Second {
-		t.Errorf("Parse(3000 parts) = %d attachments, %v, %v; want ≤ %d, nil, fast", len(m.Attachments), err, time.Since(start), maxParts)
+	if err != nil || len(m.Attachments) > mime.MaxParts || time.Since(start) > 2*time.Second {
+		t.Errorf("Parse(3000 parts) = %d attachments, %v, %v; want ≤ %d, nil, fast", len(m.Attachments), err, time.Since(start), mime.MaxParts)
 	}
 }
 

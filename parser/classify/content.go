@@ -1,10 +1,13 @@
-package parser
+package classify
 
 import (
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ingressus/klachtd/parser/internal/mime"
+	"github.com/ingressus/klachtd/parser/reply"
 )
 
 // Auto-replies known by what they say: responders that set neither RFC
@@ -55,7 +58,7 @@ func (c *classifier) autoReplyByContent() bool {
 	if strings.TrimSpace(text) == "" {
 		text = c.extra
 	}
-	newText := ReplyText(text)
+	newText := reply.Text(text)
 	if newText == "" || strings.Contains(newText, "?") {
 		return false
 	}
@@ -76,7 +79,7 @@ func (c *classifier) autoReplyByContent() bool {
 	if !oofSignRe.MatchString(strings.Join(lines, "\n")) {
 		return false
 	}
-	return c.because("out-of-office text: " + clShort(head[loc[0]:loc[1]]))
+	return c.because("out-of-office text: " + short(head[loc[0]:loc[1]]))
 }
 
 // oofThanks open the sentence a notice may start with ("Thank you for
@@ -89,7 +92,7 @@ var oofThanks = []string{"bedankt voor", "dank u voor", "dank voor", "hartelijk 
 // person who mentions a holiday further down is telling, not noticing.
 func oofFirstSentence(lines []string) string {
 	for _, l := range lines {
-		if rpOnlyGreeting([]string{l}) || (len([]rune(l)) <= 40 && strings.HasSuffix(l, ",")) {
+		if reply.OnlyGreeting([]string{l}) || (len([]rune(l)) <= 40 && strings.HasSuffix(l, ",")) {
 			continue
 		}
 		lower := strings.ToLower(l)
@@ -131,11 +134,11 @@ func oofSentenceEnd(l string) int {
 	return -1
 }
 
-// clSuppressAll reports Outlook's "X-Auto-Response-Suppress: All", which
+// suppressAll reports Outlook's "X-Auto-Response-Suppress: All", which
 // Exchange puts on its own automatic replies. A person's Outlook reply
 // carries a partial list ("DR, RN, NRN, OOF, AutoReply"), which says
 // nothing.
-func clSuppressAll(h cheader) bool {
+func suppressAll(h header) bool {
 	for _, v := range h.values("x-auto-response-suppress") {
 		for _, w := range strings.Split(v, ",") {
 			if strings.EqualFold(strings.TrimSpace(w), "all") {
@@ -146,17 +149,18 @@ func clSuppressAll(h cheader) bool {
 	return false
 }
 
-// bounceReference finds the reference (KL-YYYY-NNNN) of our letter that
-// bounced: in the returned message's Message-ID, In-Reply-To, References or
-// Subject (our Message-IDs carry the reference), whether the message came
-// back as a MIME part or quoted in a plain-text bounce. "" when none is
+// BounceReference finds the reference of our letter that bounced, with
+// find (the parser's reference pattern, KL-YYYY-NNNN): in the returned
+// message's Message-ID, In-Reply-To, References or Subject (our
+// Message-IDs carry the reference), whether the message came back as a
+// MIME part or quoted in a plain-text bounce. "" when none is
 // found.
-func bounceReference(m *cmessage, text string) string {
+func (m *Mail) BounceReference(text string, find func(string) string) string {
 	fields := []string{"message-id", "in-reply-to", "references", "subject"}
 	for _, ih := range m.inner {
 		for _, name := range fields {
 			for _, v := range ih.values(name) {
-				if r := findReference(decodeHeaderText(v)); r != "" {
+				if r := find(mime.DecodeHeaderText(v)); r != "" {
 					return r
 				}
 			}
@@ -164,15 +168,15 @@ func bounceReference(m *cmessage, text string) string {
 	}
 	// A plain-text bounce: the header lines of the returned message in
 	// the text, maybe quoted ("> Message-ID: <…>").
-	if len(text) > classifyMaxText {
-		text = text[:classifyMaxText]
+	if len(text) > maxText {
+		text = text[:maxText]
 	}
 	best, rank := "", len(fields)
 	for _, l := range strings.Split(text, "\n") {
 		t := strings.ToLower(strings.TrimLeft(l, "> \t"))
 		for k, name := range fields[:rank] {
 			if strings.HasPrefix(t, name+":") {
-				if r := findReference(l); r != "" {
+				if r := find(l); r != "" {
 					best, rank = r, k
 				}
 				break

@@ -1,4 +1,4 @@
-package parser
+package reply
 
 import (
 	"strings"
@@ -63,8 +63,8 @@ func TestReplyTextLanguages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ReplyText(tt.in); got != tt.want {
-				t.Errorf("ReplyText(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -82,7 +82,7 @@ func TestReplyTextNeverLessThanWritten(t *testing.T) {
 		{"greeting above, answer below a header", "Beste mevrouw,\n\nOn Mon, 23 Nov 2026 at 10:12, Ingressus <klachten@ingressus.nl> wrote:\n\nDe monteur mag dinsdag komen.\n",
 			"Beste mevrouw,\n\nDe monteur mag dinsdag komen."},
 		{"answer below a forward header", "---------- Forwarded message ---------\nVan: Ingressus <klachten@ingressus.nl>\nDate: ma 23 nov. 2026 om 10:12\n\nHierbij de foto's die u vroeg.\n",
-			// A mail that is only a forward keeps all of it (ReplyText's rule).
+			// A mail that is only a forward keeps all of it (Text's rule).
 			"---------- Forwarded message ---------\nVan: Ingressus <klachten@ingressus.nl>\nDate: ma 23 nov. 2026 om 10:12\n\nHierbij de foto's die u vroeg."},
 		{"nothing written above the quote", "Op ma 23 nov. 2026 om 10:12 schreef Ingressus <klachten@ingressus.nl>:\n\n> Past dinsdag?\n", ""},
 		{"greeting and quote only", "Hallo,\n\nOp ma 23 nov. 2026 om 10:12 schreef Ingressus <klachten@ingressus.nl>:\n\n> Past dinsdag?\n", "Hallo,"},
@@ -90,9 +90,9 @@ func TestReplyTextNeverLessThanWritten(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ReplyText(tt.in)
+			got := Text(tt.in)
 			if got != tt.want {
-				t.Errorf("ReplyText(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+				t.Errorf("Text(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
 			}
 			if strings.TrimSpace(got) == "" && strings.Contains(tt.in, "\n\n") && !strings.Contains(tt.in, "> ") {
 				t.Errorf("empty reply for a mail with new text")

@@ -1,41 +1,41 @@
-package parser
+package classify
 
 import (
 	"regexp"
 	"strings"
 )
 
-// clOriginalStartRe finds where a non-MIME bounce starts quoting the returned
+// originalStartRe finds where a non-MIME bounce starts quoting the returned
 // message; addresses after it are the original's, not the failed ones.
-var clOriginalStartRe = regexp.MustCompile(`(?im)^.{0,24}(?:` +
+var originalStartRe = regexp.MustCompile(`(?im)^.{0,24}(?:` +
 	`copy of (?:the |your )?(?:original )?message|` + // Exim, qmail, Postfix, Yahoo
 	`original message (?:follows|as received|is (?:as follows|below|attached))|` +
 	`unsent message below|below this line is a copy|message headers follow|` +
 	`^[ \t>]*-+ ?(?:start of |begin )?(?:the )?(?:original|returned|undelivered) message|` +
 	`^[ \t>]*\*\*\* ?original message)`)
 
-// clFailureContextRe marks a line (or the line before an address) that speaks
+// failureContextRe marks a line (or the line before an address) that speaks
 // of a failed delivery.
-var clFailureContextRe = regexp.MustCompile(`(?i)(fail|error|unknown|not exist|doesn't exist|does not exist|no such|reject|invalid|unavailable|not found|unable|could not|couldn't|cannot|can't|undeliver|undelivered|refused|denied|disabled|inactive|over ?quota|quota|mailbox full|not listed|bad destination|permanent|delay|deferred|retry|timed? ?out|\b5\.\d\.\d|\b55\d\b|\b45\d\b|onbestelbaar|niet bezorgd|unzustellbar|recipient|destinat)`)
+var failureContextRe = regexp.MustCompile(`(?i)(fail|error|unknown|not exist|doesn't exist|does not exist|no such|reject|invalid|unavailable|not found|unable|could not|couldn't|cannot|can't|undeliver|undelivered|refused|denied|disabled|inactive|over ?quota|quota|mailbox full|not listed|bad destination|permanent|delay|deferred|retry|timed? ?out|\b5\.\d\.\d|\b55\d\b|\b45\d\b|onbestelbaar|niet bezorgd|unzustellbar|recipient|destinat)`)
 
-// clPostfixQmailRe is the recipient line of Postfix ("<a@b>: host … said:",
+// postfixQmailRe is the recipient line of Postfix ("<a@b>: host … said:",
 // "<a@b> (expanded from <c@d>): …") and qmail ("<a@b>:").
-var clPostfixQmailRe = regexp.MustCompile(`^\s*<([^<>\s]+@[^<>\s]+)>(?:\s*\([^)]*\))?\s*:`)
+var postfixQmailRe = regexp.MustCompile(`^\s*<([^<>\s]+@[^<>\s]+)>(?:\s*\([^)]*\))?\s*:`)
 
-// clLeadAddrRe is an address that opens a line: Exim's indented list after
+// leadAddrRe is an address that opens a line: Exim's indented list after
 // "The following address(es) failed:", Sendmail's "<a@b>... User unknown".
-var clLeadAddrRe = regexp.MustCompile(`^\s*<?([^<>\s"(),;:]+@[^<>\s"(),;:]+?)>?(?:\.\.\.|[\s:,;(]|$)`)
+var leadAddrRe = regexp.MustCompile(`^\s*<?([^<>\s"(),;:]+@[^<>\s"(),;:]+?)>?(?:\.\.\.|[\s:,;(]|$)`)
 
-// clBodyRecipient finds the failed recipient in a bounce's text. Addresses are
+// bodyRecipient finds the failed recipient in a bounce's text. Addresses are
 // scored by where they stand. Excluded are addresses that cannot be the
 // failed one (the bounce's own From, the gateway's own, the MTA's);
 // penalized those that are unlikely (the bounce's To: the original sender).
-func clBodyRecipient(text string, exclude, penalize map[string]bool) string {
-	if len(text) > classifyMaxText {
-		text = text[:classifyMaxText]
+func bodyRecipient(text string, exclude, penalize map[string]bool) string {
+	if len(text) > maxText {
+		text = text[:maxText]
 	}
 	cut := len(text)
-	if loc := clOriginalStartRe.FindStringIndex(text); loc != nil {
+	if loc := originalStartRe.FindStringIndex(text); loc != nil {
 		cut = loc[0]
 	}
 	best, bestScore := "", 0
@@ -48,24 +48,24 @@ func clBodyRecipient(text string, exclude, penalize map[string]bool) string {
 		if trimmed == "" {
 			continue
 		}
-		locs := clAddrRe.FindAllStringIndex(line, 8)
+		locs := addrRe.FindAllStringIndex(line, 8)
 		for _, loc := range locs {
-			a := clCleanAddress(line[loc[0]:loc[1]])
-			if a == "" || exclude[a] || clMachineLocal(a) {
+			a := cleanAddress(line[loc[0]:loc[1]])
+			if a == "" || exclude[a] || machineLocal(a) {
 				continue
 			}
 			before := strings.ToLower(line[:loc[0]])
 			score := 1
 			switch {
-			case clPostfixQmailRe.MatchString(line) && strings.Contains(line[:loc[0]], "<") && strings.Count(line[:loc[0]], "<") == 1:
+			case postfixQmailRe.MatchString(line) && strings.Contains(line[:loc[0]], "<") && strings.Count(line[:loc[0]], "<") == 1:
 				score += 6
-			case clLeadAddrRe.MatchString(line) && loc[0] <= strings.IndexAny(line, "<@")+64 && strings.TrimLeft(line[:loc[0]], " \t<>") == "":
+			case leadAddrRe.MatchString(line) && loc[0] <= strings.IndexAny(line, "<@")+64 && strings.TrimLeft(line[:loc[0]], " \t<>") == "":
 				score += 5
 			}
-			if clFailureContextRe.MatchString(line) {
+			if failureContextRe.MatchString(line) {
 				score += 3
 			}
-			if clFailureContextRe.MatchString(prev) {
+			if failureContextRe.MatchString(prev) {
 				score += 2
 			}
 			if loc[0] > 0 && line[loc[0]-1] == '<' {
@@ -99,9 +99,9 @@ func clBodyRecipient(text string, exclude, penalize map[string]bool) string {
 	return best
 }
 
-// clMachineLocal reports whether an address belongs to mail software rather
+// machineLocal reports whether an address belongs to mail software rather
 // than a person (never the failed recipient we want).
-func clMachineLocal(a string) bool {
+func machineLocal(a string) bool {
 	local, _, _ := strings.Cut(a, "@")
 	switch local {
 	case "mailer-daemon", "mail.delivery.system", "mdaemon", "nobody":

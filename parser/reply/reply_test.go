@@ -1,4 +1,4 @@
-package parser
+package reply
 
 import (
 	"bytes"
@@ -19,10 +19,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-var updateReplies = flag.Bool("update-replies", false, "rewrite parser/testdata/replies/*.golden")
+var updateReplies = flag.Bool("update-replies", false, "rewrite parser/reply/testdata/replies/*.golden")
 
 // replyCorpus is the public reply-parser suites (see corpora/README.md).
-const replyCorpus = "../../shared/corpora/replies"
+const replyCorpus = "../../../shared/corpora/replies"
 
 // TestReplyText pins the plain-text cases we care about most: Dutch and
 // English clients as our complainants and handlers use them.
@@ -113,8 +113,8 @@ func TestReplyText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ReplyText(tt.in); got != tt.want {
-				t.Errorf("ReplyText(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -167,8 +167,8 @@ Jan</pre></body></html>`,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ReplyTextHTML(tt.in); got != tt.want {
-				t.Errorf("ReplyTextHTML(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := FromHTML(tt.in); got != tt.want {
+				t.Errorf("FromHTML(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -214,9 +214,9 @@ func TestReplyTextGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := ReplyText(string(in))
+			got := Text(string(in))
 			if ext == ".html" {
-				got = ReplyTextHTML(string(in))
+				got = FromHTML(string(in))
 			}
 			golden := f + ".golden"
 			if *updateReplies {
@@ -270,7 +270,7 @@ type replyCase struct {
 	} `json:"checks"`
 }
 
-// TestReplyTextCorpus checks ReplyText and ReplyTextHTML against the public
+// TestReplyTextCorpus checks Text and FromHTML against the public
 // reply-parser suites' own assertions (replies/expected.json).
 func TestReplyTextCorpus(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(replyCorpus, "expected.json"))
@@ -301,9 +301,9 @@ func TestReplyTextCorpus(t *testing.T) {
 		}
 		var visible string
 		if isHTML {
-			visible = ReplyTextHTML(body)
+			visible = FromHTML(body)
 		} else {
-			visible = ReplyText(body)
+			visible = Text(body)
 		}
 		frags := replyTestFragments(body)
 		for _, ch := range c.Checks {
@@ -390,9 +390,9 @@ func TestReplyTextTalonInline(t *testing.T) {
 		var got, want string
 		switch c.Function {
 		case "extract_from_plain":
-			got, want = replyNorm(ReplyText(c.Input)), replyNorm(c.Expected)
+			got, want = replyNorm(Text(c.Input)), replyNorm(c.Expected)
 		case "extract_from_html":
-			got, want = replyNoSpace(ReplyTextHTML(c.Input)), replyNoSpace(replyTestHTMLText(c.Expected))
+			got, want = replyNoSpace(FromHTML(c.Input)), replyNoSpace(replyTestHTMLText(c.Expected))
 		default:
 			continue
 		}
@@ -418,11 +418,11 @@ func TestReplyTextPathological(t *testing.T) {
 	// A tenth of the benchmark's sizes: still 100 KB of each, where
 	// anything quadratic would not finish, and quick under -race.
 	for _, p := range replyPathological(t, 10) {
-		out := ReplyText(p.in)
+		out := Text(p.in)
 		if len(out) > len(p.in) {
-			t.Errorf("ReplyText(%s) returned %d bytes from %d", p.name, len(out), len(p.in))
+			t.Errorf("Text(%s) returned %d bytes from %d", p.name, len(out), len(p.in))
 		}
-		_ = ReplyTextHTML(p.in)
+		_ = FromHTML(p.in)
 	}
 }
 
@@ -431,7 +431,7 @@ func BenchmarkReplyTextPathological(b *testing.B) {
 		b.Run(p.name, func(b *testing.B) {
 			b.SetBytes(int64(len(p.in)))
 			for b.Loop() {
-				ReplyText(p.in)
+				Text(p.in)
 			}
 		})
 	}
@@ -442,7 +442,7 @@ func BenchmarkReplyTextHTMLPathological(b *testing.B) {
 		b.Run(p.name, func(b *testing.B) {
 			b.SetBytes(int64(len(p.in)))
 			for b.Loop() {
-				ReplyTextHTML(p.in)
+				FromHTML(p.in)
 			}
 		})
 	}
@@ -484,22 +484,22 @@ func FuzzReplyText(f *testing.F) {
 	f.Add("> a\nb\n> c\nd\n> e\n-- \nsig")
 	f.Add("Begin forwarded message:\n\nFrom: a\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		out := ReplyText(in)
+		out := Text(in)
 		// Output is made of the input's lines, trimmed: never longer.
 		if len(out) > len(in) {
-			t.Errorf("ReplyText(%q) = %q: longer than the input", in, out)
+			t.Errorf("Text(%q) = %q: longer than the input", in, out)
 		}
 		// No trailing white space on any line, no blank line first or last.
 		for _, l := range strings.Split(out, "\n") {
 			if l != strings.TrimRightFunc(l, unicode.IsSpace) {
-				t.Errorf("ReplyText(%q) = %q: line %q not trimmed", in, out, l)
+				t.Errorf("Text(%q) = %q: line %q not trimmed", in, out, l)
 			}
 		}
 		if out != "" && (strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n")) {
-			t.Errorf("ReplyText(%q) = %q: blank line first or last", in, out)
+			t.Errorf("Text(%q) = %q: blank line first or last", in, out)
 		}
-		if again := ReplyText(in); again != out {
-			t.Errorf("ReplyText(%q) not deterministic", in)
+		if again := Text(in); again != out {
+			t.Errorf("Text(%q) not deterministic", in)
 		}
 	})
 }
@@ -511,12 +511,12 @@ func FuzzReplyTextHTML(f *testing.F) {
 	f.Add(`<pre>-- 
 sig</pre>`)
 	f.Fuzz(func(t *testing.T, in string) {
-		out := ReplyTextHTML(in)
+		out := FromHTML(in)
 		// Text comes from the input, with "> " added for quoted passages
 		// that are kept, and entities decoded (at most 4 bytes from 2):
 		// bounded by a small multiple.
 		if len(out) > 3*len(in)+16 {
-			t.Errorf("ReplyTextHTML(%q) = %q: much longer than the input", in, out)
+			t.Errorf("FromHTML(%q) = %q: much longer than the input", in, out)
 		}
 	})
 }
@@ -545,8 +545,8 @@ func replyNoSpace(s string) string {
 // that is not blank, in order: what the github suite calls fragments.
 func replyTestFragments(body string) []string {
 	var out []string
-	for _, f := range rpSplit(body).frags {
-		if !rpHasContent(f.lines) {
+	for _, f := range split(body).frags {
+		if !hasContent(f.lines) {
 			continue
 		}
 		out = append(out, strings.Join(f.lines, "\n"))

@@ -1,4 +1,4 @@
-package parser
+package classify
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 
 // autoCorpus is the shared corpus of real machine mail (see
 // ../shared/corpora/README.md), relative to this package's directory.
-const autoCorpus = "../../shared/corpora/auto"
+const autoCorpus = "../../../shared/corpora/auto"
 
 type autoManifest struct {
 	Files []struct {
@@ -40,11 +40,11 @@ type autoManifest struct {
 func manifestKind(class string) (Kind, bool) {
 	switch class {
 	case "bounce":
-		return KindBounce, true
+		return Bounce, true
 	case "auto-reply":
-		return KindAutoReply, true
+		return AutoReply, true
 	case "automated", "feedback-report", "delivery-report", "read-receipt":
-		return KindAutomated, true
+		return Automated, true
 	case "human":
 		return "", true
 	}
@@ -83,10 +83,10 @@ func TestClassifyMachineCorpus(t *testing.T) {
 			t.Errorf("%s: %v", f.File, err)
 			continue
 		}
-		got, bounced := ClassifyMachine(raw, "", []string{"klachten@ingressus.nl"})
+		got, bounced := verdict(raw, "", []string{"klachten@ingressus.nl"})
 		// The same mail with other line ends must get the same verdict.
 		for name, conv := range lineEnds {
-			if g, b := ClassifyMachine(conv(raw), "", []string{"klachten@ingressus.nl"}); g != got || b != bounced {
+			if g, b := verdict(conv(raw), "", []string{"klachten@ingressus.nl"}); g != got || b != bounced {
 				t.Errorf("ClassifyMachine(%s with %s line ends) = %q, %q, want %q, %q as with its own", f.File, name, g, b, got, bounced)
 			}
 		}
@@ -97,7 +97,7 @@ func TestClassifyMachineCorpus(t *testing.T) {
 		}
 		tl.files++
 		total++
-		if f.MustNotAutoReply && !got.IsMachine() {
+		if f.MustNotAutoReply && got == "" {
 			tl.mustMiss++
 			t.Errorf("ClassifyMachine(%s) = %q, want a machine kind (must_not_auto_reply)", f.File, got)
 		}
@@ -105,11 +105,11 @@ func TestClassifyMachineCorpus(t *testing.T) {
 			tl.matched++
 			matched++
 		} else if testing.Verbose() {
-			t.Logf("class miss: ClassifyMachine(%s) = %q, want %q", f.File, got, want)
+			t.Logf("class miss: verdict(%s) = %q, want %q", f.File, got, want)
 		}
-		if want == KindBounce && len(f.FailedRecipients) > 0 {
+		if want == Bounce && len(f.FailedRecipients) > 0 {
 			withRcpt++
-			if slices.Contains(clLower(f.FailedRecipients), bounced) {
+			if slices.Contains(lowerAll(f.FailedRecipients), bounced) {
 				rcptOK++
 			} else if bounced != "" && originalRecipientRe(bounced).Match(raw) {
 				// We answer with Original-Recipient, the address as the
@@ -117,7 +117,7 @@ func TestClassifyMachineCorpus(t *testing.T) {
 				// want Final-Recipient, the mailbox after forwarding.
 				rcptOriginal++
 			} else if testing.Verbose() {
-				t.Logf("recipient miss: ClassifyMachine(%s) bounced = %q, want one of %v", f.File, bounced, f.FailedRecipients)
+				t.Logf("recipient miss: verdict(%s) bounced = %q, want one of %v", f.File, bounced, f.FailedRecipients)
 			}
 		}
 	}
@@ -157,7 +157,7 @@ func originalRecipientRe(addr string) *regexp.Regexp {
 	return regexp.MustCompile(`(?im)^Original-Recipient:\s*rfc822;\s*<?` + regexp.QuoteMeta(addr) + `>?\s*$`)
 }
 
-func clLower(ss []string) []string {
+func lowerAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = strings.ToLower(strings.TrimSpace(s))
@@ -177,20 +177,20 @@ func TestClassifyMachineFixtures(t *testing.T) {
 	}{
 		{"outlook-human-reply.eml", "", "",
 			"Outlook puts X-Auto-Response-Suppress on a person's reply; alone it is no machine marker"},
-		{"dutch-out-of-office.eml", KindAutoReply, "",
+		{"dutch-out-of-office.eml", AutoReply, "",
 			"Exchange out-of-office in Dutch: 'Automatisch antwoord:', Auto-Submitted: auto-generated, null sender"},
-		{"postfix-dsn.eml", KindBounce, "m.bakker@voorbeeld-webmail.nl",
+		{"postfix-dsn.eml", Bounce, "m.bakker@voorbeeld-webmail.nl",
 			"RFC 3464 DSN; Original-Recipient (as we addressed it) wins over Final-Recipient; our letter inside does not make it ours"},
-		{"mailing-list.eml", KindAutomated, "", "List-Id, Precedence: list"},
-		{"mdn.eml", KindAutomated, "", "RFC 8098 read receipt; its Final-Recipient is no bounce"},
+		{"mailing-list.eml", Automated, "", "List-Id, Precedence: list"},
+		{"mdn.eml", Automated, "", "RFC 8098 read receipt; its Final-Recipient is no bounce"},
 		{"human-parcel-forward.eml", "", "",
 			"a complaint about a parcel 'niet bezorgd' with the carrier's auto-generated notice attached is a person's mail"},
 		{"human-out-of-office-words.eml", "", "",
 			"subject 'Delivery failure …' and 'out of the office' in the text, but nothing a machine adds"},
-		{"our-letter-back.eml", KindAutomated, "", "our X-Klachtd-Letter at the top: our own letter come back through a forwarder"},
-		{"qmail-bounce.eml", KindBounce, "r.pietersen@oude-provider.example",
+		{"our-letter-back.eml", Automated, "", "our X-Klachtd-Letter at the top: our own letter come back through a forwarder"},
+		{"qmail-bounce.eml", Bounce, "r.pietersen@oude-provider.example",
 			"qmail bounce without MIME; the returned letter's From (ours) is not the failed address"},
-		{"exchange-ndr-nl.eml", KindBounce, "w.smit@gemeente-voorbeeld.nl",
+		{"exchange-ndr-nl.eml", Bounce, "w.smit@gemeente-voorbeeld.nl",
 			"Dutch Exchange NDR (trimmed to its text part), CRLF line ends"},
 	}
 	for _, tt := range tests {
@@ -200,7 +200,7 @@ func TestClassifyMachineFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, conv := range lineEnds {
-				kind, bounced, why := classifyMachine(conv(raw), "", ownAddrs)
+				kind, bounced, why := Machine(conv(raw), "", ownAddrs)
 				if kind != tt.wantKind || bounced != tt.wantBounced {
 					t.Errorf("ClassifyMachine(%s, %s line ends) = %q, %q (%s), want %q, %q: %s",
 						tt.file, name, kind, bounced, why, tt.wantKind, tt.wantBounced, tt.why)
@@ -220,35 +220,35 @@ func TestClassifyMachineHeaders(t *testing.T) {
 		wantKind Kind
 	}{
 		{"plain human mail", human + "\r\nHallo,\r\n", "", ""},
-		{"From our own address", "From: Klachtenteam <Klachten@Ingressus.nl>\r\nSubject: x\r\n\r\nx\r\n", "", KindAutomated},
-		{"From our own address with a +token", "From: klachten+k7q2m@ingressus.nl\r\nSubject: x\r\n\r\nx\r\n", "", KindAutomated},
+		{"From our own address", "From: Klachtenteam <Klachten@Ingressus.nl>\r\nSubject: x\r\n\r\nx\r\n", "", Automated},
+		{"From our own address with a +token", "From: klachten+k7q2m@ingressus.nl\r\nSubject: x\r\n\r\nx\r\n", "", Automated},
 		{"Auto-Submitted: no is a person", human + "Auto-Submitted: no\r\n\r\nx\r\n", "", ""},
-		{"Auto-Submitted: auto-replied", human + "Auto-Submitted: auto-replied\r\n\r\nx\r\n", "", KindAutoReply},
-		{"Auto-Submitted: auto-generated", human + "Auto-Submitted: auto-generated\r\n\r\nx\r\n", "", KindAutomated},
-		{"X-Autoreply", human + "X-Autoreply: yes\r\n\r\nx\r\n", "", KindAutoReply},
-		{"X-Autorespond", human + "X-Autorespond: 1\r\n\r\nx\r\n", "", KindAutoReply},
-		{"X-Autoresponder", human + "X-Autoresponder: true\r\n\r\nx\r\n", "", KindAutoReply},
-		{"Precedence: auto_reply", human + "Precedence: auto_reply\r\n\r\nx\r\n", "", KindAutoReply},
-		{"Precedence: bulk", human + "Precedence: bulk\r\n\r\nx\r\n", "", KindAutomated},
-		{"Precedence: junk", human + "Precedence: junk\r\n\r\nx\r\n", "", KindAutomated},
-		{"List-Unsubscribe", human + "List-Unsubscribe: <mailto:u@example.nl>\r\n\r\nx\r\n", "", KindAutomated},
+		{"Auto-Submitted: auto-replied", human + "Auto-Submitted: auto-replied\r\n\r\nx\r\n", "", AutoReply},
+		{"Auto-Submitted: auto-generated", human + "Auto-Submitted: auto-generated\r\n\r\nx\r\n", "", Automated},
+		{"X-Autoreply", human + "X-Autoreply: yes\r\n\r\nx\r\n", "", AutoReply},
+		{"X-Autorespond", human + "X-Autorespond: 1\r\n\r\nx\r\n", "", AutoReply},
+		{"X-Autoresponder", human + "X-Autoresponder: true\r\n\r\nx\r\n", "", AutoReply},
+		{"Precedence: auto_reply", human + "Precedence: auto_reply\r\n\r\nx\r\n", "", AutoReply},
+		{"Precedence: bulk", human + "Precedence: bulk\r\n\r\nx\r\n", "", Automated},
+		{"Precedence: junk", human + "Precedence: junk\r\n\r\nx\r\n", "", Automated},
+		{"List-Unsubscribe", human + "List-Unsubscribe: <mailto:u@example.nl>\r\n\r\nx\r\n", "", Automated},
 		{"X-Auto-Response-Suppress alone", human + "X-Auto-Response-Suppress: All\r\n\r\nx\r\n", "", ""},
 		{"Rules-Loop without null sender", human + "X-MS-Exchange-Inbox-Rules-Loop: anna@example.nl\r\n\r\nx\r\n", "", ""},
-		{"subject Out of Office", "From: a@example.nl\r\nSubject: Out of Office: Klacht\r\n\r\nx\r\n", "", KindAutoReply},
-		{"subject Afwezig:", "From: a@example.nl\r\nSubject: Afwezig: RE: Uw klacht\r\n\r\nx\r\n", "", KindAutoReply},
+		{"subject Out of Office", "From: a@example.nl\r\nSubject: Out of Office: Klacht\r\n\r\nx\r\n", "", AutoReply},
+		{"subject Afwezig:", "From: a@example.nl\r\nSubject: Afwezig: RE: Uw klacht\r\n\r\nx\r\n", "", AutoReply},
 		{"subject Afwezig op, a person", "From: a@example.nl\r\nSubject: Afwezig op 12 mei\r\n\r\nx\r\n", "", ""},
 		{"subject Re: Undeliverable, a person", "From: a@example.nl\r\nSubject: Re: Undeliverable parcel\r\n\r\nx\r\n", "", ""},
-		{"X-Failed-Recipients", "From: x@example.nl\r\nX-Failed-Recipients: Gone@Example.NL\r\n\r\nx\r\n", "", KindBounce},
+		{"X-Failed-Recipients", "From: x@example.nl\r\nX-Failed-Recipients: Gone@Example.NL\r\n\r\nx\r\n", "", Bounce},
 		{"null sender and text only in the caller's text", "Return-Path: <>\r\nFrom: a@example.nl\r\nSubject: Re: uw klacht\r\n\r\n",
-			"Ik ben afwezig tot 3 juni.", KindAutoReply},
-		{"header only, no body", "From: MAILER-DAEMON@example.nl\r\nSubject: failure notice", "", KindBounce},
+			"Ik ben afwezig tot 3 juni.", AutoReply},
+		{"header only, no body", "From: MAILER-DAEMON@example.nl\r\nSubject: failure notice", "", Bounce},
 		{"empty", "", "", ""},
 		{"8-bit and NUL in the header", "From: J\xf6rg <j@example.de>\r\nSubject: \x00Klacht \xe9\r\n\r\nx\r\n", "", ""},
-		{"broken header line", "From a@example.nl\r\n: empty name\r\nSubject: x\r\nPrecedence: bulk\r\n\r\nx\r\n", "", KindAutomated},
+		{"broken header line", "From a@example.nl\r\n: empty name\r\nSubject: x\r\nPrecedence: bulk\r\n\r\nx\r\n", "", Automated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kind, _, why := classifyMachine([]byte(tt.raw), tt.text, ownAddrs)
+			kind, _, why := Machine([]byte(tt.raw), tt.text, ownAddrs)
 			if kind != tt.wantKind {
 				t.Errorf("ClassifyMachine(%q) = %q (%s), want %q", tt.raw, kind, why, tt.wantKind)
 			}
@@ -257,7 +257,7 @@ func TestClassifyMachineHeaders(t *testing.T) {
 }
 
 func TestClassifyMachineBounced(t *testing.T) {
-	_, bounced := ClassifyMachine([]byte("From: x@example.nl\r\nX-Failed-Recipients: Gone@Example.NL\r\n\r\nx\r\n"), "", nil)
+	_, bounced := verdict([]byte("From: x@example.nl\r\nX-Failed-Recipients: Gone@Example.NL\r\n\r\nx\r\n"), "", nil)
 	if bounced != "gone@example.nl" {
 		t.Errorf("ClassifyMachine(X-Failed-Recipients: Gone@Example.NL) bounced = %q, want gone@example.nl", bounced)
 	}
@@ -266,7 +266,7 @@ func TestClassifyMachineBounced(t *testing.T) {
 // The reply corpus is mail people wrote: none of it may come out as a
 // machine's (a false machine verdict means a complaint never acknowledged).
 func TestClassifyMachineRepliesAreHuman(t *testing.T) {
-	const root = "../../shared/corpora/replies"
+	const root = "../../../shared/corpora/replies"
 	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("corpus %s absent: it lives beside the project (../shared/corpora), not in it", root)
 	}
@@ -280,7 +280,7 @@ func TestClassifyMachineRepliesAreHuman(t *testing.T) {
 			return err
 		}
 		n++
-		if kind, _, why := classifyMachine(raw, "", ownAddrs); kind != "" {
+		if kind, _, why := Machine(raw, "", ownAddrs); kind != "" {
 			t.Errorf("ClassifyMachine(%s) = %q (%s), want \"\" (a person's reply)", p, kind, why)
 		}
 		return nil
@@ -299,16 +299,16 @@ func TestClassifyMachineBounded(t *testing.T) {
 		sb.WriteString("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n")
 	}
 	sb.WriteString("--b--\r\n")
-	m := readClassifyMessage([]byte(sb.String()))
-	if len(m.parts) > classifyMaxParts {
-		t.Errorf("readClassifyMessage(10000 parts) kept %d parts, want <= %d", len(m.parts), classifyMaxParts)
+	m := Read([]byte(sb.String()))
+	if len(m.parts) > maxParts {
+		t.Errorf("Read(10000 parts) kept %d parts, want <= %d", len(m.parts), maxParts)
 	}
 	nested := strings.Repeat("Content-Type: message/rfc822\r\n\r\n", 5000) + "x"
-	if kind, _ := ClassifyMachine([]byte(nested), "", nil); kind != "" {
+	if kind, _ := verdict([]byte(nested), "", nil); kind != "" {
 		t.Errorf("ClassifyMachine(5000 nested messages) = %q, want \"\"", kind)
 	}
 	big := append([]byte("From: a@example.nl\r\n\r\n"), make([]byte, 6<<20)...)
-	if kind, _ := ClassifyMachine(big, "", nil); kind != "" {
+	if kind, _ := verdict(big, "", nil); kind != "" {
 		t.Errorf("ClassifyMachine(6 MB of NULs) = %q, want \"\"", kind)
 	}
 	// Inputs that cost quadratic time in a careless reader. The limit is
@@ -328,7 +328,7 @@ func TestClassifyMachineBounded(t *testing.T) {
 	}
 	for name, raw := range hostile {
 		start := time.Now()
-		ClassifyMachine([]byte(raw), raw, nil)
+		verdict([]byte(raw), raw, nil)
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("ClassifyMachine(%s) took %v, want well under a second", name, d)
 		}
@@ -338,24 +338,24 @@ func TestClassifyMachineBounded(t *testing.T) {
 // The MIME corpus is mostly mail people wrote; the machine mail in it is
 // listed here, everything else must come out human.
 func TestClassifyMachineMimeCorpus(t *testing.T) {
-	const root = "../../shared/corpora/mime"
+	const root = "../../../shared/corpora/mime"
 	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("corpus %s absent: it lives beside the project (../shared/corpora), not in it", root)
 	}
 	machine := map[string]Kind{
-		"cpython_test_email/data/msg_05.txt":                     KindBounce, // multipart/report delivery-status
-		"cpython_test_email/data/msg_16.txt":                     KindBounce,
-		"cpython_test_email/data/msg_25.txt":                     KindBounce,    // From MAILER-DAEMON
-		"cpython_test_email/data/msg_32.txt":                     KindAutomated, // Precedence: bulk (a list)
-		"cpython_test_email/data/msg_33.txt":                     KindAutomated,
-		"cpython_test_email/data/msg_42.txt":                     KindBounce, // From Mail Delivery Subsystem, returned message
-		"cpython_test_email/data/msg_43.txt":                     KindBounce,
-		"enmime/dsn/testdata/delayed_dsn.raw":                    KindBounce,
-		"enmime/dsn/testdata/dsn_with_multipart_alternative.raw": KindBounce,
-		"enmime/dsn/testdata/multi_recipient_dsn.raw":            KindBounce,
-		"enmime/dsn/testdata/simple_dsn.raw":                     KindBounce,
-		"enmime/dsn/testdata/simple_dsn_with_html.raw":           KindBounce,
-		"enmime/testdata/mail/multipart-wo-boundary.raw":         KindBounce, // From Mailer-Daemon
+		"cpython_test_email/data/msg_05.txt":                     Bounce, // multipart/report delivery-status
+		"cpython_test_email/data/msg_16.txt":                     Bounce,
+		"cpython_test_email/data/msg_25.txt":                     Bounce,    // From MAILER-DAEMON
+		"cpython_test_email/data/msg_32.txt":                     Automated, // Precedence: bulk (a list)
+		"cpython_test_email/data/msg_33.txt":                     Automated,
+		"cpython_test_email/data/msg_42.txt":                     Bounce, // From Mail Delivery Subsystem, returned message
+		"cpython_test_email/data/msg_43.txt":                     Bounce,
+		"enmime/dsn/testdata/delayed_dsn.raw":                    Bounce,
+		"enmime/dsn/testdata/dsn_with_multipart_alternative.raw": Bounce,
+		"enmime/dsn/testdata/multi_recipient_dsn.raw":            Bounce,
+		"enmime/dsn/testdata/simple_dsn.raw":                     Bounce,
+		"enmime/dsn/testdata/simple_dsn_with_html.raw":           Bounce,
+		"enmime/testdata/mail/multipart-wo-boundary.raw":         Bounce, // From Mailer-Daemon
 	}
 	n := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -369,7 +369,7 @@ func TestClassifyMachineMimeCorpus(t *testing.T) {
 		n++
 		rel, _ := filepath.Rel(root, p)
 		want := machine[filepath.ToSlash(rel)]
-		if kind, _, why := classifyMachine(raw, "", ownAddrs); kind != want {
+		if kind, _, why := Machine(raw, "", ownAddrs); kind != want {
 			t.Errorf("ClassifyMachine(%s) = %q (%s), want %q", rel, kind, why, want)
 		}
 		return nil
@@ -378,4 +378,10 @@ func TestClassifyMachineMimeCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d files, %d of them machine mail", n, len(machine))
+}
+
+// verdict is Machine without the reason, as parser.ClassifyMachine gives it.
+func verdict(raw []byte, text string, own []string) (Kind, string) {
+	k, bounced, _ := Machine(raw, text, own)
+	return k, bounced
 }

@@ -1,6 +1,6 @@
 //go:build !race
 
-package parser
+package classify
 
 // classifyRace is true under the race detector, which slows the regexp
 // engine a hundredfold: timing checks are skipped then.

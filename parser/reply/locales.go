@@ -1,4 +1,4 @@
-package parser
+package reply
 
 import (
 	"strings"
@@ -12,8 +12,8 @@ import (
 // email-reply-parser's locales, discourse's email_reply_trimmer, mailgun
 // talon) and from the clients' own localisations; the code is ours.
 
-// rpOriginalMessage are the words of a "-----Original Message-----" line.
-var rpOriginalMessage = map[string]bool{
+// originalMessage are the words of a "-----Original Message-----" line.
+var originalMessage = map[string]bool{
 	"original message":             true,
 	"oorspronkelijk bericht":       true,
 	"oorspronkelijke bericht":      true,
@@ -44,8 +44,8 @@ var rpOriginalMessage = map[string]bool{
 	"eredeti üzenet":               true,
 }
 
-// rpForwardMessage are the words of a forwarded-message marker.
-var rpForwardMessage = map[string]bool{
+// forwardMessage are the words of a forwarded-message marker.
+var forwardMessage = map[string]bool{
 	"forwarded message":                     true,
 	"doorgestuurd bericht":                  true,
 	"begin forwarded message":               true,
@@ -68,57 +68,57 @@ var rpForwardMessage = map[string]bool{
 	"пересланное сообщение":                 true,
 }
 
-// rpFieldNames maps the header names clients write above quoted history, in
+// fieldNames maps the header names clients write above quoted history, in
 // the languages we meet, to what they mean. "Sent"/"Verzonden" count as a
 // date.
-var rpFieldNames = map[string]rpField{
+var fieldNames = map[string]Field{
 	// From
-	"from": rpFieldFrom, "van": rpFieldFrom, "von": rpFieldFrom, "de": rpFieldFrom,
-	"fra": rpFieldFrom, "från": rpFieldFrom, "от": rpFieldFrom, "afzender": rpFieldFrom,
-	"da": rpFieldFrom, "od": rpFieldFrom, "lähettäjä": rpFieldFrom, "absender": rpFieldFrom,
-	"expéditeur": rpFieldFrom, "remitente": rpFieldFrom, "mittente": rpFieldFrom,
+	"from": FieldFrom, "van": FieldFrom, "von": FieldFrom, "de": FieldFrom,
+	"fra": FieldFrom, "från": FieldFrom, "от": FieldFrom, "afzender": FieldFrom,
+	"da": FieldFrom, "od": FieldFrom, "lähettäjä": FieldFrom, "absender": FieldFrom,
+	"expéditeur": FieldFrom, "remitente": FieldFrom, "mittente": FieldFrom,
 	// To
-	"to": rpFieldTo, "aan": rpFieldTo, "an": rpFieldTo, "à": rpFieldTo, "til": rpFieldTo,
-	"till": rpFieldTo, "para": rpFieldTo, "кому": rpFieldTo, "ontvanger": rpFieldTo,
-	"a": rpFieldTo, "do": rpFieldTo, "vastaanottaja": rpFieldTo, "destinataire": rpFieldTo,
+	"to": FieldTo, "aan": FieldTo, "an": FieldTo, "à": FieldTo, "til": FieldTo,
+	"till": FieldTo, "para": FieldTo, "кому": FieldTo, "ontvanger": FieldTo,
+	"a": FieldTo, "do": FieldTo, "vastaanottaja": FieldTo, "destinataire": FieldTo,
 	// Cc
-	"cc": rpFieldCc, "bcc": rpFieldCc, "kopie": rpFieldCc, "kopia": rpFieldCc,
-	"копия": rpFieldCc, "kopio": rpFieldCc,
+	"cc": FieldCc, "bcc": FieldCc, "kopie": FieldCc, "kopia": FieldCc,
+	"копия": FieldCc, "kopio": FieldCc,
 	// Subject
-	"subject": rpFieldSubject, "onderwerp": rpFieldSubject, "betreff": rpFieldSubject,
-	"objet": rpFieldSubject, "emne": rpFieldSubject, "ämne": rpFieldSubject,
-	"asunto": rpFieldSubject, "тема": rpFieldSubject, "oggetto": rpFieldSubject,
-	"assunto": rpFieldSubject, "temat": rpFieldSubject, "aihe": rpFieldSubject,
+	"subject": FieldSubject, "onderwerp": FieldSubject, "betreff": FieldSubject,
+	"objet": FieldSubject, "emne": FieldSubject, "ämne": FieldSubject,
+	"asunto": FieldSubject, "тема": FieldSubject, "oggetto": FieldSubject,
+	"assunto": FieldSubject, "temat": FieldSubject, "aihe": FieldSubject,
 	// Date
-	"date": rpFieldDate, "datum": rpFieldDate, "sent": rpFieldDate, "verzonden": rpFieldDate,
-	"verstuurd": rpFieldDate, "gesendet": rpFieldDate, "envoyé": rpFieldDate,
-	"sendt": rpFieldDate, "skickat": rpFieldDate, "enviado": rpFieldDate,
-	"отправлено": rpFieldDate, "дата": rpFieldDate, "inviato": rpFieldDate,
-	"data": rpFieldDate, "dato": rpFieldDate, "fecha": rpFieldDate, "wysłano": rpFieldDate,
-	"wysłane": rpFieldDate, "lähetetty": rpFieldDate, "päivämäärä": rpFieldDate,
-	"enviado el": rpFieldDate, "enviada em": rpFieldDate, "enviado em": rpFieldDate,
-	"envoyé le": rpFieldDate, "gesendet am": rpFieldDate, "sent on": rpFieldDate,
-	"inviato il": rpFieldDate,
+	"date": FieldDate, "datum": FieldDate, "sent": FieldDate, "verzonden": FieldDate,
+	"verstuurd": FieldDate, "gesendet": FieldDate, "envoyé": FieldDate,
+	"sendt": FieldDate, "skickat": FieldDate, "enviado": FieldDate,
+	"отправлено": FieldDate, "дата": FieldDate, "inviato": FieldDate,
+	"data": FieldDate, "dato": FieldDate, "fecha": FieldDate, "wysłano": FieldDate,
+	"wysłane": FieldDate, "lähetetty": FieldDate, "päivämäärä": FieldDate,
+	"enviado el": FieldDate, "enviada em": FieldDate, "enviado em": FieldDate,
+	"envoyé le": FieldDate, "gesendet am": FieldDate, "sent on": FieldDate,
+	"inviato il": FieldDate,
 	// Further lines of a block
-	"reply-to": rpFieldOther, "beantwoorden": rpFieldOther, "antwoord aan": rpFieldOther,
-	"importance": rpFieldOther, "urgentie": rpFieldOther, "prioriteit": rpFieldOther,
-	"attachments": rpFieldOther, "bijlagen": rpFieldOther, "wichtigkeit": rpFieldOther,
-	"anlagen": rpFieldOther, "pièces jointes": rpFieldOther,
+	"reply-to": FieldOther, "beantwoorden": FieldOther, "antwoord aan": FieldOther,
+	"importance": FieldOther, "urgentie": FieldOther, "prioriteit": FieldOther,
+	"attachments": FieldOther, "bijlagen": FieldOther, "wichtigkeit": FieldOther,
+	"anlagen": FieldOther, "pièces jointes": FieldOther,
 }
 
-// rpOpeners are the first words of quote headers: "On …", "Op …", "Am …",
+// openers are the first words of quote headers: "On …", "Op …", "Am …",
 // "Le …", "El …", "Il …", "Em …", "Den …", "På …", "Vào …", "W dniu …",
 // "Dnia …", "In data …".
-var rpOpeners = map[string]bool{
+var openers = map[string]bool{
 	"on": true, "op": true, "am": true, "le": true, "el": true, "il": true,
 	"em": true, "den": true, "på": true, "vào": true, "w": true, "dnia": true,
 	"in": true,
 }
 
-// rpWeekdays are weekday abbreviations a date-first header starts with
+// weekdays are weekday abbreviations a date-first header starts with
 // ("pe 20. lokakuuta 2017 klo 17.50 …", "ons. 3. jan. 2024 kl. 10.00
 // skrev …", "ср, 12 мая 2021 г. в 10:00, …").
-var rpWeekdays = map[string]bool{
+var weekdays = map[string]bool{
 	// en, nl, de, fr
 	"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true,
 	"ma": true, "di": true, "wo": true, "vr": true, "za": true, "zo": true,
@@ -137,21 +137,21 @@ var rpWeekdays = map[string]bool{
 	"пн": true, "вт": true, "ср": true, "чт": true, "пт": true, "сб": true, "вс": true,
 }
 
-// rpEndVerbs end a quote header (before the colon).
-var rpEndVerbs = []string{
+// endVerbs end a quote header (before the colon).
+var endVerbs = []string{
 	"wrote", "sent", "schreef", "geschreven", "écrit", "ecrit", "schrieb", "skrev",
 	"napisał", "napisal", "napisała", "napisał(a)", "pisze", "escribió", "escribio",
 	"escreveu", "scritto", "scrisse", "viết", "написал", "написала", "написал(а)",
 	"пишет", "kirjoitti", "yazdı", "írta", "napsal", "napsala", "a scris",
 }
 
-// rpMidVerbs stand before the name: "Op … schreef Sanne <sanne@…>:",
+// midVerbs stand before the name: "Op … schreef Sanne <sanne@…>:",
 // "Name <addr> schrieb am So., 23. Juni 2024, 21:08:".
-var rpMidVerbs = []string{" schreef ", " schrieb ", " wrote ", " skrev ", " escribió ",
+var midVerbs = []string{" schreef ", " schrieb ", " wrote ", " skrev ", " escribió ",
 	" a écrit ", " ha scritto ", " escreveu ", " napisał ", " pisze ", " kirjoitti "}
 
-// rpMobilePrefixes start the one-line signatures mail apps add.
-var rpMobilePrefixes = []string{
+// mobilePrefixes start the one-line signatures mail apps add.
+var mobilePrefixes = []string{
 	"sent from ", "sent with ", "sent via ", "sent using ", "sent on the go",
 	"verzonden vanaf ", "verzonden vanuit ", "verzonden met ", "verzonden via ",
 	"verstuurd vanaf ", "verstuurd vanuit ", "verstuurd met ", "verstuurd via ",
@@ -165,8 +165,8 @@ var rpMobilePrefixes = []string{
 	"lähetetty ", "отправлено с ", "отправлено из ",
 }
 
-// rpListFooters start the footer a mailing list or group puts under a mail.
-var rpListFooters = []string{
+// listFooters start the footer a mailing list or group puts under a mail.
+var listFooters = []string{
 	"you received this message because you are subscribed",
 	"you are receiving this because you are subscribed",
 	"you received this email because you are subscribed",
@@ -179,15 +179,15 @@ var rpListFooters = []string{
 	"has recibido este mensaje porque estás suscrito",
 }
 
-// rpIsListFooter reports the first line of a mailing-list footer: a known
+// isListFooter reports the first line of a mailing-list footer: a known
 // opening with little text after it (a footer ends the mail).
-func rpIsListFooter(l string, after []string) bool {
+func isListFooter(l string, after []string) bool {
 	t := strings.ToLower(strings.TrimSpace(l))
 	if len(t) < 20 {
 		return false
 	}
 	found := false
-	for _, p := range rpListFooters {
+	for _, p := range listFooters {
 		if strings.HasPrefix(t, p) {
 			found = true
 			break
@@ -207,8 +207,8 @@ func rpIsListFooter(l string, after []string) bool {
 	return true
 }
 
-// rpGreetings are the first words of a greeting line ("Hallo Jan,").
-var rpGreetings = map[string]bool{
+// greetings are the first words of a greeting line ("Hallo Jan,").
+var greetings = map[string]bool{
 	"hi": true, "hello": true, "hey": true, "dear": true, "hallo": true, "hoi": true,
 	"beste": true, "geachte": true, "goedemorgen": true, "goedemiddag": true, "goedenavond": true,
 	"liebe": true, "lieber": true, "guten": true, "bonjour": true, "bonsoir": true, "salut": true,
@@ -216,9 +216,9 @@ var rpGreetings = map[string]bool{
 	"cześć": true, "dzień": true, "здравствуйте": true, "привет": true, "moi": true,
 }
 
-// rpOnlyGreeting reports a reply text that says nothing yet: empty, or one
+// OnlyGreeting reports a reply text that says nothing yet: empty, or one
 // short greeting line ("Hallo,", "Dear Sir,").
-func rpOnlyGreeting(out []string) bool {
+func OnlyGreeting(out []string) bool {
 	var lines []string
 	for _, l := range out {
 		if strings.TrimSpace(l) != "" {
@@ -239,52 +239,52 @@ func rpOnlyGreeting(out []string) bool {
 	w := strings.ToLower(words[0])
 	// "Hello" alone may be the whole answer; "Hallo Jan," or "Geachte
 	// heer," opens a letter whose text is missing.
-	return rpSalutations[w] || rpGreetings[w] && strings.HasSuffix(l, ",")
+	return salutations[w] || greetings[w] && strings.HasSuffix(l, ",")
 }
 
-// rpSalutations open a letter, never end one.
-var rpSalutations = map[string]bool{
+// salutations open a letter, never end one.
+var salutations = map[string]bool{
 	"dear": true, "beste": true, "geachte": true, "liebe": true, "lieber": true, "sehr": true,
 	"cher": true, "chère": true, "madame": true, "monsieur": true, "estimado": true, "estimada": true,
 	"caro": true, "cara": true, "gentile": true, "prezado": true, "prezada": true, "szanowny": true,
 	"szanowna": true, "уважаемый": true, "уважаемая": true,
 }
 
-// rpWholeNewPart is the reply when stripping left nothing (or only a
+// wholeNewPart is the reply when stripping left nothing (or only a
 // greeting): every unquoted line of the mail, without the quote header,
 // separator or header block the history starts with. When that is nothing
 // either (nothing was written above a quote), out stays as it is.
-func rpWholeNewPart(s rpSplitResult, out []string) []string {
+func wholeNewPart(s splitResult, out []string) []string {
 	var keep []string
 	lines, kinds := s.lines, s.kinds
 	for i := 0; i < len(lines); i++ {
-		if kinds[i] == rpQuote || kinds[i] == rpAttr {
+		if kinds[i] == kindQuote || kinds[i] == kindAttr {
 			continue
 		}
 		l := lines[i]
-		if rpIsSeparatorLine(l) || rpIsOriginalMessage(l) || rpIsForwardMarker(l) || rpIsSignatureDelimiter(l) {
+		if isSeparatorLine(l) || isOriginalMessage(l) || isForwardMarker(l) || isSignatureDelimiter(l) {
 			continue
 		}
-		if f, _ := rpHeaderField(l); f != rpFieldNone {
+		if f, _ := HeaderField(l); f != FieldNone {
 			continue
 		}
-		if kinds[i] == rpText {
-			if end, _, _, ok := rpQuoteHeaderAt(lines, i); ok {
+		if kinds[i] == kindText {
+			if end, _, _, ok := quoteHeaderAt(lines, i); ok {
 				i = end
 				continue
 			}
 		}
 		keep = append(keep, l)
 	}
-	keep = rpCleanup(keep)
+	keep = cleanup(keep)
 	var mobileless []string
 	for _, l := range keep {
-		if !rpIsMobileSignature(l) {
+		if !isMobileSignature(l) {
 			mobileless = append(mobileless, l)
 		}
 	}
-	keep = rpCleanup(mobileless)
-	if rpOnlyGreeting(keep) || len(strings.Join(keep, "")) <= len(strings.Join(out, "")) {
+	keep = cleanup(mobileless)
+	if OnlyGreeting(keep) || len(strings.Join(keep, "")) <= len(strings.Join(out, "")) {
 		return out
 	}
 	// One blank line at most between passages.
@@ -298,10 +298,10 @@ func rpWholeNewPart(s rpSplitResult, out []string) []string {
 	return res
 }
 
-// rpDateFirst reports a quote header that starts with its date rather
+// dateFirst reports a quote header that starts with its date rather
 // than an opener word: a number ("2014-10-17 11:28 …", "04.07.2024 …") or
 // a weekday abbreviation ("pe 20. lokakuuta …", "ср, 12 мая …").
-func rpDateFirst(lower string) bool {
+func dateFirst(lower string) bool {
 	w := lower
 	if i := strings.IndexAny(w, " \t,"); i >= 0 {
 		w = w[:i]
@@ -312,20 +312,20 @@ func rpDateFirst(lower string) bool {
 	if c := w[0]; c >= '0' && c <= '9' {
 		return true
 	}
-	return rpWeekdays[strings.TrimSuffix(w, ".")]
+	return weekdays[strings.TrimSuffix(w, ".")]
 }
 
-// rpHasDottedTime reports a time written with a dot after the word for
+// hasDottedTime reports a time written with a dot after the word for
 // "at" (Finnish "klo 17.50", Scandinavian "kl. 10.00").
-func rpHasDottedTime(lower string) bool {
+func hasDottedTime(lower string) bool {
 	for _, at := range []string{"klo ", "kl. ", "kl ", "kello "} {
 		i := strings.Index(lower, at)
 		if i < 0 {
 			continue
 		}
 		r := lower[i+len(at):]
-		if len(r) >= 4 && rpDigit(r[0]) && (r[1] == '.' && rpDigit(r[2]) && rpDigit(r[3]) ||
-			len(r) >= 5 && rpDigit(r[1]) && r[2] == '.' && rpDigit(r[3]) && rpDigit(r[4])) {
+		if len(r) >= 4 && isDigit(r[0]) && (r[1] == '.' && isDigit(r[2]) && isDigit(r[3]) ||
+			len(r) >= 5 && isDigit(r[1]) && r[2] == '.' && isDigit(r[3]) && isDigit(r[4])) {
 			return true
 		}
 	}

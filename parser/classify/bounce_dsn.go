@@ -1,4 +1,4 @@
-package parser
+package classify
 
 import (
 	"regexp"
@@ -82,16 +82,16 @@ func parseDSNFields(s string) []dsnRecipient {
 		switch strings.ToLower(strings.TrimSpace(k)) {
 		case "final-recipient":
 			next(cur != nil && cur.final != "")
-			cur.final = clDsnAddress(v)
+			cur.final = dsnAddress(v)
 		case "original-recipient":
 			next(cur != nil && cur.original != "")
-			cur.original = clDsnAddress(v)
+			cur.original = dsnAddress(v)
 		case "action":
 			next(cur != nil && cur.action != "")
-			cur.action = strings.ToLower(clFirstWord(v))
+			cur.action = strings.ToLower(firstWord(v))
 		case "status":
 			next(cur != nil && cur.status != "")
-			cur.status = clFirstWord(v)
+			cur.status = firstWord(v)
 		}
 		if len(rs) > 100 {
 			break
@@ -100,7 +100,7 @@ func parseDSNFields(s string) []dsnRecipient {
 	return rs
 }
 
-func clFirstWord(s string) string {
+func firstWord(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, " \t;("); i >= 0 {
 		s = s[:i]
@@ -108,27 +108,27 @@ func clFirstWord(s string) string {
 	return s
 }
 
-// clDsnAddress reads "rfc822; user@example.org" (RFC 3464 §2.3.2), also
+// dsnAddress reads "rfc822; user@example.org" (RFC 3464 §2.3.2), also
 // without the type, with angle brackets, or with a trailing comment.
-func clDsnAddress(v string) string {
+func dsnAddress(v string) string {
 	if _, a, ok := strings.Cut(v, ";"); ok {
 		v = a
 	}
-	if a := clFirstAddress(v); a != "" {
+	if a := firstAddress(v); a != "" {
 		return a
 	}
 	return ""
 }
 
-var clAddrRe = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+`)
+var addrRe = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+`)
 
-// clFirstAddress returns the first thing in s that looks like an address,
+// firstAddress returns the first thing in s that looks like an address,
 // bare and lower-case.
-func clFirstAddress(s string) string {
-	return clCleanAddress(clAddrRe.FindString(s))
+func firstAddress(s string) string {
+	return cleanAddress(addrRe.FindString(s))
 }
 
-func clCleanAddress(a string) string {
+func cleanAddress(a string) string {
 	a = strings.Trim(a, ".'{}|")
 	// Seen in practice: Exchange writes "SMTP=user@example.org".
 	if len(a) > 5 && strings.EqualFold(a[:5], "smtp=") {

@@ -1,4 +1,4 @@
-package parser
+package classify
 
 import (
 	"os"
@@ -22,16 +22,16 @@ func FuzzClassifyMachine(f *testing.F) {
 	f.Add([]byte("Content-Transfer-Encoding: base64\nContent-Type: text/plain\n\n=====\x00\xff"), "")
 	f.Add([]byte("Content-Transfer-Encoding: quoted-printable\n\n=\n=4=ZZ="), "")
 	f.Fuzz(func(t *testing.T, raw []byte, text string) {
-		kind, bounced := ClassifyMachine(raw, text, []string{"klachten@ingressus.nl"})
+		kind, bounced := verdict(raw, text, []string{"klachten@ingressus.nl"})
 		switch kind {
-		case "", KindAutoReply, KindBounce, KindAutomated:
+		case "", AutoReply, Bounce, Automated:
 		default:
 			t.Fatalf("ClassifyMachine(%q) kind = %q, want one of \"\", auto-reply, bounce, automated", raw, kind)
 		}
-		if bounced != "" && (kind != KindBounce || !strings.Contains(bounced, "@") || bounced != strings.ToLower(bounced)) {
+		if bounced != "" && (kind != Bounce || !strings.Contains(bounced, "@") || bounced != strings.ToLower(bounced)) {
 			t.Fatalf("ClassifyMachine(%q) = %q, %q, want a bare lower-case address for a bounce only", raw, kind, bounced)
 		}
-		if k2, b2 := ClassifyMachine(raw, text, []string{"klachten@ingressus.nl"}); k2 != kind || b2 != bounced {
+		if k2, b2 := verdict(raw, text, []string{"klachten@ingressus.nl"}); k2 != kind || b2 != bounced {
 			t.Fatalf("ClassifyMachine(%q) not deterministic: %q, %q then %q, %q", raw, kind, bounced, k2, b2)
 		}
 	})
