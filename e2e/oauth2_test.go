@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/ingressus/klachtd/mailbox"
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // TestE2EOAuth2Dovecot runs klachtd with auth = "oauth2" (generic provider)
 // against a real Dovecot whose oauth2 passdb checks every token by
-// introspection at a token endpoint this test runs (mailtest.TokenServer):
+// introspection at a token endpoint this test runs (mailworld.TokenServer):
 // check-connection passes, and fails with the endpoint's error text on a
 // wrong secret; a refused token gets Dovecot's JSON challenge and no hang;
 // the daemon registers and acknowledges a complaint through it, renews its
@@ -43,7 +43,7 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 	w := mailWorld{intake: "klachten@ingressus.test", formSender: "noreply@web.ingressus.test", complDom: "klant.test",
 		handlers: [2]string{"m.devries@ingressus.test", "j.bakker@ingressus.test"}, management: "directie@ingressus.test"}
 
-	tok := mailtest.NewTokenServer(t)
+	tok := mailworld.NewTokenServer(t)
 	tok.SetUser(w.intake)
 
 	top, err := os.MkdirTemp("", "klachtd-e2e-oauth2-")
@@ -88,11 +88,11 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 	s := strings.Replace(string(src), `password = "unused"`, `auth = "oauth2"`, 1)
 	s = strings.Replace(s, "weekly = false\n", "weekly = false\nintake_alert_after = \"2s\"\n", 1)
 	s += fmt.Sprintf("\n[oauth2]\nprovider = \"generic\"\nclient_id = %q\nclient_secret_env = \"KLACHTD_E2E_OAUTH2_SECRET\"\ntoken_url = %q\n",
-		mailtest.OAuth2ClientID, tok.URL())
+		mailworld.OAuth2ClientID, tok.URL())
 	if err := os.WriteFile(cfgPath, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailtest.OAuth2ClientSecret)
+	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailworld.OAuth2ClientSecret)
 
 	checkConn := func(secret string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -105,13 +105,13 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 
 	// 1. check-connection passes through Dovecot's oauth2 passdb, and
 	// fails with the endpoint's own words on a wrong secret.
-	out, err := checkConn(mailtest.OAuth2ClientSecret)
+	out, err := checkConn(mailworld.OAuth2ClientSecret)
 	if err != nil || !strings.Contains(out, "ok   imap login as klachten@ingressus.test: oauth2 token (XOAUTH2)") {
 		t.Fatalf("check-connection = %v:\n%s", err, out)
 	}
 	t.Logf("check-connection against Dovecot (oauth2 passdb):\n%s", out)
 	out, err = checkConn("wrong")
-	if err == nil || !strings.Contains(out, "invalid_client: mailtest: client authentication failed") || !strings.Contains(out, "what to do:") {
+	if err == nil || !strings.Contains(out, "invalid_client: mailworld: client authentication failed") || !strings.Contains(out, "what to do:") {
 		t.Fatalf("check-connection with a wrong secret = %v, want a failure with the endpoint's error:\n%s", err, out)
 	}
 	t.Logf("check-connection with a wrong secret (exit %v):\n%s", err, out)

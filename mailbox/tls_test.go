@@ -24,7 +24,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost.
@@ -152,7 +152,7 @@ func TestSenderWrongPasswordIsTemporary(t *testing.T) {
 }
 
 func TestSenderStartTLSNeverFallsBackToPlainText(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t) // offers no STARTTLS
+	srv := mailworld.NewSMTPServer(t) // offers no STARTTLS
 	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSStartTLS, Timeout: 5 * time.Second}, testLog(t))
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
 	if err == nil || !IsTemporary(err) {

@@ -1,4 +1,4 @@
-package mailtest
+package mailworld
 
 import (
 	"bytes"
@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -57,7 +56,7 @@ type TokenServer struct {
 
 // NewTokenServer starts a token endpoint accepting OAuth2ClientID with
 // OAuth2ClientSecret; tokens live an hour.
-func NewTokenServer(t testing.TB) *TokenServer {
+func NewTokenServer(t TB) *TokenServer {
 	t.Helper()
 	ts := &TokenServer{secret: OAuth2ClientSecret, lifetime: time.Hour, tokens: map[string]time.Time{}, user: IMAPUser, now: time.Now}
 	mux := http.NewServeMux()
@@ -184,16 +183,16 @@ func (ts *TokenServer) token(w http.ResponseWriter, r *http.Request) {
 		// A client assertion stands in for the secret; its signature is
 		// not checked here (the unit test checks it with the public key).
 		if clientID != OAuth2ClientID || (req.AssertionClaims == nil && secret != ts.secret) {
-			fail(http.StatusUnauthorized, "invalid_client", "mailtest: client authentication failed")
+			fail(http.StatusUnauthorized, "invalid_client", "mailworld: client authentication failed")
 			return
 		}
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		if req.AssertionClaims == nil {
-			fail(http.StatusBadRequest, "invalid_grant", "mailtest: no assertion")
+			fail(http.StatusBadRequest, "invalid_grant", "mailworld: no assertion")
 			return
 		}
 	default:
-		fail(http.StatusBadRequest, "unsupported_grant_type", "mailtest: "+r.PostForm.Get("grant_type"))
+		fail(http.StatusBadRequest, "unsupported_grant_type", "mailworld: "+r.PostForm.Get("grant_type"))
 		return
 	}
 	b := make([]byte, 16)
@@ -281,5 +280,5 @@ func oauthServer(mech string, tokens *TokenServer, fail error, login func(user s
 			return nil
 		}), nil
 	}
-	return nil, fmt.Errorf("mailtest: mechanism %s not offered", mech)
+	return nil, fmt.Errorf("mailworld: mechanism %s not offered", mech)
 }
