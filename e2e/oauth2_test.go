@@ -34,48 +34,15 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 		t.Skip("needs a real Dovecot with its oauth2 passdb: set KLACHTD_E2E=1 to run it (as root on Debian): " +
 			"KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2EOAuth2")
 	}
-	if os.Geteuid() != 0 {
-		t.Fatal("KLACHTD_E2E=1 needs root: e2e/setup-mailservers.sh installs packages and starts Dovecot and Postfix")
-	}
-	imapPort, smtpPort := envOr("KLACHTD_E2E_IMAP_PORT", "10143"), envOr("KLACHTD_E2E_SMTP_PORT", "10025")
-	imapAddr, smtpAddr := "127.0.0.1:"+imapPort, "127.0.0.1:"+smtpPort
-	const pass = "test"
 	w := mailWorld{intake: "klachten@ingressus.test", formSender: "noreply@web.ingressus.test", complDom: "klant.test",
 		handlers: [2]string{"m.devries@ingressus.test", "j.bakker@ingressus.test"}, management: "directie@ingressus.test"}
 
 	tok := mailworld.NewTokenServer(t)
 	tok.SetUser(w.intake)
 
-	top, err := os.MkdirTemp("", "klachtd-e2e-oauth2-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(top, 0o755)
-	base := filepath.Join(top, "servers")
-	script, _ := filepath.Abs("setup-mailservers.sh")
-	servers := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.Env = append(os.Environ(), "KLACHTD_E2E_DIR="+base, "KLACHTD_E2E_OAUTH2_INTROSPECT="+tok.IntrospectionURL())
-		cmd.WaitDelay = 5 * time.Second
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("setup-mailservers.sh %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			if data, err := os.ReadFile(filepath.Join(base, "dovecot/dovecot.log")); err == nil {
-				t.Logf("dovecot.log (last lines):\n%s", lastLines(string(data), 30))
-			}
-		}
-		servers("down")
-		os.RemoveAll(top)
-	})
-	t.Log(servers("up"))
+	servers := startRealServers(t, serverPorts{imap: 10143, smtp: 10025, lmtp: 10124}.fromEnv(t), 0, tok.IntrospectionURL())
+	imapAddr, smtpAddr := servers.imapAddr, servers.smtpAddr
+	const pass = e2ePassword
 
 	bin := buildKlachtd(t)
 	dir := t.TempDir()
