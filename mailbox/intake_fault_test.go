@@ -199,7 +199,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	if uv2, l := cur.get("INBOX"); uv2 != uv || l != 4 {
 		t.Errorf("cursor = (%d, %d), want (%d, 4): the restart must keep UIDVALIDITY", uv2, l, uv)
 	}
-	if got := len(readInbox(t, w2.IMAPAddr(), user, "Verwerkt")); got != 4 {
+	if got := len(readInbox(t, w2, user, "Verwerkt")); got != 4 {
 		t.Errorf("Verwerkt holds %d after restart, want 4", got)
 	}
 }

@@ -2,10 +2,8 @@ package mailworld
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"time"
@@ -22,11 +20,10 @@ import (
 // Every IMAPServer has the same failure knobs (FailLogins, FailFetch,
 // DropConnections).
 type IMAPServer struct {
-	t      TB // fails the test helpers (Append, Messages…); nil in a World
-	log    *slog.Logger
+	t   TB // fails the test helpers (Append, Messages…); nil in a World
+	log *slog.Logger
+	serving
 	srv    *imapserver.Server
-	ln     net.Listener
-	wg     sync.WaitGroup
 	open   bool         // any address, with Password, made on first use
 	disk   *disk        // nil: mail lives in memory only
 	tokens *TokenServer // non-nil: SASL OAuth2 logins accepted
@@ -35,7 +32,6 @@ type IMAPServer struct {
 
 	mu         sync.Mutex
 	accounts   map[string]*account
-	closed     bool
 	conns      map[*imapserver.Conn]struct{}
 	helpers    map[string]bool // client addresses of our own helper connections
 	logins     int
@@ -88,49 +84,14 @@ func startIMAP(addr string, c imapConfig) (*IMAPServer, error) {
 		Logger:       printfLogger{log.With("server", "imap")},
 		InsecureAuth: true, // loopback only
 	})
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("imap listen: %w", err)
+	if err := s.listen(addr, "imap", log, s.srv.Serve); err != nil {
+		return nil, err
 	}
-	s.ln = ln
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.srv.Serve(ln); err != nil && !s.isClosed() {
-			log.Error("imap server stopped", "err", err)
-		}
-	}()
 	return s, nil
 }
 
-// Addr is host:port of the server.
-func (s *IMAPServer) Addr() string { return s.ln.Addr().String() }
-
-func (s *IMAPServer) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
-
 // Close stops the server and drops its connections.
-func (s *IMAPServer) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	s.mu.Unlock()
-	// Close the listener ourselves too: a Serve goroutine that has not
-	// registered it yet would otherwise keep it open.
-	s.ln.Close()
-	err := s.srv.Close()
-	s.wg.Wait()
-	if errors.Is(err, net.ErrClosed) {
-		err = nil
-	}
-	return err
-}
+func (s *IMAPServer) Close() error { return s.stop(s.srv.Close) }
 
 // canonAddr maps an address to its mailbox: lower case, without +tag.
 func canonAddr(addr string) (string, error) {

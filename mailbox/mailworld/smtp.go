@@ -1,11 +1,9 @@
 package mailworld
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"sync"
 	"time"
 
@@ -44,11 +42,10 @@ func (f *fault) take() int {
 // server records every accepted message (Messages, WaitFor); the world's
 // delivers each to its recipients' INBOX instead.
 type SMTPServer struct {
+	serving
 	srv     *smtp.Server
-	ln      net.Listener
-	done    chan struct{}
-	wg      sync.WaitGroup
-	deliver deliverFunc // nil: record the message
+	done    chan struct{} // closed by Close
+	deliver deliverFunc   // nil: record the message
 	log     *slog.Logger
 
 	mu        sync.Mutex
@@ -94,51 +91,18 @@ func startSMTP(addr, domain string, o SMTPOptions, deliver deliverFunc, log *slo
 	s.srv.ErrorLog = printfLogger{log.With("server", "smtp")}
 	s.srv.ReadTimeout = 5 * time.Minute
 	s.srv.WriteTimeout = time.Minute
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("smtp listen: %w", err)
+	if err := s.listen(addr, "smtp", log, s.srv.Serve); err != nil {
+		return nil, err
 	}
-	s.ln = ln
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.srv.Serve(ln); err != nil && !s.isClosed() {
-			log.Error("smtp server stopped", "err", err)
-		}
-	}()
 	return s, nil
 }
 
-func (s *SMTPServer) isClosed() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// Addr is host:port of the server.
-func (s *SMTPServer) Addr() string { return s.ln.Addr().String() }
-
 // Close stops the server and drops its connections.
 func (s *SMTPServer) Close() error {
-	s.mu.Lock()
-	if s.isClosed() {
-		s.mu.Unlock()
-		return nil
-	}
-	close(s.done)
-	s.mu.Unlock()
-	// Close the listener ourselves too: Serve may not have registered it
-	// with the server yet.
-	s.ln.Close()
-	err := s.srv.Close()
-	s.wg.Wait()
-	if errors.Is(err, net.ErrClosed) {
-		err = nil
-	}
-	return err
+	return s.stop(func() error {
+		close(s.done)
+		return s.srv.Close()
+	})
 }
 
 // Messages returns a copy of the messages accepted so far, in order.

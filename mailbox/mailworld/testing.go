@@ -2,6 +2,7 @@ package mailworld
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 
 	"github.com/emersion/go-imap/v2"
@@ -150,11 +151,21 @@ func (s *IMAPServer) List(mailbox string) [][]byte {
 // not exist.
 func (s *IMAPServer) Messages(mailbox string) []IMAPMessage {
 	s.t.Helper()
+	msgs, err := s.read(IMAPUser, IMAPPassword, mailbox)
+	if err != nil {
+		s.t.Fatalf("mailworld: %v", err)
+	}
+	return msgs
+}
+
+// read logs in as user over a helper connection, which the failure knobs
+// and counters leave alone, and returns folder's messages (nil if there is
+// no such folder).
+func (s *IMAPServer) read(user, pass, folder string) ([]IMAPMessage, error) {
 	nc, err := net.Dial("tcp", s.Addr())
 	if err != nil {
-		s.t.Fatalf("mailworld: dial: %v", err)
+		return nil, fmt.Errorf("dial: %w", err)
 	}
-	// This connection is ours: FailLogins must not refuse it.
 	s.mu.Lock()
 	s.helpers[nc.LocalAddr().String()] = true
 	s.mu.Unlock()
@@ -165,21 +176,18 @@ func (s *IMAPServer) Messages(mailbox string) []IMAPMessage {
 	}()
 	c := imapclient.New(nc, nil)
 	defer c.Close()
-	if err := c.Login(IMAPUser, IMAPPassword).Wait(); err != nil {
-		s.t.Fatalf("mailworld: login: %v", err)
+	if err := c.Login(user, pass).Wait(); err != nil {
+		return nil, fmt.Errorf("login %s: %w", user, err)
 	}
-	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		return nil
-	}
-	if sel.NumMessages == 0 {
-		return nil
+	sel, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil || sel.NumMessages == 0 {
+		return nil, nil
 	}
 	body := &imap.FetchItemBodySection{Peek: true}
 	all := imap.SeqSet{{Start: 1, Stop: 0}}
 	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
 	if err != nil {
-		s.t.Fatalf("mailworld: fetch %q: %v", mailbox, err)
+		return nil, fmt.Errorf("fetch %q: %w", folder, err)
 	}
 	out := make([]IMAPMessage, 0, len(msgs))
 	for _, m := range msgs {
@@ -190,5 +198,5 @@ func (s *IMAPServer) Messages(mailbox string) []IMAPMessage {
 		out = append(out, im)
 	}
 	c.Logout().Wait()
-	return out
+	return out, nil
 }

@@ -100,6 +100,17 @@ func (w *World) Deliver(rcpt string, raw []byte) error {
 	return w.IMAP.deliver("", "localhost", "direct", rcpt, raw)
 }
 
+// List returns the raw messages in addr's folder, in UID order, read over
+// IMAP without changing anything; nil if there is no such folder.
+func (w *World) List(addr, folder string) ([][]byte, error) {
+	msgs, err := w.IMAP.read(addr, Password, folder)
+	var out [][]byte
+	for _, m := range msgs {
+		out = append(out, m.Raw)
+	}
+	return out, err
+}
+
 // isLoopback reports whether addr (host:port) names a loopback host.
 // (package mailbox has its own: this package may not import it, since
 // mailbox's tests import this one.)

@@ -27,34 +27,14 @@ func testMsg(i int) []byte {
 	return fmt.Appendf(nil, "From: a%d@example.org\r\nTo: klachten@example.nl\r\nSubject: test %d\r\nMessage-ID: <%d@test>\r\n\r\nbody %d\r\n", i, i, i, i)
 }
 
-// readInbox logs in as user with the demo password and returns the INBOX.
-func readInbox(t *testing.T, addr, user, folder string) [][]byte {
+// readInbox is user's folder, raw.
+func readInbox(t *testing.T, w *World, user, folder string) [][]byte {
 	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
+	msgs, err := w.List(user, folder)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		t.Fatal(err)
 	}
-	defer c.Close()
-	if err := c.Login(user, Password).Wait(); err != nil {
-		t.Fatalf("login %s: %v", user, err)
-	}
-	sel, err := c.Select(folder, nil).Wait()
-	if err != nil {
-		t.Fatalf("select: %v", err)
-	}
-	if sel.NumMessages == 0 {
-		return nil
-	}
-	body := &imap.FetchItemBodySection{Peek: true}
-	msgs, err := c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-	if err != nil {
-		t.Fatalf("fetch: %v", err)
-	}
-	var out [][]byte
-	for _, m := range msgs {
-		out = append(out, m.FindBodySection(body))
-	}
-	return out
+	return msgs
 }
 
 func TestWorldSMTPToTagAddressReadByIMAP(t *testing.T) {
@@ -64,7 +44,7 @@ func TestWorldSMTPToTagAddressReadByIMAP(t *testing.T) {
 	if err := smtp.SendMail(w.SMTPAddr(), nil, "piet@example.org", []string{"Klachten+abc123@Ingressus.nl"}, raw); err != nil {
 		t.Fatalf("SendMail() = %v", err)
 	}
-	got := readInbox(t, w.IMAPAddr(), "KLACHTEN@ingressus.nl", "INBOX")
+	got := readInbox(t, w, "KLACHTEN@ingressus.nl", "INBOX")
 	if len(got) != 1 {
 		t.Fatalf("INBOX holds %d mails, want 1", len(got))
 	}
@@ -75,7 +55,7 @@ func TestWorldSMTPToTagAddressReadByIMAP(t *testing.T) {
 		t.Errorf("delivered mail lacks Delivered-To with the exact +tag address:\n%s", got[0])
 	}
 	// The sender's own mailbox exists too (created on first use) but is empty.
-	if n := len(readInbox(t, w.IMAPAddr(), "piet@example.org", "INBOX")); n != 0 {
+	if n := len(readInbox(t, w, "piet@example.org", "INBOX")); n != 0 {
 		t.Errorf("piet's INBOX holds %d, want 0", n)
 	}
 }
@@ -208,7 +188,7 @@ func TestWorldDirSurvivesRestart(t *testing.T) {
 		t.Errorf("new mail after restart: %+v, want uid %d", got, before["INBOX"].UIDNext)
 	}
 	// A mailbox that never existed before is still created on first use.
-	if n := len(readInbox(t, w2.IMAPAddr(), "nieuw@example.org", "INBOX")); n != 0 {
+	if n := len(readInbox(t, w2, "nieuw@example.org", "INBOX")); n != 0 {
 		t.Errorf("new mailbox holds %d", n)
 	}
 }
