@@ -2,6 +2,7 @@ package mailworld
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -23,12 +24,14 @@ type IMAPServer struct {
 	t   TB // fails the test helpers (Append, Messages…); nil in a World
 	log *slog.Logger
 	serving
-	srv    *imapserver.Server
-	open   bool         // any address, with Password, made on first use
-	disk   *disk        // nil: mail lives in memory only
-	tokens *TokenServer // non-nil: SASL OAuth2 logins accepted
-	mechs  []string     // SASL mechanisms offered with tokens
-	main   *account     // the one user of a test server
+	srv         *imapserver.Server
+	open        bool        // any address, with Password, made on first use
+	disk        *disk       // nil: mail lives in memory only
+	tls         *tls.Config // set: the test helpers' own connections use TLS too
+	implicitTLS bool
+	tokens      *TokenServer // non-nil: SASL OAuth2 logins accepted
+	mechs       []string     // SASL mechanisms offered with tokens
+	main        *account     // the one user of a test server
 
 	mu         sync.Mutex
 	accounts   map[string]*account
@@ -50,13 +53,15 @@ type account struct {
 
 // imapConfig is what differs between the world's server and a test's.
 type imapConfig struct {
-	caps   imap.CapSet
-	open   bool
-	dir    string // keep the mail on disk here ("" = memory only)
-	tokens *TokenServer
-	mechs  []string
-	log    *slog.Logger
-	t      TB
+	caps        imap.CapSet
+	tls         *tls.Config // STARTTLS, and LOGIN only over TLS
+	implicitTLS bool
+	open        bool
+	dir         string // keep the mail on disk here ("" = memory only)
+	tokens      *TokenServer
+	mechs       []string
+	log         *slog.Logger
+	t           TB
 }
 
 // startIMAP listens on addr and serves; with c.dir it first restores the
@@ -66,7 +71,7 @@ func startIMAP(addr string, c imapConfig) (*IMAPServer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &IMAPServer{t: c.t, log: log, open: c.open, tokens: c.tokens, mechs: c.mechs,
+	s := &IMAPServer{t: c.t, log: log, tls: c.tls, implicitTLS: c.implicitTLS, open: c.open, tokens: c.tokens, mechs: c.mechs,
 		accounts: make(map[string]*account), conns: make(map[*imapserver.Conn]struct{}), helpers: make(map[string]bool)}
 	if c.dir != "" {
 		d, err := openDisk(c.dir)
@@ -82,9 +87,14 @@ func startIMAP(addr string, c imapConfig) (*IMAPServer, error) {
 		NewSession:   s.newSession,
 		Caps:         c.caps,
 		Logger:       printfLogger{log.With("server", "imap")},
-		InsecureAuth: true, // loopback only
+		TLSConfig:    c.tls,
+		InsecureAuth: c.tls == nil, // loopback only
 	})
-	if err := s.listen(addr, "imap", log, s.srv.Serve); err != nil {
+	var implicit *tls.Config
+	if c.implicitTLS {
+		implicit = c.tls
+	}
+	if err := s.listen(addr, "imap", implicit, log, s.srv.Serve); err != nil {
 		return nil, err
 	}
 	return s, nil

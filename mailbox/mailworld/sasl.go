@@ -1,6 +1,7 @@
 package mailworld
 
 import (
+	"crypto/tls"
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
@@ -56,12 +57,15 @@ type SMTPOptions struct {
 	OAuth2 *TokenServer
 	// Mechanisms offered with OAuth2; default XOAUTH2 and OAUTHBEARER.
 	Mechanisms []string
+	// TLS makes the server offer STARTTLS, with ImplicitTLS TLS from the
+	// first byte instead; AUTH is then offered only over TLS.
+	TLS         *tls.Config
+	ImplicitTLS bool
 }
 
 // authCaptureSession is a captureSession behind SASL OAuth2.
 type authCaptureSession struct {
 	*captureSession
-	user string
 }
 
 func (as *authCaptureSession) AuthMechanisms() []string {

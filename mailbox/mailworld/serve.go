@@ -1,6 +1,7 @@
 package mailworld
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,12 +18,16 @@ type serving struct {
 	closed atomic.Bool
 }
 
-// listen opens addr and runs serve on it; an error from serve while the
-// server is not being closed is logged.
-func (sv *serving) listen(addr, what string, log *slog.Logger, serve func(net.Listener) error) error {
+// listen opens addr (with implicit TLS when tlsConfig is set) and runs
+// serve on it; an error from serve while the server is not being closed is
+// logged.
+func (sv *serving) listen(addr, what string, tlsConfig *tls.Config, log *slog.Logger, serve func(net.Listener) error) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s listen: %w", what, err)
+	}
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
 	}
 	sv.ln = ln
 	sv.wg.Add(1)

@@ -1,6 +1,7 @@
 package mailworld
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,9 @@ type Message struct {
 	From string
 	To   []string
 	Raw  []byte
+	// TLS: it came over TLS; User: who had logged in (RequireAuth).
+	TLS  bool
+	User string
 }
 
 // Always, as the count of a failure knob, fails every attempt until cleared.
@@ -87,11 +91,18 @@ func startSMTP(addr, domain string, o SMTPOptions, deliver deliverFunc, log *slo
 	s.srv.Domain = domain
 	s.srv.MaxMessageBytes = maxMessageBytes
 	s.srv.MaxRecipients = 100
-	s.srv.AllowInsecureAuth = true // loopback only; AUTH is offered only under RequireAuth or OAuth2
+	// Loopback only; AUTH is offered only under RequireAuth or OAuth2, and
+	// with TLS configured only once TLS is on.
+	s.srv.AllowInsecureAuth = o.TLS == nil
+	s.srv.TLSConfig = o.TLS
 	s.srv.ErrorLog = printfLogger{log.With("server", "smtp")}
 	s.srv.ReadTimeout = 5 * time.Minute
 	s.srv.WriteTimeout = time.Minute
-	if err := s.listen(addr, "smtp", log, s.srv.Serve); err != nil {
+	var implicit *tls.Config
+	if o.ImplicitTLS {
+		implicit = o.TLS
+	}
+	if err := s.listen(addr, "smtp", implicit, log, s.srv.Serve); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -111,7 +122,8 @@ func (s *SMTPServer) Messages() []Message {
 	defer s.mu.Unlock()
 	out := make([]Message, len(s.msgs))
 	for i, m := range s.msgs {
-		out[i] = Message{From: m.From, To: append([]string(nil), m.To...), Raw: append([]byte(nil), m.Raw...)}
+		out[i] = m
+		out[i].To, out[i].Raw = append([]string(nil), m.To...), append([]byte(nil), m.Raw...)
 	}
 	return out
 }
@@ -207,7 +219,7 @@ type captureSession struct {
 	helo, remote string
 	from         string
 	to           []string
-	authed       bool
+	user         string // logged in with RequireAuth's credentials
 }
 
 func (cs *captureSession) Reset() { cs.from, cs.to = "", nil }
@@ -222,7 +234,7 @@ func (cs *captureSession) Logout() error {
 func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failMail.take()
-	if cs.s.authUser != "" && !cs.authed {
+	if cs.s.authUser != "" && cs.user == "" {
 		code = 530
 	}
 	cs.s.mu.Unlock()
@@ -286,7 +298,8 @@ func (cs *captureSession) Data(r io.Reader) error {
 		return nil
 	}
 	cs.s.mu.Lock()
-	cs.s.msgs = append(cs.s.msgs, Message{From: cs.from, To: append([]string(nil), cs.to...), Raw: raw})
+	_, isTLS := cs.c.TLSConnectionState()
+	cs.s.msgs = append(cs.s.msgs, Message{From: cs.from, To: append([]string(nil), cs.to...), Raw: raw, TLS: isTLS, User: cs.user})
 	close(cs.s.changed)
 	cs.s.changed = make(chan struct{})
 	cs.s.mu.Unlock()

@@ -63,7 +63,7 @@ func (cs *captureSession) Auth(mech string) (sasl.Server, error) {
 		if !ok {
 			return smtpErr(535)
 		}
-		cs.authed = true
+		cs.user = username
 		return nil
 	}), nil
 }

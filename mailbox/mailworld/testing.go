@@ -2,6 +2,7 @@ package mailworld
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 
@@ -43,6 +44,10 @@ type IMAPOptions struct {
 	// Mechanisms are the SASL mechanisms offered with OAuth2; default
 	// XOAUTH2, OAUTHBEARER and PLAIN.
 	Mechanisms []string
+	// TLS makes the server offer STARTTLS, with ImplicitTLS TLS from the
+	// first byte instead; LOGIN is then allowed only over TLS.
+	TLS         *tls.Config
+	ImplicitTLS bool
 }
 
 // NewIMAPServer starts a test server on 127.0.0.1:0 with user IMAPUser /
@@ -60,7 +65,7 @@ func NewIMAPServerWith(t TB, o IMAPOptions) *IMAPServer {
 	if o.Rev1Only {
 		caps = imap.CapSet{imap.CapIMAP4rev1: {}}
 	}
-	s, err := startIMAP("127.0.0.1:0", imapConfig{caps: caps, tokens: o.OAuth2, mechs: o.Mechanisms, t: t})
+	s, err := startIMAP("127.0.0.1:0", imapConfig{caps: caps, tls: o.TLS, implicitTLS: o.ImplicitTLS, tokens: o.OAuth2, mechs: o.Mechanisms, t: t})
 	if err != nil {
 		t.Fatalf("mailworld: %v", err)
 	}
@@ -174,7 +179,19 @@ func (s *IMAPServer) read(user, pass, folder string) ([]IMAPMessage, error) {
 		delete(s.helpers, nc.LocalAddr().String())
 		s.mu.Unlock()
 	}()
-	c := imapclient.New(nc, nil)
+	var c *imapclient.Client
+	insecure := &tls.Config{InsecureSkipVerify: true} // our own server, for our own helper
+	switch {
+	case s.tls == nil:
+		c = imapclient.New(nc, nil)
+	case s.implicitTLS:
+		c = imapclient.New(tls.Client(nc, insecure), nil)
+	default:
+		if c, err = imapclient.NewStartTLS(nc, &imapclient.Options{TLSConfig: insecure}); err != nil {
+			nc.Close()
+			return nil, fmt.Errorf("starttls: %w", err)
+		}
+	}
 	defer c.Close()
 	if err := c.Login(user, pass).Wait(); err != nil {
 		return nil, fmt.Errorf("login %s: %w", user, err)
