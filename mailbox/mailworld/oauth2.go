@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -35,12 +35,12 @@ type TokenRequest struct {
 	AssertionClaims map[string]any
 }
 
-// TokenServer is an OAuth2 token endpoint (httptest) that issues opaque
+// TokenServer is an OAuth2 token endpoint on loopback that issues opaque
 // access tokens for the client-credentials grant (secret or client
 // assertion) and the JWT-bearer grant, and checks them for the test mail
 // servers and for Dovecot's oauth2 passdb (POST /introspect, RFC 7662).
 type TokenServer struct {
-	srv *httptest.Server
+	base string // http://127.0.0.1:port
 
 	mu       sync.Mutex
 	secret   string
@@ -62,16 +62,24 @@ func NewTokenServer(t TB) *TokenServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/token", ts.token)
 	mux.HandleFunc("/introspect", ts.introspect)
-	ts.srv = httptest.NewServer(mux)
-	t.Cleanup(ts.srv.Close)
+	// Not httptest.NewServer: klachtd demo links this package, and should
+	// not link httptest with it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailworld: token endpoint listen: %v", err)
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	ts.base = "http://" + ln.Addr().String()
 	return ts
 }
 
 // URL is the token endpoint.
-func (ts *TokenServer) URL() string { return ts.srv.URL + "/token" }
+func (ts *TokenServer) URL() string { return ts.base + "/token" }
 
 // IntrospectionURL is the RFC 7662 endpoint Dovecot asks.
-func (ts *TokenServer) IntrospectionURL() string { return ts.srv.URL + "/introspect" }
+func (ts *TokenServer) IntrospectionURL() string { return ts.base + "/introspect" }
 
 // SetSecret changes the client secret the endpoint accepts; tokens already
 // issued stay valid unless revoked.
