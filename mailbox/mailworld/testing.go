@@ -94,7 +94,8 @@ func NewSMTPServerWith(t TB, o SMTPOptions) *SMTPServer {
 	return s
 }
 
-// The helpers below work on a test server's one user.
+// The helpers below work on the one user of a server from NewIMAPServer
+// and fail its test; a World's server has no such user (see World.List).
 
 // User is the login name.
 func (s *IMAPServer) User() string { return IMAPUser }
