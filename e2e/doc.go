@@ -7,8 +7,10 @@
 //	    the daemon SIGKILLed at random moments over a backlog in the
 //	    demo mail world (klachtd devmail, kept on disk);
 //	KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2E
-//	    a real Dovecot (IMAP) and Postfix (SMTP) on loopback, set up by
-//	    e2e/setup-mailservers.sh (root, Debian), with their faults.
+//	    a real Dovecot (IMAP) and Postfix (SMTP) on loopback, installed by
+//	    e2e/setup-mailservers.sh (root, Debian) and run by package
+//	    e2e/mailservers, with their faults.
 //
-// The package has no code of its own: only tests.
+// The package has no code of its own: only tests (e2e/mailservers is the
+// code that runs the real servers, here and in cmd/klachtd-bench).
 package e2e

@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/mail"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,7 +15,7 @@ import (
 
 // TestE2EDovecotPostfix runs klachtd against a real Dovecot (IMAP) and
 // Postfix (SMTP, delivering locally to Dovecot by LMTP), set up on loopback
-// by e2e/setup-mailservers.sh: a form mail submitted to Postfix reaches
+// by package e2e/mailservers: a form mail submitted to Postfix reaches
 // klachten@'s Dovecot inbox, klachtd registers it and its acknowledgement
 // comes back through Postfix into the complainant's Dovecot inbox. Then the
 // faults of issue 6: Dovecot stopped while the daemon idles (it reconnects
@@ -25,8 +23,8 @@ import (
 // complainant's domain with 451 (the letter waits in klachtd's outbox and
 // arrives, once, when Postfix accepts again).
 //
-// It needs root on Debian (the script installs dovecot-imapd, dovecot-lmtpd
-// and postfix when missing) and free ports 10143, 10025 and 10124
+// It needs root on Debian (e2e/setup-mailservers.sh installs dovecot-imapd,
+// dovecot-lmtpd and postfix when missing) and free ports 10143, 10025 and 10124
 // (KLACHTD_E2E_IMAP_PORT, KLACHTD_E2E_SMTP_PORT, KLACHTD_E2E_LMTP_PORT).
 // Run with:
 //
@@ -36,59 +34,13 @@ import (
 func TestE2EDovecotPostfix(t *testing.T) {
 	if os.Getenv("KLACHTD_E2E") != "1" {
 		t.Skip("needs a real Dovecot and Postfix: set KLACHTD_E2E=1 to run it (as root on Debian; " +
-			"e2e/setup-mailservers.sh installs and starts them on loopback ports 10143/10025): " +
+			"e2e/setup-mailservers.sh installs them, the test starts them on loopback ports 10143/10025): " +
 			"KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2E")
 	}
-	if os.Geteuid() != 0 {
-		t.Fatal("KLACHTD_E2E=1 needs root: e2e/setup-mailservers.sh installs packages, adds a system user and starts Dovecot and Postfix")
-	}
 	begin := time.Now()
-	imapPort, smtpPort := envOr("KLACHTD_E2E_IMAP_PORT", "10143"), envOr("KLACHTD_E2E_SMTP_PORT", "10025")
-	imapAddr, smtpAddr := "127.0.0.1:"+imapPort, "127.0.0.1:"+smtpPort
-	const pass = "test"
-
-	// The servers' state lives in a folder of our own; the mail user must be
-	// able to walk into it, which t.TempDir's 0700 folders forbid.
-	top, err := os.MkdirTemp("", "klachtd-e2e-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(top, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	base := filepath.Join(top, "servers")
-	script, err := filepath.Abs("setup-mailservers.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	servers := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // install may download
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.Env = append(os.Environ(), "KLACHTD_E2E_DIR="+base)
-		// A daemon that kept the script's output open must not hang us.
-		cmd.WaitDelay = 5 * time.Second
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("setup-mailservers.sh %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, l := range []string{"postfix/postfix.log", "dovecot/dovecot.log"} {
-				if data, err := os.ReadFile(filepath.Join(base, l)); err == nil {
-					t.Logf("%s (last lines):\n%s", l, lastLines(string(data), 25))
-				}
-			}
-		}
-		servers("down")
-		os.RemoveAll(top)
-	})
-	t0 := time.Now()
-	t.Log(servers("up"))
-	t.Logf("servers up in %v", time.Since(t0).Round(time.Millisecond))
+	servers := startRealServers(t, serverPorts{imap: 10143, smtp: 10025, lmtp: 10124}.fromEnv(t), 0, "")
+	imapAddr, smtpAddr := servers.imapAddr, servers.smtpAddr
+	const pass = e2ePassword
 
 	w := mailWorld{intake: "klachten@ingressus.test", formSender: "noreply@web.ingressus.test", complDom: "klant.test",
 		handlers: [2]string{"m.devries@ingressus.test", "j.bakker@ingressus.test"}, management: "directie@ingressus.test"}
@@ -108,7 +60,7 @@ func TestE2EDovecotPostfix(t *testing.T) {
 		}
 		if keep := os.Getenv("KLACHTD_E2E_LOGS"); keep != "" {
 			os.MkdirAll(keep, 0o700)
-			for _, l := range []string{logPath, filepath.Join(base, "postfix/postfix.log"), filepath.Join(base, "dovecot/dovecot.log")} {
+			for _, l := range []string{logPath, servers.postfix.Log(), servers.dovecot.Log()} {
 				if data, err := os.ReadFile(l); err == nil {
 					os.WriteFile(filepath.Join(keep, filepath.Base(l)), data, 0o600)
 				}
@@ -251,7 +203,7 @@ Dank u. Er ontbrak ook nog een doos gist.
 		return err == nil && m.up && m.depth == 0
 	})
 	t2 := time.Now()
-	servers("dovecot-stop")
+	must(t, "stop Dovecot", servers.dovecot.Stop())
 	waitUntil(t, "klachtd noticing that Dovecot is gone", 20*time.Second, func() bool { return !connected() })
 	submitForm(2, "piet@klant.test")
 	time.Sleep(2 * time.Second) // Dovecot is down for a while; the daemon retries.
@@ -259,8 +211,8 @@ Dank u. Er ontbrak ook nog een doos gist.
 		t.Fatalf("klachtd exited while Dovecot was down: %v", daemon.err)
 	}
 	back := time.Now()
-	servers("dovecot-start")
-	servers("postfix-flush") // Postfix retries the deferred form mail now
+	must(t, "start Dovecot", servers.dovecot.Start())
+	must(t, "flush Postfix's queue", servers.postfix.Flush()) // Postfix retries the deferred form mail now
 	waitUntil(t, "klachtd reconnected to Dovecot", 60*time.Second, connected)
 	reconnected := time.Since(back)
 	waitAck("piet@klant.test", 60*time.Second)
@@ -271,7 +223,7 @@ Dank u. Er ontbrak ook nog een doos gist.
 	// stays queued in klachtd's outbox, then arrives once, when Postfix
 	// accepts again.
 	t3 := time.Now()
-	servers("postfix-defer", "klant.test")
+	must(t, "Postfix deferring klant.test", servers.postfix.Defer("klant.test"))
 	// klachtd's open SMTP session predates the reload and still has the old
 	// rules; Postfix closes it once idle for smtpd_timeout (3 s here).
 	time.Sleep(4 * time.Second)
@@ -296,7 +248,7 @@ Dank u. Er ontbrak ook nog een doos gist.
 		t.Errorf("handlers got %d new-complaint notifications, want 3 (their domain is not deferred)", n)
 	}
 	deferredFor := time.Since(t3)
-	servers("postfix-accept")
+	must(t, "Postfix accepting again", servers.postfix.Accept())
 	took = waitAck("anna@klant.test", 60*time.Second)
 	data, _ := os.ReadFile(logPath)
 	deferrals := strings.Count(string(data[min(logBefore, len(data)):]), "451 4.7.1")
@@ -407,13 +359,6 @@ func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
 
 func fileLen(path string) int {

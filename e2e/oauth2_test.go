@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/ingressus/klachtd/mailbox"
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // TestE2EOAuth2Dovecot runs klachtd with auth = "oauth2" (generic provider)
 // against a real Dovecot whose oauth2 passdb checks every token by
-// introspection at a token endpoint this test runs (mailtest.TokenServer):
+// introspection at a token endpoint this test runs (mailworld.TokenServer):
 // check-connection passes, and fails with the endpoint's error text on a
 // wrong secret; a refused token gets Dovecot's JSON challenge and no hang;
 // the daemon registers and acknowledges a complaint through it, renews its
@@ -34,48 +34,15 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 		t.Skip("needs a real Dovecot with its oauth2 passdb: set KLACHTD_E2E=1 to run it (as root on Debian): " +
 			"KLACHTD_E2E=1 go test -count=1 -v ./e2e/ -run E2EOAuth2")
 	}
-	if os.Geteuid() != 0 {
-		t.Fatal("KLACHTD_E2E=1 needs root: e2e/setup-mailservers.sh installs packages and starts Dovecot and Postfix")
-	}
-	imapPort, smtpPort := envOr("KLACHTD_E2E_IMAP_PORT", "10143"), envOr("KLACHTD_E2E_SMTP_PORT", "10025")
-	imapAddr, smtpAddr := "127.0.0.1:"+imapPort, "127.0.0.1:"+smtpPort
-	const pass = "test"
 	w := mailWorld{intake: "klachten@ingressus.test", formSender: "noreply@web.ingressus.test", complDom: "klant.test",
 		handlers: [2]string{"m.devries@ingressus.test", "j.bakker@ingressus.test"}, management: "directie@ingressus.test"}
 
-	tok := mailtest.NewTokenServer(t)
+	tok := mailworld.NewTokenServer(t)
 	tok.SetUser(w.intake)
 
-	top, err := os.MkdirTemp("", "klachtd-e2e-oauth2-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(top, 0o755)
-	base := filepath.Join(top, "servers")
-	script, _ := filepath.Abs("setup-mailservers.sh")
-	servers := func(args ...string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.Env = append(os.Environ(), "KLACHTD_E2E_DIR="+base, "KLACHTD_E2E_OAUTH2_INTROSPECT="+tok.IntrospectionURL())
-		cmd.WaitDelay = 5 * time.Second
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("setup-mailservers.sh %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			if data, err := os.ReadFile(filepath.Join(base, "dovecot/dovecot.log")); err == nil {
-				t.Logf("dovecot.log (last lines):\n%s", lastLines(string(data), 30))
-			}
-		}
-		servers("down")
-		os.RemoveAll(top)
-	})
-	t.Log(servers("up"))
+	servers := startRealServers(t, serverPorts{imap: 10143, smtp: 10025, lmtp: 10124}.fromEnv(t), 0, tok.IntrospectionURL())
+	imapAddr, smtpAddr := servers.imapAddr, servers.smtpAddr
+	const pass = e2ePassword
 
 	bin := buildKlachtd(t)
 	dir := t.TempDir()
@@ -88,11 +55,11 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 	s := strings.Replace(string(src), `password = "unused"`, `auth = "oauth2"`, 1)
 	s = strings.Replace(s, "weekly = false\n", "weekly = false\nintake_alert_after = \"2s\"\n", 1)
 	s += fmt.Sprintf("\n[oauth2]\nprovider = \"generic\"\nclient_id = %q\nclient_secret_env = \"KLACHTD_E2E_OAUTH2_SECRET\"\ntoken_url = %q\n",
-		mailtest.OAuth2ClientID, tok.URL())
+		mailworld.OAuth2ClientID, tok.URL())
 	if err := os.WriteFile(cfgPath, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailtest.OAuth2ClientSecret)
+	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailworld.OAuth2ClientSecret)
 
 	checkConn := func(secret string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -105,13 +72,13 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 
 	// 1. check-connection passes through Dovecot's oauth2 passdb, and
 	// fails with the endpoint's own words on a wrong secret.
-	out, err := checkConn(mailtest.OAuth2ClientSecret)
+	out, err := checkConn(mailworld.OAuth2ClientSecret)
 	if err != nil || !strings.Contains(out, "ok   imap login as klachten@ingressus.test: oauth2 token (XOAUTH2)") {
 		t.Fatalf("check-connection = %v:\n%s", err, out)
 	}
 	t.Logf("check-connection against Dovecot (oauth2 passdb):\n%s", out)
 	out, err = checkConn("wrong")
-	if err == nil || !strings.Contains(out, "invalid_client: mailtest: client authentication failed") || !strings.Contains(out, "what to do:") {
+	if err == nil || !strings.Contains(out, "invalid_client: mailworld: client authentication failed") || !strings.Contains(out, "what to do:") {
 		t.Fatalf("check-connection with a wrong secret = %v, want a failure with the endpoint's error:\n%s", err, out)
 	}
 	t.Logf("check-connection with a wrong secret (exit %v):\n%s", err, out)

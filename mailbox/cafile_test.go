@@ -8,14 +8,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"io"
-	"log"
 	"math/big"
 	"net"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // privateCA makes a CA and a server certificate for 127.0.0.1 it signed.
@@ -49,19 +47,10 @@ func privateCA(t *testing.T) (server *tls.Config, roots *x509.CertPool) {
 // without skipping verification; without it, the handshake fails.
 func TestSenderVerifiesAgainstPrivateCA(t *testing.T) {
 	cfg, roots := privateCA(t)
-	as := &authSMTP{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &authSession{s: as, c: c}, nil }))
-	srv.Domain = "localhost"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.TLSConfig = cfg
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { ln.Close(); srv.Close() })
+	srv := mailworld.NewSMTPServerWith(t, mailworld.SMTPOptions{TLS: cfg, ImplicitTLS: true})
+	srv.RequireAuth("klachtd", "geheim")
 
-	base := SMTPConfig{Addr: ln.Addr().String(), TLS: TLSImplicit, Username: "klachtd", Password: "geheim", Timeout: 5 * time.Second}
+	base := SMTPConfig{Addr: srv.Addr(), TLS: TLSImplicit, Username: "klachtd", Password: "geheim", Timeout: 5 * time.Second}
 	without := NewSender(base, testLog(t))
 	if err := without.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1)); err == nil {
 		t.Fatalf("a private CA's certificate verified against the system roots")

@@ -1,102 +1,35 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"net/smtp"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
-func startTestWorld(t *testing.T) *DemoWorld {
+// readInbox is user's folder in the world, raw.
+func readInbox(t *testing.T, w *mailworld.World, user, folder string) [][]byte {
 	t.Helper()
-	w, err := StartDemoWorld("127.0.0.1:0", "127.0.0.1:0", testLog(t))
-	if err != nil {
-		t.Fatalf("StartDemoWorld() = %v", err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
-}
-
-// readInbox logs in as user with the demo password and returns the INBOX.
-func readInbox(t *testing.T, addr, user, folder string) [][]byte {
-	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-	if err := c.Login(user, DemoPassword).Wait(); err != nil {
-		t.Fatalf("login %s: %v", user, err)
-	}
-	sel, err := c.Select(folder, nil).Wait()
-	if err != nil {
-		t.Fatalf("select: %v", err)
-	}
-	if sel.NumMessages == 0 {
-		return nil
-	}
-	body := &imap.FetchItemBodySection{Peek: true}
-	msgs, err := c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-	if err != nil {
-		t.Fatalf("fetch: %v", err)
-	}
-	var out [][]byte
-	for _, m := range msgs {
-		out = append(out, m.FindBodySection(body))
-	}
-	return out
-}
-
-func TestDemoWorldSMTPToTagAddressReadByIMAP(t *testing.T) {
-	w := startTestWorld(t)
-	raw := []byte("From: Piet <piet@example.org>\r\nTo: klachten+abc123@ingressus.nl\r\nSubject: Re: [KL-2026-0001]\r\nMessage-ID: <r1@example.org>\r\n\r\nDank u.\r\n")
-	// A standard SMTP client, no auth: what swaks or a form backend does.
-	if err := smtp.SendMail(w.SMTPAddr(), nil, "piet@example.org", []string{"Klachten+abc123@Ingressus.nl"}, raw); err != nil {
-		t.Fatalf("SendMail() = %v", err)
-	}
-	got := readInbox(t, w.IMAPAddr(), "KLACHTEN@ingressus.nl", "INBOX")
-	if len(got) != 1 {
-		t.Fatalf("INBOX holds %d mails, want 1", len(got))
-	}
-	if !bytes.HasSuffix(got[0], raw) {
-		t.Errorf("delivered mail does not end with the sent bytes:\n%s", got[0])
-	}
-	if !bytes.HasPrefix(got[0], []byte("Delivered-To: Klachten+abc123@Ingressus.nl\r\n")) {
-		t.Errorf("delivered mail lacks Delivered-To with the exact +tag address:\n%s", got[0])
-	}
-	// The sender's own mailbox exists too (created on first use) but is empty.
-	if n := len(readInbox(t, w.IMAPAddr(), "piet@example.org", "INBOX")); n != 0 {
-		t.Errorf("piet's INBOX holds %d, want 0", n)
-	}
-}
-
-func TestDemoWorldRejectsWrongPassword(t *testing.T) {
-	w := startTestWorld(t)
-	c, err := imapclient.DialInsecure(w.IMAPAddr(), nil)
+	msgs, err := w.List(user, folder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	if err := c.Login("a@example.org", "nope").Wait(); err == nil {
-		t.Errorf("Login with a wrong password succeeded")
-	}
+	return msgs
 }
 
 func TestDemoWorldRunsIntakeAndSender(t *testing.T) {
 	// The demo as klachtd uses it: mail sent by our Sender is picked up by
 	// our Intake, with IDLE and MOVE from the demo IMAP server.
-	w := startTestWorld(t)
+	w, err := mailworld.Start("127.0.0.1:0", "127.0.0.1:0", testLog(t))
+	if err != nil {
+		t.Fatalf("mailworld.Start() = %v", err)
+	}
+	defer w.Close()
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, IMAPConfig{
-		Addr: w.IMAPAddr(), TLS: TLSNone, Username: "klachten@ingressus.nl", Password: DemoPassword,
+		Addr: w.IMAPAddr(), TLS: TLSNone, Username: "klachten@ingressus.nl", Password: mailworld.Password,
 		Folder: "INBOX", Processed: "Verwerkt", Quarantine: "Quarantaine", PollInterval: time.Minute,
 	}, h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "connected", func() bool { return in.Status().Connected && !in.Status().LastPoll.IsZero() })
@@ -107,133 +40,12 @@ func TestDemoWorldRunsIntakeAndSender(t *testing.T) {
 	}
 	waitUntil(t, 3*time.Second, "handled", func() bool { return len(h.handled()) == 1 })
 	waitUntil(t, 3*time.Second, "moved", func() bool {
-		return len(readInbox(t, w.IMAPAddr(), "klachten@ingressus.nl", "Verwerkt")) == 1
+		return len(readInbox(t, w, "klachten@ingressus.nl", "Verwerkt")) == 1
 	})
 	h.mu.Lock()
 	d := h.ds[0]
 	h.mu.Unlock()
 	if !strings.HasPrefix(string(d.Raw), "Delivered-To: klachten@ingressus.nl\r\n") {
 		t.Errorf("delivery lacks Delivered-To: %q", d.Raw)
-	}
-}
-
-func TestDemoWorldRefusesNonLoopback(t *testing.T) {
-	if _, err := StartDemoWorld("0.0.0.0:0", "127.0.0.1:0", testLog(t)); err == nil {
-		t.Errorf("StartDemoWorld on 0.0.0.0 succeeded, want an error")
-	}
-}
-
-// folderState is what a client sees of one folder: UIDVALIDITY, UIDNEXT and
-// each message's UID, flags and bytes.
-type folderState struct {
-	UIDValidity, UIDNext uint32
-	Msgs                 []string
-}
-
-func snapshot(t *testing.T, addr, user, folder string) folderState {
-	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-	if err := c.Login(user, DemoPassword).Wait(); err != nil {
-		t.Fatalf("login: %v", err)
-	}
-	sel, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		t.Fatalf("select %s: %v", folder, err)
-	}
-	st := folderState{UIDValidity: sel.UIDValidity, UIDNext: uint32(sel.UIDNext)}
-	if sel.NumMessages == 0 {
-		return st
-	}
-	body := &imap.FetchItemBodySection{Peek: true}
-	msgs, err := c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-	if err != nil {
-		t.Fatalf("fetch: %v", err)
-	}
-	for _, m := range msgs {
-		st.Msgs = append(st.Msgs, fmt.Sprintf("uid=%d flags=%v len=%d sum=%x", m.UID, m.Flags, len(m.FindBodySection(body)), sha256.Sum256(m.FindBodySection(body))))
-	}
-	return st
-}
-
-func TestDemoWorldDirSurvivesRestart(t *testing.T) {
-	dir := t.TempDir()
-	w, err := StartDemoWorldDir("127.0.0.1:0", "127.0.0.1:0", dir, testLog(t))
-	if err != nil {
-		t.Fatalf("StartDemoWorldDir() = %v", err)
-	}
-	const user = "klachten@ingressus.nl"
-	for i := 1; i <= 5; i++ {
-		if err := w.Deliver("klachten+t"+fmt.Sprint(i)+"@ingressus.nl", testMsg(i, "")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A client works on the mailbox: a folder made and dropped (a gap in
-	// UIDVALIDITY), two mails moved, one copied, one flagged and expunged,
-	// one read without PEEK.
-	c, err := imapclient.DialInsecure(w.IMAPAddr(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(c.Login(user, DemoPassword).Wait())
-	must(c.Create("Tmp", nil).Wait())
-	must(c.Delete("Tmp").Wait())
-	must(c.Create("Verwerkt", nil).Wait())
-	_, err = c.Select("INBOX", nil).Wait()
-	must(err)
-	_, err = c.Move(imap.UIDSetNum(1, 3), "Verwerkt").Wait()
-	must(err)
-	_, err = c.Copy(imap.UIDSetNum(2), "Verwerkt").Wait()
-	must(err)
-	must(c.Store(imap.UIDSetNum(4), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close())
-	must(c.UIDExpunge(imap.UIDSetNum(4)).Close())
-	_, err = c.Fetch(imap.UIDSetNum(5), &imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{{}}}).Collect()
-	must(err)
-	c.Logout().Wait()
-	c.Close()
-
-	before := map[string]folderState{}
-	for _, f := range []string{"INBOX", "Verwerkt", "Sent"} {
-		before[f] = snapshot(t, w.IMAPAddr(), user, f)
-	}
-	if len(before["INBOX"].Msgs) != 2 || len(before["Verwerkt"].Msgs) != 3 {
-		t.Fatalf("before restart: INBOX %v, Verwerkt %v", before["INBOX"].Msgs, before["Verwerkt"].Msgs)
-	}
-	t.Logf("before restart: %+v", before)
-	if err := w.Close(); err != nil {
-		t.Fatalf("Close() = %v", err)
-	}
-
-	w2, err := StartDemoWorldDir("127.0.0.1:0", "127.0.0.1:0", dir, testLog(t))
-	if err != nil {
-		t.Fatalf("restart: %v", err)
-	}
-	defer w2.Close()
-	for f, want := range before {
-		got := snapshot(t, w2.IMAPAddr(), user, f)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s after restart = %+v\nwant %+v", f, got, want)
-		}
-	}
-	// New mail continues the numbering instead of reusing a UID.
-	if err := w2.Deliver(user, testMsg(6, "")); err != nil {
-		t.Fatal(err)
-	}
-	got := snapshot(t, w2.IMAPAddr(), user, "INBOX")
-	if got.UIDNext != before["INBOX"].UIDNext+1 || !strings.HasPrefix(got.Msgs[len(got.Msgs)-1], fmt.Sprintf("uid=%d ", before["INBOX"].UIDNext)) {
-		t.Errorf("new mail after restart: %+v, want uid %d", got, before["INBOX"].UIDNext)
-	}
-	// A mailbox that never existed before is still created on first use.
-	if n := len(readInbox(t, w2.IMAPAddr(), "nieuw@example.org", "INBOX")); n != 0 {
-		t.Errorf("new mailbox holds %d", n)
 	}
 }

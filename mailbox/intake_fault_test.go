@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 func TestIntakeMoveFallbackWithoutMOVE(t *testing.T) {
 	// Servers without MOVE get COPY + STORE \Deleted + EXPUNGE from
 	// imapclient; the result must be the same.
-	srv := mailtest.NewIMAPServerWith(t, mailtest.IMAPOptions{Rev1Only: true})
+	srv := mailworld.NewIMAPServerWith(t, mailworld.IMAPOptions{Rev1Only: true})
 	for i := 1; i <= 3; i++ {
 		srv.Append("INBOX", testMsg(i, ""))
 	}
@@ -34,7 +34,7 @@ func TestIntakeConnectionDroppedBetweenCommitAndMove(t *testing.T) {
 	// The connection dies right after the handler committed: the move
 	// fails, the mail stays, and after the reconnect the (idempotent)
 	// handler sees it once more and it is moved once.
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	srv.Append("INBOX", testMsg(1, ""))
 	srv.Append("INBOX", testMsg(2, ""))
 	h, cur := newRecHandler(), newMemCursor()
@@ -61,7 +61,7 @@ func TestIntakeConnectionDroppedBetweenCommitAndMove(t *testing.T) {
 }
 
 func TestIntakeMissingFolderIsAClearError(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	cfg := testConfig(srv)
 	cfg.Folder = "Webformulier"
 	in := startIntake(t, cfg, newRecHandler().handle, newMemCursor(), nil)
@@ -147,7 +147,7 @@ func (p *freezeProxy) freeze() {
 }
 
 func TestIntakeDetectsHungServer(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	proxy := newFreezeProxy(t, srv.Addr())
 	cfg := testConfig(srv)
 	cfg.Addr = proxy.ln.Addr().String()
@@ -167,7 +167,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	// klachtd devmail restarted under a running daemon: same address, same
 	// dir, same UIDVALIDITY and UIDs, so nothing is handled twice.
 	dir := t.TempDir()
-	w, err := StartDemoWorldDir("127.0.0.1:0", "127.0.0.1:0", dir, testLog(t))
+	w, err := mailworld.StartDir("127.0.0.1:0", "127.0.0.1:0", dir, testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	}
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, IMAPConfig{
-		Addr: imapAddr, TLS: TLSNone, Username: user, Password: DemoPassword,
+		Addr: imapAddr, TLS: TLSNone, Username: user, Password: mailworld.Password,
 		Folder: "INBOX", Processed: "Verwerkt", Quarantine: "Quarantaine", PollInterval: time.Minute,
 	}, h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "3 handled", func() bool { _, l := cur.get("INBOX"); return l == 3 })
@@ -186,7 +186,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	w.Close()
 	waitUntil(t, 5*time.Second, "intake notices", func() bool { return !in.Status().Connected })
 
-	w2, err := StartDemoWorldDir(imapAddr, smtpAddr, dir, testLog(t))
+	w2, err := mailworld.StartDir(imapAddr, smtpAddr, dir, testLog(t))
 	if err != nil {
 		t.Fatalf("restart on the same addresses: %v", err)
 	}
@@ -199,7 +199,7 @@ func TestIntakeSurvivesDevmailRestart(t *testing.T) {
 	if uv2, l := cur.get("INBOX"); uv2 != uv || l != 4 {
 		t.Errorf("cursor = (%d, %d), want (%d, 4): the restart must keep UIDVALIDITY", uv2, l, uv)
 	}
-	if got := len(readInbox(t, w2.IMAPAddr(), user, "Verwerkt")); got != 4 {
+	if got := len(readInbox(t, w2, user, "Verwerkt")); got != 4 {
 		t.Errorf("Verwerkt holds %d after restart, want 4", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // testLog shows the package's logs with -v only when KLACHTD_TEST_LOG is set;
@@ -126,7 +126,7 @@ func testMsg(i int, extra string) []byte {
 	return fmt.Appendf(nil, "From: a%d@example.org\r\nTo: klachten@example.nl\r\nSubject: test %d\r\nMessage-ID: <%d@test>\r\n\r\nbody %d %s\r\n", i, i, i, i, extra)
 }
 
-func testConfig(srv *mailtest.IMAPServer) IMAPConfig {
+func testConfig(srv *mailworld.IMAPServer) IMAPConfig {
 	return IMAPConfig{
 		Addr:         srv.Addr(),
 		TLS:          TLSNone,
@@ -177,7 +177,7 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 }
 
 func TestIntakeBacklogFirstSync(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	const n = 120 // more than two fetch batches
 	for i := 1; i <= n; i++ {
 		srv.Append("INBOX", testMsg(i, ""))
@@ -219,7 +219,7 @@ func TestIntakeBacklogFirstSync(t *testing.T) {
 }
 
 func TestIntakeIdleWakeupAndIncrementalUIDs(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, testConfig(srv), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "connected", func() bool { return in.Status().Connected && !in.Status().LastPoll.IsZero() })
@@ -241,7 +241,7 @@ func TestIntakeIdleWakeupAndIncrementalUIDs(t *testing.T) {
 }
 
 func TestIntakePollingWithoutIdle(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	h, cur := newRecHandler(), newMemCursor()
 	cfg := testConfig(srv)
 	cfg.PollInterval = 50 * time.Millisecond
@@ -252,7 +252,7 @@ func TestIntakePollingWithoutIdle(t *testing.T) {
 }
 
 func TestIntakeQuarantine(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	srv.Append("INBOX", testMsg(1, ""))
 	srv.Append("INBOX", testMsg(2, "QUARANTINE"))
 	srv.Append("INBOX", testMsg(3, ""))
@@ -273,7 +273,7 @@ func TestIntakeDropsUIDsAtOrBelowCursor(t *testing.T) {
 	// <= last (RFC 3501 §6.4.8). Leave mails 1..3 in the INBOX with the
 	// cursor at 3, as after a crash between move and cursor write on a
 	// server that did not move: none of them may be handed over again.
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	for i := 1; i <= 3; i++ {
 		srv.Append("INBOX", testMsg(i, ""))
 	}
@@ -300,7 +300,7 @@ func TestIntakeDropsUIDsAtOrBelowCursor(t *testing.T) {
 }
 
 func TestIntakeUIDValidityChange(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	for i := 1; i <= 3; i++ {
 		srv.Append("INBOX", testMsg(i, ""))
 	}
@@ -330,7 +330,7 @@ func TestIntakeUIDValidityChange(t *testing.T) {
 }
 
 func TestIntakeHandlerErrorKeepsMailAndRetries(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	srv.Append("INBOX", testMsg(1, ""))
 	srv.Append("INBOX", testMsg(2, ""))
 	h, cur := newRecHandler(), newMemCursor()
@@ -362,7 +362,7 @@ func TestIntakeHandlerErrorKeepsMailAndRetries(t *testing.T) {
 }
 
 func TestIntakeReconnectsAfterConnectionLoss(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, testConfig(srv), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "connected", func() bool { return in.Status().Connected && srv.Logins() == 1 })
@@ -375,7 +375,7 @@ func TestIntakeReconnectsAfterConnectionLoss(t *testing.T) {
 }
 
 func TestIntakeLoginFailureStatus(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	srv.FailLogins(true)
 	srv.Append("INBOX", testMsg(1, ""))
 	h, cur := newRecHandler(), newMemCursor()
@@ -394,7 +394,7 @@ func TestIntakeLoginFailureStatus(t *testing.T) {
 }
 
 func TestIntakeTruncatesLargeMail(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	big := append(testMsg(1, ""), bytes.Repeat([]byte("x"), 5000)...)
 	srv.Append("INBOX", big)
 	srv.Append("INBOX", testMsg(2, ""))
@@ -426,7 +426,7 @@ func TestIntakeRefusesPlainTextToRemoteHost(t *testing.T) {
 }
 
 func TestIntakeCreatesFoldersAndTraceHidesPassword(t *testing.T) {
-	srv := mailtest.NewIMAPServer(t)
+	srv := mailworld.NewIMAPServer(t)
 	var trace syncBuffer
 	cfg := testConfig(srv)
 	cfg.Trace = &trace

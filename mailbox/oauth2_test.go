@@ -23,20 +23,20 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // oauthIMAP is an IMAP server that takes tokens from its own endpoint.
-func oauthIMAP(t *testing.T, mechs ...string) (*mailtest.IMAPServer, *mailtest.TokenServer) {
+func oauthIMAP(t *testing.T, mechs ...string) (*mailworld.IMAPServer, *mailworld.TokenServer) {
 	t.Helper()
-	tok := mailtest.NewTokenServer(t)
-	srv := mailtest.NewIMAPServerWith(t, mailtest.IMAPOptions{OAuth2: tok, Mechanisms: mechs})
+	tok := mailworld.NewTokenServer(t)
+	srv := mailworld.NewIMAPServerWith(t, mailworld.IMAPOptions{OAuth2: tok, Mechanisms: mechs})
 	return srv, tok
 }
 
-func genericSource(t *testing.T, tok *mailtest.TokenServer, secret string) *TokenSource {
+func genericSource(t *testing.T, tok *mailworld.TokenServer, secret string) *TokenSource {
 	t.Helper()
-	ts, err := NewTokenSource(OAuth2Config{Provider: ProviderGeneric, ClientID: mailtest.OAuth2ClientID,
+	ts, err := NewTokenSource(OAuth2Config{Provider: ProviderGeneric, ClientID: mailworld.OAuth2ClientID,
 		ClientSecret: secret, TokenURL: tok.URL(), Scopes: []string{"imap"}}, testLog(t))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func genericSource(t *testing.T, tok *mailtest.TokenServer, secret string) *Toke
 	return ts
 }
 
-func oauthConfig(srv *mailtest.IMAPServer, ts Tokens) IMAPConfig {
+func oauthConfig(srv *mailworld.IMAPServer, ts Tokens) IMAPConfig {
 	cfg := testConfig(srv)
 	cfg.Password = "" // a token or nothing
 	cfg.OAuth2 = ts
@@ -55,7 +55,7 @@ func TestOAuth2IntakeFirstLoginXOAUTH2(t *testing.T) {
 	srv, tok := oauthIMAP(t)
 	srv.Append("INBOX", testMsg(1, ""))
 	h, cur := newRecHandler(), newMemCursor()
-	startIntake(t, oauthConfig(srv, genericSource(t, tok, mailtest.OAuth2ClientSecret)), h.handle, cur, nil)
+	startIntake(t, oauthConfig(srv, genericSource(t, tok, mailworld.OAuth2ClientSecret)), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "mail handled", func() bool { return len(h.handled()) == 1 })
 	if got := srv.MechanismsUsed(); !slices.Equal(got, []string{"XOAUTH2"}) {
 		t.Errorf("mechanisms used = %v, want [XOAUTH2] (preferred when offered)", got)
@@ -76,7 +76,7 @@ func TestOAuth2IntakeServerWithOnlyOneMechanism(t *testing.T) {
 			srv, tok := oauthIMAP(t, mech)
 			srv.Append("INBOX", testMsg(1, ""))
 			h, cur := newRecHandler(), newMemCursor()
-			startIntake(t, oauthConfig(srv, genericSource(t, tok, mailtest.OAuth2ClientSecret)), h.handle, cur, nil)
+			startIntake(t, oauthConfig(srv, genericSource(t, tok, mailworld.OAuth2ClientSecret)), h.handle, cur, nil)
 			waitUntil(t, 5*time.Second, "mail handled", func() bool { return len(h.handled()) == 1 })
 			if got := srv.MechanismsUsed(); !slices.Equal(got, []string{mech}) {
 				t.Errorf("mechanisms used = %v, want [%s]", got, mech)
@@ -86,7 +86,7 @@ func TestOAuth2IntakeServerWithOnlyOneMechanism(t *testing.T) {
 	t.Run("PLAIN only", func(t *testing.T) {
 		srv, tok := oauthIMAP(t, "PLAIN")
 		h, cur := newRecHandler(), newMemCursor()
-		in := startIntake(t, oauthConfig(srv, genericSource(t, tok, mailtest.OAuth2ClientSecret)), h.handle, cur, nil)
+		in := startIntake(t, oauthConfig(srv, genericSource(t, tok, mailworld.OAuth2ClientSecret)), h.handle, cur, nil)
 		waitUntil(t, 5*time.Second, "a clear error", func() bool {
 			return strings.Contains(in.Status().LastError, "neither XOAUTH2 nor OAUTHBEARER")
 		})
@@ -97,7 +97,7 @@ func TestOAuth2IntakeRenewsTokenWhileIdle(t *testing.T) {
 	srv, tok := oauthIMAP(t)
 	tok.SetLifetime(2 * time.Second)
 	h, cur := newRecHandler(), newMemCursor()
-	in := startIntake(t, oauthConfig(srv, genericSource(t, tok, mailtest.OAuth2ClientSecret)), h.handle, cur, nil)
+	in := startIntake(t, oauthConfig(srv, genericSource(t, tok, mailworld.OAuth2ClientSecret)), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "connected", func() bool { return in.Status().Connected })
 	// The intake idles; before the token runs out it logs in again with
 	// a new one, and mail that comes afterwards is read.
@@ -115,7 +115,7 @@ func TestOAuth2RevokedSecretIsAnOutageThatRecovers(t *testing.T) {
 	srv, tok := oauthIMAP(t)
 	tok.FailWith("invalid_client", "AADSTS7000222: The provided client secret keys for app 'klachtd' are expired.\r\nTrace ID: 1")
 	srv.Append("INBOX", testMsg(1, ""))
-	ts := genericSource(t, tok, mailtest.OAuth2ClientSecret)
+	ts := genericSource(t, tok, mailworld.OAuth2ClientSecret)
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, oauthConfig(srv, ts), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "3 token requests", func() bool { return len(tok.Requests()) >= 3 })
@@ -136,7 +136,7 @@ func TestOAuth2RevokedSecretIsAnOutageThatRecovers(t *testing.T) {
 
 func TestOAuth2RevokedTokenJSONChallengeThenFreshToken(t *testing.T) {
 	srv, tok := oauthIMAP(t)
-	ts := genericSource(t, tok, mailtest.OAuth2ClientSecret)
+	ts := genericSource(t, tok, mailworld.OAuth2ClientSecret)
 	h, cur := newRecHandler(), newMemCursor()
 	in := startIntake(t, oauthConfig(srv, ts), h.handle, cur, nil)
 	waitUntil(t, 5*time.Second, "connected", func() bool { return in.Status().Connected })
@@ -165,9 +165,9 @@ func TestXOAUTH2ErrorChallengeIsDecoded(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			sc := newXOAUTH2Client(mailtest.IMAPUser, "not-a-token")
+			sc := newXOAUTH2Client(mailworld.IMAPUser, "not-a-token")
 			if mech == "OAUTHBEARER" {
-				sc = newOAuthBearerClient(mailtest.IMAPUser, "not-a-token", "127.0.0.1", 143)
+				sc = newOAuthBearerClient(mailworld.IMAPUser, "not-a-token", "127.0.0.1", 143)
 			}
 			done := make(chan error, 1)
 			go func() { done <- c.Authenticate(sc) }()
@@ -184,15 +184,15 @@ func TestXOAUTH2ErrorChallengeIsDecoded(t *testing.T) {
 	}
 }
 
-func oauthSMTP(t *testing.T, mechs ...string) (*mailtest.SMTPServer, *mailtest.TokenServer) {
+func oauthSMTP(t *testing.T, mechs ...string) (*mailworld.SMTPServer, *mailworld.TokenServer) {
 	t.Helper()
-	tok := mailtest.NewTokenServer(t)
-	return mailtest.NewSMTPServerWith(t, mailtest.SMTPOptions{OAuth2: tok, Mechanisms: mechs}), tok
+	tok := mailworld.NewTokenServer(t)
+	return mailworld.NewSMTPServerWith(t, mailworld.SMTPOptions{OAuth2: tok, Mechanisms: mechs}), tok
 }
 
-func oauthSender(t *testing.T, srv *mailtest.SMTPServer, ts Tokens) *Sender {
+func oauthSender(t *testing.T, srv *mailworld.SMTPServer, ts Tokens) *Sender {
 	t.Helper()
-	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSNone, Username: mailtest.IMAPUser, HeloName: "klachtd.test",
+	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSNone, Username: mailworld.IMAPUser, HeloName: "klachtd.test",
 		Timeout: 5 * time.Second, OAuth2: ts}, testLog(t))
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -202,14 +202,14 @@ func TestOAuth2SenderMechanisms(t *testing.T) {
 	for _, mechs := range [][]string{nil, {"XOAUTH2"}, {"OAUTHBEARER"}} {
 		t.Run(strings.Join(mechs, "+"), func(t *testing.T) {
 			srv, tok := oauthSMTP(t, mechs...)
-			s := oauthSender(t, srv, genericSource(t, tok, mailtest.OAuth2ClientSecret))
+			s := oauthSender(t, srv, genericSource(t, tok, mailworld.OAuth2ClientSecret))
 			for i := range 2 {
 				if err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(i)); err != nil {
 					t.Fatalf("Send: %v", err)
 				}
 			}
-			if got := srv.AuthUsers(); !slices.Equal(got, []string{mailtest.IMAPUser}) {
-				t.Errorf("AUTH logins = %v, want one as %s (connection reused)", got, mailtest.IMAPUser)
+			if got := srv.AuthUsers(); !slices.Equal(got, []string{mailworld.IMAPUser}) {
+				t.Errorf("AUTH logins = %v, want one as %s (connection reused)", got, mailworld.IMAPUser)
 			}
 		})
 	}
@@ -217,7 +217,7 @@ func TestOAuth2SenderMechanisms(t *testing.T) {
 
 func TestOAuth2SenderRefusedTokenAndEndpointError(t *testing.T) {
 	srv, tok := oauthSMTP(t, "XOAUTH2")
-	ts := genericSource(t, tok, mailtest.OAuth2ClientSecret)
+	ts := genericSource(t, tok, mailworld.OAuth2ClientSecret)
 	s := oauthSender(t, srv, ts)
 	if err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1)); err != nil {
 		t.Fatal(err)
@@ -230,7 +230,7 @@ func TestOAuth2SenderRefusedTokenAndEndpointError(t *testing.T) {
 	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !errors.As(err, &sasl) || sasl.Status != "401" || !IsTemporary(err) {
 		t.Fatalf("Send with a revoked token = %v, want a temporary auth 535 with the decoded challenge", err)
 	}
-	tok.FailWith("invalid_client", "mailtest: secret revoked")
+	tok.FailWith("invalid_client", "mailworld: secret revoked")
 	err = s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(3))
 	var te *TokenError
 	if !errors.As(err, &se) || se.Stage != "auth" || !errors.As(err, &te) || te.Code != "invalid_client" || !IsTemporary(err) {
@@ -269,10 +269,10 @@ func TestMicrosoftTokenRequests(t *testing.T) {
 	if got := MicrosoftTokenURL("contoso.onmicrosoft.com"); got != "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token" {
 		t.Errorf("MicrosoftTokenURL = %s", got)
 	}
-	tok := mailtest.NewTokenServer(t)
+	tok := mailworld.NewTokenServer(t)
 	t.Run("secret", func(t *testing.T) {
-		ts, err := NewTokenSource(OAuth2Config{Provider: ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com", ClientID: mailtest.OAuth2ClientID,
-			ClientSecret: mailtest.OAuth2ClientSecret, TokenURL: tok.URL()}, testLog(t))
+		ts, err := NewTokenSource(OAuth2Config{Provider: ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com", ClientID: mailworld.OAuth2ClientID,
+			ClientSecret: mailworld.OAuth2ClientSecret, TokenURL: tok.URL()}, testLog(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,14 +281,14 @@ func TestMicrosoftTokenRequests(t *testing.T) {
 		}
 		r := tok.Requests()[len(tok.Requests())-1]
 		if r.Form.Get("grant_type") != "client_credentials" || r.Form.Get("scope") != "https://outlook.office365.com/.default" ||
-			r.Form.Get("client_id") != mailtest.OAuth2ClientID || r.Form.Get("client_secret") != mailtest.OAuth2ClientSecret || r.BasicUser != "" {
+			r.Form.Get("client_id") != mailworld.OAuth2ClientID || r.Form.Get("client_secret") != mailworld.OAuth2ClientSecret || r.BasicUser != "" {
 			t.Errorf("request = %v (basic %q), want client credentials in the form with the Exchange scope", r.Form, r.BasicUser)
 		}
 	})
 	t.Run("certificate", func(t *testing.T) {
 		notAfter := time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second)
 		certFile, keyFile, key, der := rsaCert(t, t.TempDir(), notAfter)
-		ts, err := NewTokenSource(OAuth2Config{Provider: ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com", ClientID: mailtest.OAuth2ClientID,
+		ts, err := NewTokenSource(OAuth2Config{Provider: ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com", ClientID: mailworld.OAuth2ClientID,
 			CertificateFile: certFile, KeyFile: keyFile, TokenURL: tok.URL()}, testLog(t))
 		if err != nil {
 			t.Fatal(err)
@@ -311,7 +311,7 @@ func TestMicrosoftTokenRequests(t *testing.T) {
 		}
 		c := r.AssertionClaims
 		exp, _ := c["exp"].(float64)
-		if c["aud"] != tok.URL() || c["iss"] != mailtest.OAuth2ClientID || c["sub"] != mailtest.OAuth2ClientID || c["jti"] == "" ||
+		if c["aud"] != tok.URL() || c["iss"] != mailworld.OAuth2ClientID || c["sub"] != mailworld.OAuth2ClientID || c["jti"] == "" ||
 			time.Unix(int64(exp), 0).Before(time.Now()) {
 			t.Errorf("assertion claims = %v, want aud token URL, iss = sub = client_id, a jti, exp ahead", c)
 		}
@@ -333,7 +333,7 @@ func TestMicrosoftTokenRequests(t *testing.T) {
 }
 
 func TestGoogleServiceAccountTokenRequest(t *testing.T) {
-	tok := mailtest.NewTokenServer(t)
+	tok := mailworld.NewTokenServer(t)
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -369,8 +369,8 @@ func TestGoogleServiceAccountTokenRequest(t *testing.T) {
 }
 
 func TestTokenCachedAndRenewedBeforeExpiry(t *testing.T) {
-	tok := mailtest.NewTokenServer(t)
-	ts := genericSource(t, tok, mailtest.OAuth2ClientSecret)
+	tok := mailworld.NewTokenServer(t)
+	ts := genericSource(t, tok, mailworld.OAuth2ClientSecret)
 	now := time.Now()
 	ts.now = func() time.Time { return now }
 	a, exp, err := ts.AccessToken(context.Background())

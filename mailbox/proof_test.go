@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // TestSendAcceptedKeepsTheServersReply: the proof of sending is the
 // server's whole final reply to DATA; a refused letter has none.
 func TestSendAcceptedKeepsTheServersReply(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	ctx := context.Background()
 	server, reply, err := s.SendAccepted(ctx, "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))

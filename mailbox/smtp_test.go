@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 func letter(i int) []byte {
@@ -29,7 +29,7 @@ func letter(i int) []byte {
 		"Met vriendelijke groet, Jeroen Bakker — Ingressus\r\n", i, i)
 }
 
-func newTestSender(t *testing.T, srv *mailtest.SMTPServer, timeout time.Duration) *Sender {
+func newTestSender(t *testing.T, srv *mailworld.SMTPServer, timeout time.Duration) *Sender {
 	t.Helper()
 	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSNone, HeloName: "klachtd.test", Timeout: timeout}, testLog(t))
 	t.Cleanup(func() { s.Close() })
@@ -37,7 +37,7 @@ func newTestSender(t *testing.T, srv *mailtest.SMTPServer, timeout time.Duration
 }
 
 func TestSenderSendsRawBytesUnchanged(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	raw := letter(1)
 	if err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, raw); err != nil {
@@ -57,7 +57,7 @@ func TestSenderSendsRawBytesUnchanged(t *testing.T) {
 }
 
 func TestSenderReusesConnection(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	const n = 10
 	var wg sync.WaitGroup
@@ -87,21 +87,21 @@ func TestSenderReusesConnection(t *testing.T) {
 func TestSenderTemporaryAndPermanentReplies(t *testing.T) {
 	tests := []struct {
 		name      string
-		knob      func(*mailtest.SMTPServer)
+		knob      func(*mailworld.SMTPServer)
 		permanent bool
 		code      int
 		stage     string
 	}{
-		{"MAIL 451", func(s *mailtest.SMTPServer) { s.FailMail(451, 1) }, false, 451, "mail"},
-		{"MAIL 550", func(s *mailtest.SMTPServer) { s.FailMail(550, 1) }, true, 550, "mail"},
-		{"RCPT 450", func(s *mailtest.SMTPServer) { s.FailRcpt(450, 1) }, false, 450, "rcpt"},
-		{"RCPT 550", func(s *mailtest.SMTPServer) { s.FailRcpt(550, 1) }, true, 550, "rcpt"},
-		{"DATA 452", func(s *mailtest.SMTPServer) { s.FailData(452, 1) }, false, 452, "data"},
-		{"DATA 554", func(s *mailtest.SMTPServer) { s.FailData(554, 1) }, true, 554, "data"},
+		{"MAIL 451", func(s *mailworld.SMTPServer) { s.FailMail(451, 1) }, false, 451, "mail"},
+		{"MAIL 550", func(s *mailworld.SMTPServer) { s.FailMail(550, 1) }, true, 550, "mail"},
+		{"RCPT 450", func(s *mailworld.SMTPServer) { s.FailRcpt(450, 1) }, false, 450, "rcpt"},
+		{"RCPT 550", func(s *mailworld.SMTPServer) { s.FailRcpt(550, 1) }, true, 550, "rcpt"},
+		{"DATA 452", func(s *mailworld.SMTPServer) { s.FailData(452, 1) }, false, 452, "data"},
+		{"DATA 554", func(s *mailworld.SMTPServer) { s.FailData(554, 1) }, true, 554, "data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := mailtest.NewSMTPServer(t)
+			srv := mailworld.NewSMTPServer(t)
 			s := newTestSender(t, srv, 5*time.Second)
 			tt.knob(srv)
 			err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
@@ -141,7 +141,7 @@ func TestSenderTemporaryAndPermanentReplies(t *testing.T) {
 }
 
 func TestSenderOneRefusedRecipientFailsTheLetter(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	srv.FailRcpt(550, 1) // the first of two recipients
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"gone@example.org", "piet@example.org"}, letter(1))
@@ -155,7 +155,7 @@ func TestSenderOneRefusedRecipientFailsTheLetter(t *testing.T) {
 }
 
 func TestSenderReconnectsAfterServerClosedConnection(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	ctx := context.Background()
 	if err := s.Send(ctx, "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1)); err != nil {
@@ -175,7 +175,7 @@ func TestSenderReconnectsAfterServerClosedConnection(t *testing.T) {
 }
 
 func TestSenderTimeoutIsTemporary(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 200*time.Millisecond)
 	srv.SetDataDelay(2 * time.Second)
 	start := time.Now()
@@ -193,7 +193,7 @@ func TestSenderTimeoutIsTemporary(t *testing.T) {
 }
 
 func TestSenderContextCancel(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 10*time.Second)
 	srv.SetDataDelay(5 * time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -209,7 +209,7 @@ func TestSenderContextCancel(t *testing.T) {
 }
 
 func TestSenderConnectionRefusedIsTemporary(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	addr := srv.Addr()
 	srv.Close()
 	s := NewSender(SMTPConfig{Addr: addr, TLS: TLSNone, Timeout: time.Second}, testLog(t))
@@ -220,7 +220,7 @@ func TestSenderConnectionRefusedIsTemporary(t *testing.T) {
 }
 
 func TestSenderAddressWithLineBreakIsPermanent(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org\r\nRCPT TO:<x@evil>"}, letter(1))
 	if !errors.Is(err, ErrPermanent) {
@@ -232,7 +232,7 @@ func TestSenderAddressWithLineBreakIsPermanent(t *testing.T) {
 }
 
 func TestSenderNullSenderAndBrackets(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t)
+	srv := mailworld.NewSMTPServer(t)
 	s := newTestSender(t, srv, 5*time.Second)
 	// The null sender, as a bounce-like notice would use, and an address
 	// already in brackets.

@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -10,21 +9,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"io"
-	"log"
 	"math/big"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
-
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost.
@@ -51,96 +41,37 @@ func selfSigned(t *testing.T) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
 
-// authSMTP is a go-smtp server that demands AUTH PLAIN and TLS.
-type authSMTP struct {
-	mu    sync.Mutex
-	users []string
-	tls   []bool
-	msgs  int
-}
-
-type authSession struct {
-	s    *authSMTP
-	c    *smtp.Conn
-	user string
-}
-
-func (a *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (a *authSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if pass != "geheim" {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
-		}
-		a.user = user
-		return nil
-	}), nil
-}
-func (a *authSession) Reset()        {}
-func (a *authSession) Logout() error { return nil }
-func (a *authSession) Mail(string, *smtp.MailOptions) error {
-	if a.user == "" {
-		return &smtp.SMTPError{Code: 530, Message: "auth first"}
-	}
-	return nil
-}
-func (a *authSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (a *authSession) Data(r io.Reader) error {
-	io.Copy(io.Discard, r)
-	_, isTLS := a.c.TLSConnectionState()
-	a.s.mu.Lock()
-	a.s.users = append(a.s.users, a.user)
-	a.s.tls = append(a.s.tls, isTLS)
-	a.s.msgs++
-	a.s.mu.Unlock()
-	return nil
-}
-
-func startAuthSMTP(t *testing.T, implicit bool) (*authSMTP, string) {
+// startAuthSMTP runs a capture server that demands AUTH PLAIN as klachtd /
+// geheim and offers it only over TLS.
+func startAuthSMTP(t *testing.T, implicit bool) *mailworld.SMTPServer {
 	t.Helper()
-	as := &authSMTP{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &authSession{s: as, c: c}, nil }))
-	srv.Domain = "localhost"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	cfg := selfSigned(t)
-	srv.TLSConfig = cfg
-	var ln net.Listener
-	var err error
-	if implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
-	} else {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { ln.Close(); srv.Close() })
-	return as, ln.Addr().String()
+	srv := mailworld.NewSMTPServerWith(t, mailworld.SMTPOptions{TLS: selfSigned(t), ImplicitTLS: implicit})
+	srv.RequireAuth("klachtd", "geheim")
+	return srv
 }
 
 func TestSenderTLSModesWithAuth(t *testing.T) {
 	for _, mode := range []TLSMode{TLSStartTLS, TLSImplicit} {
 		t.Run(string(mode), func(t *testing.T) {
-			as, addr := startAuthSMTP(t, mode == TLSImplicit)
-			s := NewSender(SMTPConfig{Addr: addr, TLS: mode, Insecure: true, Username: "klachtd", Password: "geheim", Timeout: 5 * time.Second}, testLog(t))
+			srv := startAuthSMTP(t, mode == TLSImplicit)
+			s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: mode, Insecure: true, Username: "klachtd", Password: "geheim", Timeout: 5 * time.Second}, testLog(t))
 			defer s.Close()
 			for i := range 2 {
 				if err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(i)); err != nil {
 					t.Fatalf("Send() = %v", err)
 				}
 			}
-			as.mu.Lock()
-			defer as.mu.Unlock()
-			if as.msgs != 2 || as.users[0] != "klachtd" || !as.tls[0] || !as.tls[1] {
-				t.Errorf("server got %d msgs, users %v, tls %v; want 2 over TLS as klachtd", as.msgs, as.users, as.tls)
+			msgs := srv.Messages()
+			if len(msgs) != 2 || msgs[0].User != "klachtd" || !msgs[0].TLS || !msgs[1].TLS {
+				t.Errorf("server got %+v; want 2 msgs over TLS as klachtd", msgs)
 			}
 		})
 	}
 }
 
 func TestSenderWrongPasswordIsTemporary(t *testing.T) {
-	_, addr := startAuthSMTP(t, false)
-	s := NewSender(SMTPConfig{Addr: addr, TLS: TLSStartTLS, Insecure: true, Username: "klachtd", Password: "fout", Timeout: 5 * time.Second}, testLog(t))
+	srv := startAuthSMTP(t, false)
+	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSStartTLS, Insecure: true, Username: "klachtd", Password: "fout", Timeout: 5 * time.Second}, testLog(t))
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
 	var se *SendError
 	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !IsTemporary(err) {
@@ -152,7 +83,7 @@ func TestSenderWrongPasswordIsTemporary(t *testing.T) {
 }
 
 func TestSenderStartTLSNeverFallsBackToPlainText(t *testing.T) {
-	srv := mailtest.NewSMTPServer(t) // offers no STARTTLS
+	srv := mailworld.NewSMTPServer(t) // offers no STARTTLS
 	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSStartTLS, Timeout: 5 * time.Second}, testLog(t))
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
 	if err == nil || !IsTemporary(err) {
@@ -171,50 +102,18 @@ func TestSenderRefusesPlainTextToRemoteHost(t *testing.T) {
 	}
 }
 
-// startTLSIMAP runs an imapmemserver that allows LOGIN only over TLS.
-func startTLSIMAP(t *testing.T, implicit bool) (addr string, u *imapmemserver.User) {
-	t.Helper()
-	mem := imapmemserver.New()
-	u = imapmemserver.NewUser("klachten@example.nl", "geheim")
-	u.Create("INBOX", nil)
-	mem.AddUser(u)
-	cfg := selfSigned(t)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		TLSConfig: cfg,
-		Logger:    log.New(io.Discard, "", 0),
-	})
-	var ln net.Listener
-	var err error
-	if implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
-	} else {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { ln.Close(); srv.Close() })
-	return ln.Addr().String(), u
-}
-
 func TestIntakeTLSModes(t *testing.T) {
 	for _, mode := range []TLSMode{TLSStartTLS, TLSImplicit} {
 		t.Run(string(mode), func(t *testing.T) {
-			addr, u := startTLSIMAP(t, mode == TLSImplicit)
-			u.Append("INBOX", bytesReader(testMsg(1, "")), &imap.AppendOptions{})
+			// LOGIN only over TLS.
+			srv := mailworld.NewIMAPServerWith(t, mailworld.IMAPOptions{TLS: selfSigned(t), ImplicitTLS: mode == TLSImplicit})
+			srv.Append("INBOX", testMsg(1, ""))
 			h, cur := newRecHandler(), newMemCursor()
 			startIntake(t, IMAPConfig{
-				Addr: addr, TLS: mode, Insecure: true, Username: "klachten@example.nl", Password: "geheim",
+				Addr: srv.Addr(), TLS: mode, Insecure: true, Username: srv.User(), Password: srv.Password(),
 				Folder: "INBOX", Processed: "Verwerkt", Quarantine: "Quarantaine",
 			}, h.handle, cur, nil)
 			waitUntil(t, 5*time.Second, "handled over TLS", func() bool { _, l := cur.get("INBOX"); return l == 1 })
 		})
 	}
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

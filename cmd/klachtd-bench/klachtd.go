@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ingressus/klachtd/e2e/mailservers"
 	_ "github.com/mattn/go-sqlite3"
 )
 
@@ -97,7 +98,7 @@ weekly = false
 
 // daemon is one running `klachtd run`.
 type daemon struct {
-	p       *proc
+	p       *mailservers.Proc
 	cfg     string
 	logPath string
 	db      string
@@ -126,7 +127,7 @@ func writeKlachtdConfig(dir string, imapPort, smtpPort int) (cfg, db string, err
 func startDaemon(bin, cfg, db, logPath string, interval time.Duration, env []string) (*daemon, error) {
 	cmd := exec.Command(bin, "run", "--config", cfg)
 	cmd.Env = append(os.Environ(), env...)
-	p, err := startProc("klachtd", cmd, logPath)
+	p, err := mailservers.StartProc("klachtd", cmd, logPath)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func startDaemon(bin, cfg, db, logPath string, interval time.Duration, env []str
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			rss := procStatus(p.pid(), "VmRSS")
+			rss := procStatus(p.PID(), "VmRSS")
 			d.mu.Lock()
 			if rss > d.maxRSS {
 				d.maxRSS = rss
@@ -149,7 +150,7 @@ func startDaemon(bin, cfg, db, logPath string, interval time.Duration, env []str
 			select {
 			case <-d.stopMon:
 				return
-			case <-p.done:
+			case <-p.Done():
 				return
 			case <-t.C:
 			}
@@ -158,8 +159,8 @@ func startDaemon(bin, cfg, db, logPath string, interval time.Duration, env []str
 	return d, nil
 }
 
-func (d *daemon) rss() int64 { return procStatus(d.p.pid(), "VmRSS") }
-func (d *daemon) hwm() int64 { return procStatus(d.p.pid(), "VmHWM") }
+func (d *daemon) rss() int64 { return procStatus(d.p.PID(), "VmRSS") }
+func (d *daemon) hwm() int64 { return procStatus(d.p.PID(), "VmHWM") }
 
 func (d *daemon) polledMax() int64 {
 	d.mu.Lock()
@@ -168,7 +169,7 @@ func (d *daemon) polledMax() int64 {
 }
 
 func (d *daemon) cpu() time.Duration {
-	u, s := procCPU(d.p.pid())
+	u, s := procCPU(d.p.PID())
 	return u + s
 }
 
@@ -176,8 +177,8 @@ func (d *daemon) cpu() time.Duration {
 func (d *daemon) waitLog(s string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if d.p.exited() {
-			return fmt.Errorf("klachtd exited: %v\n%s", d.p.err, tailFile(d.logPath, 3000))
+		if d.p.Exited() {
+			return fmt.Errorf("klachtd exited: %v\n%s", d.p.Err(), tailFile(d.logPath, 3000))
 		}
 		if b, err := os.ReadFile(d.logPath); err == nil && strings.Contains(string(b), s) {
 			return nil
@@ -190,7 +191,7 @@ func (d *daemon) waitLog(s string, timeout time.Duration) error {
 func (d *daemon) stop() {
 	close(d.stopMon)
 	<-d.monDone
-	d.p.stop(20 * time.Second)
+	d.p.Stop(20 * time.Second)
 }
 
 func tailFile(path string, n int) string {

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ingressus/klachtd/e2e/mailservers"
 )
 
 type bench struct {
@@ -49,14 +51,14 @@ type bench struct {
 	latencyWait time.Duration
 	verbose     bool
 	env         []string
-	user        mailUser
-	dovecot     *dovecot
+	user        mailservers.Account
+	dovecot     *mailservers.Dovecot
 	sink        *sink
 }
 
 func main() {
 	err := run()
-	stopAll()
+	mailservers.StopAll()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "klachtd-bench:", err)
 		os.Exit(1)
@@ -99,7 +101,7 @@ func run() error {
 	defer cancel()
 
 	for _, bin := range []string{"dovecot", "smtp-sink", "smtp-source", "mbsync"} {
-		if _, err := findBinary(bin); err != nil {
+		if _, err := mailservers.FindBinary(bin); err != nil {
 			return err
 		}
 	}
@@ -107,7 +109,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	u, err := currentMailUser()
+	u, err := mailservers.MailAccount()
 	if err != nil {
 		return err
 	}
@@ -152,7 +154,7 @@ func run() error {
 			fmt.Fprintf(os.Stderr, "kept: %s and %s\n", b.dir, b.sinkBase)
 			return
 		}
-		stopAll()
+		mailservers.StopAll()
 		os.RemoveAll(b.dir)
 		os.RemoveAll(b.sinkBase)
 	}()
@@ -198,14 +200,14 @@ func run() error {
 	step("writing %d form mails into the Maildir", b.n)
 	t := time.Now()
 	now := time.Now()
-	total, err := fillMaildir(b.dovecot.maildir, b.n, now, b.attachBytes)
+	total, err := fillMaildir(b.dovecot.Maildir(benchUser), b.n, now, b.attachBytes)
 	if err != nil {
 		return err
 	}
 	rep.Setup.FillSeconds = time.Since(t).Seconds()
 	rep.Setup.MailBytes = total
 	step("starting Dovecot on 127.0.0.1:%d", b.imapPort)
-	if err := b.dovecot.start(); err != nil {
+	if err := b.dovecot.Start(); err != nil {
 		return err
 	}
 	if v, err := exec.Command("dovecot", "--version").Output(); err == nil {

@@ -77,8 +77,8 @@ func runBacklog(ctx context.Context, b *bench, n int) (*daemon, backlogResult, e
 		if err := ctx.Err(); err != nil {
 			return d, res, err
 		}
-		if d.p.exited() {
-			return d, res, fmt.Errorf("klachtd exited during the backlog: %v\n%s", d.p.err, tailFile(logPath, 3000))
+		if d.p.Exited() {
+			return d, res, fmt.Errorf("klachtd exited during the backlog: %v\n%s", d.p.Err(), tailFile(logPath, 3000))
 		}
 		if db == nil {
 			if _, err := os.Stat(b.db); err == nil {
@@ -132,7 +132,7 @@ func runBacklog(ctx context.Context, b *bench, n int) (*daemon, backlogResult, e
 	res.PeakRSS = d.hwm()
 	res.PolledMaxRSS = d.polledMax()
 	res.KlachtdCPU = d.cpu().Seconds()
-	res.DovecotCPU = groupCPU(b.dovecot.p.pid()).Seconds()
+	res.DovecotCPU = groupCPU(b.dovecot.PID()).Seconds()
 
 	if db == nil {
 		return d, res, fmt.Errorf("klachtd never created its database\n%s", tailFile(logPath, 3000))
@@ -453,8 +453,8 @@ func runBigMail(ctx context.Context, b *bench, mailBytes int) (bigResult, error)
 	defer rdb.Close()
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if d.p.exited() {
-			return res, fmt.Errorf("klachtd exited: %v\n%s", d.p.err, tailFile(d.logPath, 3000))
+		if d.p.Exited() {
+			return res, fmt.Errorf("klachtd exited: %v\n%s", d.p.Err(), tailFile(d.logPath, 3000))
 		}
 		q := countRows(rdb, `SELECT count(*) FROM messages WHERE outcome = 'quarantined'`)
 		if q > 0 {

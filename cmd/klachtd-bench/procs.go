@@ -2,102 +2,12 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 )
-
-// proc is a child process started in its own process group, so that
-// stopping it also stops whatever it forked (Dovecot's imap and auth
-// processes, say). Every proc is registered and stopped at exit.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
-}
-
-var (
-	procsMu sync.Mutex
-	procs   []*proc
-)
-
-// startProc starts cmd in a new process group with its output in logPath.
-func startProc(name string, cmd *exec.Cmd, logPath string) (*proc, error) {
-	if logPath != "" {
-		f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, err
-		}
-		cmd.Stdout, cmd.Stderr = f, f
-		defer f.Close() // the child has its own copy
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	procsMu.Lock()
-	procs = append(procs, p)
-	procsMu.Unlock()
-	return p, nil
-}
-
-func (p *proc) pid() int { return p.cmd.Process.Pid }
-
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// stop sends SIGTERM to the process group, waits up to grace, then SIGKILLs
-// the group. Safe to call twice.
-func (p *proc) stop(grace time.Duration) {
-	pgid := p.cmd.Process.Pid
-	if !p.exited() {
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(grace):
-			fmt.Fprintf(os.Stderr, "bench: %s did not stop within %v, killing it\n", p.name, grace)
-		}
-	}
-	// Children that outlived the leader (or ignored TERM) go too.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	<-p.done
-	procsMu.Lock()
-	for i, q := range procs {
-		if q == p {
-			procs = append(procs[:i], procs[i+1:]...)
-			break
-		}
-	}
-	procsMu.Unlock()
-}
-
-// stopAll stops every process still registered, newest first.
-func stopAll() {
-	procsMu.Lock()
-	list := append([]*proc(nil), procs...)
-	procsMu.Unlock()
-	for i := len(list) - 1; i >= 0; i-- {
-		list[i].stop(10 * time.Second)
-	}
-}
 
 // procStatus reads a kB field (VmRSS, VmHWM) of /proc/PID/status, in bytes.
 func procStatus(pid int, field string) int64 {

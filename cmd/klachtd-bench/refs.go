@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/ingressus/klachtd/e2e/mailservers"
 )
 
 // mbsyncResult is the do-it-yourself intake: mbsync (isync) pulling the
@@ -21,7 +23,7 @@ type mbsyncResult struct {
 
 func runMbsync(ctx context.Context, dir string, imapPort int) (mbsyncResult, error) {
 	var res mbsyncResult
-	bin, err := findBinary("mbsync")
+	bin, err := mailservers.FindBinary("mbsync")
 	if err != nil {
 		return res, err
 	}
@@ -107,9 +109,9 @@ type sourceResult struct {
 // runSmtpSource runs `smtp-source -d -s sessions -m n -l length` against a
 // fresh sink; capture says whether the sink writes every message to a file
 // (as in the backlog) or throws it away.
-func runSmtpSource(ctx context.Context, dir string, port, n, length, sessions int, capture bool, u mailUser) (sourceResult, error) {
+func runSmtpSource(ctx context.Context, dir string, port, n, length, sessions int, capture bool, u mailservers.Account) (sourceResult, error) {
 	res := sourceResult{Messages: n, Length: length, Sessions: sessions, Dump: capture}
-	bin, err := findBinary("smtp-source")
+	bin, err := mailservers.FindBinary("smtp-source")
 	if err != nil {
 		return res, err
 	}
@@ -150,25 +152,25 @@ func runSmtpSource(ctx context.Context, dir string, port, n, length, sessions in
 }
 
 // startNullSink is smtp-sink without capture: the fastest the sink goes.
-func startNullSink(port int, logPath string, u mailUser) (*sink, error) {
-	bin, err := findBinary("smtp-sink")
+func startNullSink(port int, logPath string, u mailservers.Account) (*sink, error) {
+	bin, err := mailservers.FindBinary("smtp-sink")
 	if err != nil {
 		return nil, err
 	}
-	if err := portFree(port); err != nil {
+	if err := mailservers.PortFree(port); err != nil {
 		return nil, err
 	}
 	var args []string
-	if u.root {
-		args = append(args, "-u", u.name)
+	if u.Root {
+		args = append(args, "-u", u.Name)
 	}
 	args = append(args, "-m", "64", fmt.Sprintf("127.0.0.1:%d", port), "256")
-	p, err := startProc("smtp-sink", exec.Command(bin, args...), logPath)
+	p, err := mailservers.StartProc("smtp-sink", exec.Command(bin, args...), logPath)
 	if err != nil {
 		return nil, err
 	}
-	if err := waitPort(port, 10*time.Second, p); err != nil {
-		p.stop(time.Second)
+	if err := mailservers.WaitPort(port, 10*time.Second, p); err != nil {
+		p.Stop(time.Second)
 		return nil, err
 	}
 	return &sink{port: port, p: p}, nil

@@ -13,15 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // world is one daemon's surroundings in a test: real IMAP and SMTP servers
 // in-process and a config pointing at them.
 type world struct {
 	t       testing.TB
-	imap    *mailtest.IMAPServer
-	smtp    *mailtest.SMTPServer
+	imap    *mailworld.IMAPServer
+	smtp    *mailworld.SMTPServer
 	dir     string
 	cfgPath string
 }
@@ -30,7 +30,7 @@ func newWorld(t *testing.T, extra string) *world { return newWorldTB(t, extra) }
 
 func newWorldTB(t testing.TB, extra string) *world {
 	t.Helper()
-	w := &world{t: t, imap: mailtest.NewIMAPServer(t), smtp: mailtest.NewSMTPServer(t), dir: t.TempDir()}
+	w := &world{t: t, imap: mailworld.NewIMAPServer(t), smtp: mailworld.NewSMTPServer(t), dir: t.TempDir()}
 	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
 	cfg := fmt.Sprintf(`
 [gateway]
@@ -63,7 +63,7 @@ trust_from = true
 [digest]
 daily = false
 weekly = false
-`, w.imap.Addr(), mailtest.IMAPUser, mailtest.IMAPPassword, w.smtp.Addr(), extra)
+`, w.imap.Addr(), mailworld.IMAPUser, mailworld.IMAPPassword, w.smtp.Addr(), extra)
 	if err := os.WriteFile(w.cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func letterKind(raw []byte) (kind, msgID string) {
 	return m.Header.Get("X-Klachtd-Letter"), m.Header.Get("Message-Id")
 }
 
-func countKinds(msgs []mailtest.Message) (map[string]int, map[string]int) {
+func countKinds(msgs []mailworld.Message) (map[string]int, map[string]int) {
 	kinds := map[string]int{}
 	ids := map[string]int{}
 	for _, m := range msgs {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ingressus/klachtd/mailbox"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 //go:embed sample.eml
@@ -100,7 +100,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	log := newLogger(stderr, "info")
 	setMemoryLimit()
-	world, err := mailbox.StartDemoWorld(*imapAddr, *smtpAddr, log.With("part", "demo-world"))
+	world, err := mailworld.Start(*imapAddr, *smtpAddr, log.With("part", "demo-world"))
 	if err != nil {
 		return fmt.Errorf("start demo mail world: %w (is another demo running? choose other ports with --imap and --smtp)", err)
 	}
@@ -186,7 +186,7 @@ func cmdDevmail(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		*dir = d
 	}
 	log := newLogger(stderr, "info")
-	world, err := mailbox.StartDemoWorldDir(*imapAddr, *smtpAddr, *dir, log)
+	world, err := mailworld.StartDir(*imapAddr, *smtpAddr, *dir, log)
 	if err != nil {
 		return fmt.Errorf("start mail world: %w", err)
 	}

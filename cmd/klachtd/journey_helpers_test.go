@@ -1,6 +1,6 @@
 package main
 
-// The journey tests' world: the demo mail world (mailbox.StartDemoWorld,
+// The journey tests' world: the demo mail world (mailworld.Start,
 // the same one `klachtd demo` runs), the daemon wired as `klachtd demo`
 // wires it but on a clock the test moves, and the people of the procedure
 // with ordinary mail clients: net/smtp to send, go-imap to read their
@@ -31,7 +31,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"github.com/ingressus/klachtd/correspondence/workdays"
-	"github.com/ingressus/klachtd/mailbox"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // The people of the demo (demoConfig).
@@ -53,7 +53,7 @@ func (c *jclock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 // journey is one run of the procedure in its own mail world.
 type journey struct {
 	t      *testing.T
-	world  *mailbox.DemoWorld
+	world  *mailworld.World
 	clk    *jclock
 	dbPath string
 	stop   func()
@@ -72,7 +72,7 @@ func amsterdamAt(y int, m time.Month, d, hh, mm int) time.Time {
 // newJourney starts the demo mail world and the daemon at start.
 func newJourney(t *testing.T, start time.Time) *journey {
 	t.Helper()
-	world, err := mailbox.StartDemoWorld("127.0.0.1:0", "127.0.0.1:0", journeyLog())
+	world, err := mailworld.Start("127.0.0.1:0", "127.0.0.1:0", journeyLog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,25 +22,25 @@ import (
 	"time"
 
 	"github.com/ingressus/klachtd/mailbox"
-	"github.com/ingressus/klachtd/mailbox/mailtest"
+	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
 // newOAuth2World is a world whose IMAP server takes tokens from a local
 // token endpoint; smtpOAuth2 puts the SMTP server behind the same tokens
 // (else it takes mail without a login). The client secret comes from
 // KLACHTD_TEST_OAUTH2_SECRET, set to the right one.
-func newOAuth2World(t *testing.T, smtpOAuth2 bool, extra string) (*world, *mailtest.TokenServer) {
+func newOAuth2World(t *testing.T, smtpOAuth2 bool, extra string) (*world, *mailworld.TokenServer) {
 	t.Helper()
-	tok := mailtest.NewTokenServer(t)
-	w := &world{t: t, imap: mailtest.NewIMAPServerWith(t, mailtest.IMAPOptions{OAuth2: tok}), dir: t.TempDir()}
+	tok := mailworld.NewTokenServer(t)
+	w := &world{t: t, imap: mailworld.NewIMAPServerWith(t, mailworld.IMAPOptions{OAuth2: tok}), dir: t.TempDir()}
 	smtpAuth := `auth = "password"`
 	if smtpOAuth2 {
-		w.smtp = mailtest.NewSMTPServerWith(t, mailtest.SMTPOptions{OAuth2: tok})
-		smtpAuth = fmt.Sprintf("auth = \"oauth2\"\nusername = %q", mailtest.IMAPUser)
+		w.smtp = mailworld.NewSMTPServerWith(t, mailworld.SMTPOptions{OAuth2: tok})
+		smtpAuth = fmt.Sprintf("auth = \"oauth2\"\nusername = %q", mailworld.IMAPUser)
 	} else {
-		w.smtp = mailtest.NewSMTPServer(t)
+		w.smtp = mailworld.NewSMTPServer(t)
 	}
-	t.Setenv("KLACHTD_TEST_OAUTH2_SECRET", mailtest.OAuth2ClientSecret)
+	t.Setenv("KLACHTD_TEST_OAUTH2_SECRET", mailworld.OAuth2ClientSecret)
 	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
 	cfg := fmt.Sprintf(`
 [gateway]
@@ -77,7 +77,7 @@ trust_from = true
 daily = false
 weekly = false
 intake_alert_after = "1s"
-`, w.imap.Addr(), mailtest.IMAPUser, w.smtp.Addr(), smtpAuth, mailtest.OAuth2ClientID, tok.URL(), extra)
+`, w.imap.Addr(), mailworld.IMAPUser, w.smtp.Addr(), smtpAuth, mailworld.OAuth2ClientID, tok.URL(), extra)
 	if err := os.WriteFile(w.cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +109,8 @@ func TestDaemonOAuth2AcknowledgesAndRenewsTokens(t *testing.T) {
 	if _, err := w.smtp.WaitFor(4, 20*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if u := w.smtp.AuthUsers(); len(u) == 0 || u[0] != mailtest.IMAPUser {
-		t.Errorf("SMTP logins = %v, want with a token as %s", u, mailtest.IMAPUser)
+	if u := w.smtp.AuthUsers(); len(u) == 0 || u[0] != mailworld.IMAPUser {
+		t.Errorf("SMTP logins = %v, want with a token as %s", u, mailworld.IMAPUser)
 	}
 	if m := w.imap.MechanismsUsed(); len(m) < 2 || slices.ContainsFunc(m, func(s string) bool { return s != "XOAUTH2" }) {
 		t.Errorf("IMAP logins = %v, want several, all XOAUTH2", m)
@@ -200,7 +200,7 @@ func TestCheckConnectionOAuth2(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "IMAP and SMTP login failed") {
 		t.Fatalf("check-connection with a wrong secret = %v, want both logins failed\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "invalid_client: mailtest: client authentication failed") || !strings.Contains(out.String(), "what to do: the endpoint does not accept this client") {
+	if !strings.Contains(out.String(), "invalid_client: mailworld: client authentication failed") || !strings.Contains(out.String(), "what to do: the endpoint does not accept this client") {
 		t.Errorf("output lacks the endpoint's error text and what to do:\n%s", out.String())
 	}
 }

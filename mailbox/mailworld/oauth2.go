@@ -1,4 +1,4 @@
-package mailtest
+package mailworld
 
 import (
 	"bytes"
@@ -8,12 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -36,12 +35,12 @@ type TokenRequest struct {
 	AssertionClaims map[string]any
 }
 
-// TokenServer is an OAuth2 token endpoint (httptest) that issues opaque
+// TokenServer is an OAuth2 token endpoint on loopback that issues opaque
 // access tokens for the client-credentials grant (secret or client
 // assertion) and the JWT-bearer grant, and checks them for the test mail
 // servers and for Dovecot's oauth2 passdb (POST /introspect, RFC 7662).
 type TokenServer struct {
-	srv *httptest.Server
+	base string // http://127.0.0.1:port
 
 	mu       sync.Mutex
 	secret   string
@@ -57,22 +56,30 @@ type TokenServer struct {
 
 // NewTokenServer starts a token endpoint accepting OAuth2ClientID with
 // OAuth2ClientSecret; tokens live an hour.
-func NewTokenServer(t testing.TB) *TokenServer {
+func NewTokenServer(t TB) *TokenServer {
 	t.Helper()
 	ts := &TokenServer{secret: OAuth2ClientSecret, lifetime: time.Hour, tokens: map[string]time.Time{}, user: IMAPUser, now: time.Now}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/token", ts.token)
 	mux.HandleFunc("/introspect", ts.introspect)
-	ts.srv = httptest.NewServer(mux)
-	t.Cleanup(ts.srv.Close)
+	// Not httptest.NewServer: klachtd demo links this package, and should
+	// not link httptest with it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailworld: token endpoint listen: %v", err)
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	ts.base = "http://" + ln.Addr().String()
 	return ts
 }
 
 // URL is the token endpoint.
-func (ts *TokenServer) URL() string { return ts.srv.URL + "/token" }
+func (ts *TokenServer) URL() string { return ts.base + "/token" }
 
 // IntrospectionURL is the RFC 7662 endpoint Dovecot asks.
-func (ts *TokenServer) IntrospectionURL() string { return ts.srv.URL + "/introspect" }
+func (ts *TokenServer) IntrospectionURL() string { return ts.base + "/introspect" }
 
 // SetSecret changes the client secret the endpoint accepts; tokens already
 // issued stay valid unless revoked.
@@ -184,16 +191,16 @@ func (ts *TokenServer) token(w http.ResponseWriter, r *http.Request) {
 		// A client assertion stands in for the secret; its signature is
 		// not checked here (the unit test checks it with the public key).
 		if clientID != OAuth2ClientID || (req.AssertionClaims == nil && secret != ts.secret) {
-			fail(http.StatusUnauthorized, "invalid_client", "mailtest: client authentication failed")
+			fail(http.StatusUnauthorized, "invalid_client", "mailworld: client authentication failed")
 			return
 		}
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		if req.AssertionClaims == nil {
-			fail(http.StatusBadRequest, "invalid_grant", "mailtest: no assertion")
+			fail(http.StatusBadRequest, "invalid_grant", "mailworld: no assertion")
 			return
 		}
 	default:
-		fail(http.StatusBadRequest, "unsupported_grant_type", "mailtest: "+r.PostForm.Get("grant_type"))
+		fail(http.StatusBadRequest, "unsupported_grant_type", "mailworld: "+r.PostForm.Get("grant_type"))
 		return
 	}
 	b := make([]byte, 16)
@@ -281,5 +288,5 @@ func oauthServer(mech string, tokens *TokenServer, fail error, login func(user s
 			return nil
 		}), nil
 	}
-	return nil, fmt.Errorf("mailtest: mechanism %s not offered", mech)
+	return nil, fmt.Errorf("mailworld: mechanism %s not offered", mech)
 }

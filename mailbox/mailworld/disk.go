@@ -1,7 +1,8 @@
-package mailbox
+package mailworld
 
-// Persistence for the demo world (klachtd devmail --dir): imapmemserver
-// keeps mail in memory, so every change made through our session wrappers is
+// Persistence for a world kept on disk (klachtd devmail --dir):
+// imapmemserver keeps mail in memory, so every change made through our
+// session (imapsession.go) is
 // mirrored to disk, and at start the disk copy is replayed into a fresh
 // imapmemserver with the same UIDVALIDITY and the same UIDs, so that a
 // client's cursor stays valid across a restart of the world.
@@ -36,11 +37,11 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
 
-const demoStateFile = "state.json"
+const stateFile = "state.json"
 
-// demoDisk mirrors the demo world's folders under dir. Its methods are
+// disk mirrors an IMAPServer's folders under dir. Its methods are
 // called with the owning account's mutex held; mu guards only the map.
-type demoDisk struct {
+type disk struct {
 	dir string
 
 	mu      sync.Mutex
@@ -60,11 +61,11 @@ type diskEntry struct {
 	Time  time.Time `json:"time"`
 }
 
-func openDemoDisk(dir string) (*demoDisk, error) {
+func openDisk(dir string) (*disk, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("demo world dir: %w", err)
+		return nil, fmt.Errorf("mail world dir: %w", err)
 	}
-	return &demoDisk{dir: dir, folders: make(map[string]map[string]*diskFolder)}, nil
+	return &disk{dir: dir, folders: make(map[string]map[string]*diskFolder)}, nil
 }
 
 // fsName escapes a name for use as one path element: letters, digits and
@@ -84,17 +85,17 @@ func fsName(s string) string {
 	return b.String()
 }
 
-func (d *demoDisk) folderDir(addr, name string) string {
+func (d *disk) folderDir(addr, name string) string {
 	return filepath.Join(d.dir, fsName(addr), fsName(name))
 }
 
-func (d *demoDisk) folder(addr, name string) *diskFolder {
+func (d *disk) folder(addr, name string) *diskFolder {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.folders[addr][name]
 }
 
-func (d *demoDisk) setFolder(addr, name string, f *diskFolder) {
+func (d *disk) setFolder(addr, name string, f *diskFolder) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.folders[addr] == nil {
@@ -135,7 +136,7 @@ func syncDir(dir string) error {
 
 // save writes a folder's state atomically (temp file, fsync, rename, fsync
 // of the directory).
-func (d *demoDisk) save(addr, name string, f *diskFolder) error {
+func (d *disk) save(addr, name string, f *diskFolder) error {
 	dir := d.folderDir(addr, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -144,11 +145,11 @@ func (d *demoDisk) save(addr, name string, f *diskFolder) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, demoStateFile+".tmp")
+	tmp := filepath.Join(dir, stateFile+".tmp")
 	if err := writeFileSync(tmp, data); err != nil {
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, demoStateFile)); err != nil {
+	if err := os.Rename(tmp, filepath.Join(dir, stateFile)); err != nil {
 		return err
 	}
 	if err := syncDir(dir); err != nil {
@@ -158,12 +159,12 @@ func (d *demoDisk) save(addr, name string, f *diskFolder) error {
 	return nil
 }
 
-func (d *demoDisk) emlPath(addr, name string, uid uint32) string {
+func (d *disk) emlPath(addr, name string, uid uint32) string {
 	return filepath.Join(d.folderDir(addr, name), strconv.FormatUint(uint64(uid), 10)+".eml")
 }
 
 // created records a new, empty folder with the UIDVALIDITY the server gave it.
-func (d *demoDisk) created(a *demoAccount, name string) error {
+func (d *disk) created(a *account, name string) error {
 	if d == nil {
 		return nil
 	}
@@ -180,13 +181,13 @@ func (d *demoDisk) created(a *demoAccount, name string) error {
 }
 
 // appended stores a message that the server gave data.UID.
-func (d *demoDisk) appended(a *demoAccount, name string, data *imap.AppendData, raw []byte, flags []imap.Flag, t time.Time) error {
+func (d *disk) appended(a *account, name string, data *imap.AppendData, raw []byte, flags []imap.Flag, t time.Time) error {
 	if d == nil {
 		return nil
 	}
 	f := d.folder(a.addr, name)
 	if f == nil {
-		return fmt.Errorf("demo disk: unknown folder %q of %s", name, a.addr)
+		return fmt.Errorf("mail world disk: unknown folder %q of %s", name, a.addr)
 	}
 	uid := uint32(data.UID)
 	if err := os.MkdirAll(d.folderDir(a.addr, name), 0o700); err != nil {
@@ -222,13 +223,13 @@ func flagStrings(flags []imap.Flag) []string {
 
 // copied stores the messages copied from src (uids, ascending) to dest,
 // where the server numbered them from destNext on.
-func (d *demoDisk) copied(a *demoAccount, src string, uids []uint32, dest string, destNext uint32) error {
+func (d *disk) copied(a *account, src string, uids []uint32, dest string, destNext uint32) error {
 	if d == nil || len(uids) == 0 {
 		return nil
 	}
 	sf, df := d.folder(a.addr, src), d.folder(a.addr, dest)
 	if sf == nil || df == nil {
-		return fmt.Errorf("demo disk: unknown folder %q or %q of %s", src, dest, a.addr)
+		return fmt.Errorf("mail world disk: unknown folder %q or %q of %s", src, dest, a.addr)
 	}
 	if err := os.MkdirAll(d.folderDir(a.addr, dest), 0o700); err != nil {
 		return err
@@ -237,7 +238,7 @@ func (d *demoDisk) copied(a *demoAccount, src string, uids []uint32, dest string
 	for i, uid := range uids {
 		e := sf.Messages[uid]
 		if e == nil {
-			return fmt.Errorf("demo disk: %s %q has no uid %d", a.addr, src, uid)
+			return fmt.Errorf("mail world disk: %s %q has no uid %d", a.addr, src, uid)
 		}
 		raw, err := os.ReadFile(d.emlPath(a.addr, src, uid))
 		if err != nil {
@@ -256,7 +257,7 @@ func (d *demoDisk) copied(a *demoAccount, src string, uids []uint32, dest string
 }
 
 // removed drops uids from a folder: the state first, then the files.
-func (d *demoDisk) removed(a *demoAccount, name string, uids []uint32) error {
+func (d *disk) removed(a *account, name string, uids []uint32) error {
 	if d == nil || len(uids) == 0 {
 		return nil
 	}
@@ -281,7 +282,7 @@ func (d *demoDisk) removed(a *demoAccount, name string, uids []uint32) error {
 
 // retain drops every message of a folder that is not in keep (after an
 // EXPUNGE, whose victims we do not see directly).
-func (d *demoDisk) retain(a *demoAccount, name string, keep []uint32) error {
+func (d *disk) retain(a *account, name string, keep []uint32) error {
 	if d == nil {
 		return nil
 	}
@@ -300,7 +301,7 @@ func (d *demoDisk) retain(a *demoAccount, name string, keep []uint32) error {
 
 // flagsChanged applies a STORE to the recorded flags of uids, as
 // imapmemserver applies it to its own.
-func (d *demoDisk) flagsChanged(a *demoAccount, name string, uids []uint32, op imap.StoreFlagsOp, flags []imap.Flag) error {
+func (d *disk) flagsChanged(a *account, name string, uids []uint32, op imap.StoreFlagsOp, flags []imap.Flag) error {
 	if d == nil || len(uids) == 0 {
 		return nil
 	}
@@ -340,7 +341,7 @@ func applyFlags(have []string, op imap.StoreFlagsOp, flags []string) []string {
 }
 
 // deleted removes a folder and its messages.
-func (d *demoDisk) deleted(a *demoAccount, name string) error {
+func (d *disk) deleted(a *account, name string) error {
 	if d == nil {
 		return nil
 	}
@@ -349,7 +350,7 @@ func (d *demoDisk) deleted(a *demoAccount, name string) error {
 }
 
 // renamed moves a folder's directory.
-func (d *demoDisk) renamed(a *demoAccount, oldName, newName string) error {
+func (d *disk) renamed(a *account, oldName, newName string) error {
 	if d == nil {
 		return nil
 	}
@@ -366,7 +367,7 @@ func (d *demoDisk) renamed(a *demoAccount, oldName, newName string) error {
 }
 
 // subscribed records a folder's subscription.
-func (d *demoDisk) subscribed(a *demoAccount, name string, on bool) error {
+func (d *disk) subscribed(a *account, name string, on bool) error {
 	if d == nil {
 		return nil
 	}
@@ -381,8 +382,8 @@ func (d *demoDisk) subscribed(a *demoAccount, name string, on bool) error {
 
 // restore loads every account from disk into fresh imapmemserver users,
 // folders with their old UIDVALIDITY, messages with their old UIDs.
-func (w *DemoWorld) restore() error {
-	d := w.disk
+func (s *IMAPServer) restore() error {
+	d := s.disk
 	accts, err := os.ReadDir(d.dir)
 	if err != nil {
 		return err
@@ -399,10 +400,10 @@ func (w *DemoWorld) restore() error {
 		if err != nil {
 			return fmt.Errorf("restore %s: %w", addr, err)
 		}
-		w.accounts[addr] = a
+		s.accounts[addr] = a
 	}
-	if len(w.accounts) > 0 {
-		w.log.Info("demo mail world restored from disk", "dir", d.dir, "mailboxes", len(w.accounts))
+	if len(s.accounts) > 0 {
+		s.log.Info("demo mail world restored from disk", "dir", d.dir, "mailboxes", len(s.accounts))
 	}
 	return nil
 }
@@ -412,7 +413,7 @@ type loadedFolder struct {
 	f    *diskFolder
 }
 
-func (d *demoDisk) restoreAccount(addr, dir string) (*demoAccount, error) {
+func (d *disk) restoreAccount(addr, dir string) (*account, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -426,7 +427,7 @@ func (d *demoDisk) restoreAccount(addr, dir string) (*demoAccount, error) {
 		if err != nil {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name(), demoStateFile))
+		data, err := os.ReadFile(filepath.Join(dir, e.Name(), stateFile))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // a folder whose creation did not finish
 		}
@@ -435,7 +436,7 @@ func (d *demoDisk) restoreAccount(addr, dir string) (*demoAccount, error) {
 		}
 		var f diskFolder
 		if err := json.Unmarshal(data, &f); err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, e.Name(), demoStateFile), err)
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, e.Name(), stateFile), err)
 		}
 		if f.Messages == nil {
 			f.Messages = map[uint32]*diskEntry{}
@@ -446,7 +447,7 @@ func (d *demoDisk) restoreAccount(addr, dir string) (*demoAccount, error) {
 	// creation; create in the old order, with throwaway folders filling the
 	// gaps left by deleted ones, and every folder gets its old value back.
 	slices.SortFunc(folders, func(x, y loadedFolder) int { return int(int64(x.f.UIDValidity) - int64(y.f.UIDValidity)) })
-	a := &demoAccount{addr: addr, u: imapmemserver.NewUser(addr, DemoPassword)}
+	a := &account{addr: addr, u: imapmemserver.NewUser(addr, Password)}
 	var counter uint32
 	const gap = "\x00restore-gap"
 	for _, lf := range folders {
@@ -484,7 +485,7 @@ func (d *demoDisk) restoreAccount(addr, dir string) (*demoAccount, error) {
 // restoreFolder appends the stored messages with their old UIDs.
 // imapmemserver gives UIDs 1, 2, 3…; placeholders flagged \Deleted fill
 // the gaps and are expunged at the end.
-func (d *demoDisk) restoreFolder(a *demoAccount, name string, f *diskFolder) error {
+func (d *disk) restoreFolder(a *account, name string, f *diskFolder) error {
 	uids := make([]uint32, 0, len(f.Messages))
 	for uid := range f.Messages {
 		uids = append(uids, uid)

@@ -1,15 +1,11 @@
-// Package mailtest runs real mail servers in-process for tests: a capturing
-// SMTP server with failure knobs, and an in-memory IMAP server with one user.
-// Both listen on 127.0.0.1 with a free port and are closed by t.Cleanup.
-package mailtest
+package mailworld
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
-	"log"
-	"net"
+	"log/slog"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -20,6 +16,9 @@ type Message struct {
 	From string
 	To   []string
 	Raw  []byte
+	// TLS: it came over TLS; User: who had logged in (RequireAuth).
+	TLS  bool
+	User string
 }
 
 // Always, as the count of a failure knob, fails every attempt until cleared.
@@ -43,11 +42,15 @@ func (f *fault) take() int {
 	return f.code
 }
 
-// SMTPServer is a go-smtp server that records every accepted message.
+// SMTPServer is a go-smtp server on loopback with failure knobs. A test's
+// server records every accepted message (Messages, WaitFor); the world's
+// delivers each to its recipients' INBOX instead.
 type SMTPServer struct {
-	srv  *smtp.Server
-	ln   net.Listener
-	done chan struct{}
+	serving
+	srv     *smtp.Server
+	done    chan struct{} // closed by Close
+	deliver deliverFunc   // nil: record the message
+	log     *slog.Logger
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every new message
@@ -65,52 +68,52 @@ type SMTPServer struct {
 	domainFault        map[string]int
 }
 
-// NewSMTPServer starts a capture server on 127.0.0.1:0. No TLS, no auth.
-func NewSMTPServer(t testing.TB) *SMTPServer {
-	t.Helper()
-	return NewSMTPServerWith(t, SMTPOptions{})
-}
+// deliverFunc hands one accepted message to one recipient.
+type deliverFunc func(from, helo, remote, rcpt string, raw []byte) error
 
-// NewSMTPServerWith is NewSMTPServer with options.
-func NewSMTPServerWith(t testing.TB, o SMTPOptions) *SMTPServer {
-	t.Helper()
+// maxMessageBytes bounds one message the server accepts.
+const maxMessageBytes = 64 << 20
+
+// startSMTP listens on addr and serves; domain is the name in its greeting.
+func startSMTP(addr, domain string, o SMTPOptions, deliver deliverFunc, log *slog.Logger) (*SMTPServer, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	s := &SMTPServer{
 		opts:    o,
+		deliver: deliver,
+		log:     log,
 		done:    make(chan struct{}),
 		changed: make(chan struct{}),
 		conns:   make(map[*smtp.Conn]struct{}),
 	}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
-	s.srv.Domain = "capture.test"
-	s.srv.AllowInsecureAuth = true // loopback only; AUTH is offered only under RequireAuth or OAuth2
-	s.srv.ErrorLog = log.New(io.Discard, "", 0)
-	s.srv.ReadTimeout = time.Minute
+	s.srv.Domain = domain
+	s.srv.MaxMessageBytes = maxMessageBytes
+	s.srv.MaxRecipients = 100
+	// Loopback only; AUTH is offered only under RequireAuth or OAuth2, and
+	// with TLS configured only once TLS is on.
+	s.srv.AllowInsecureAuth = o.TLS == nil
+	s.srv.TLSConfig = o.TLS
+	s.srv.ErrorLog = printfLogger{log.With("server", "smtp")}
+	s.srv.ReadTimeout = 5 * time.Minute
 	s.srv.WriteTimeout = time.Minute
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("mailtest: smtp listen: %v", err)
+	var implicit *tls.Config
+	if o.ImplicitTLS {
+		implicit = o.TLS
 	}
-	s.ln = ln
-	go s.srv.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return s
+	if err := s.listen(addr, "smtp", implicit, log, s.srv.Serve); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
-
-// Addr is host:port of the server.
-func (s *SMTPServer) Addr() string { return s.ln.Addr().String() }
 
 // Close stops the server and drops its connections.
 func (s *SMTPServer) Close() error {
-	select {
-	case <-s.done:
-		return nil
-	default:
+	return s.stop(func() error {
 		close(s.done)
-	}
-	// Close the listener ourselves too: Serve may not have registered it
-	// with the server yet.
-	s.ln.Close()
-	return s.srv.Close()
+		return s.srv.Close()
+	})
 }
 
 // Messages returns a copy of the messages accepted so far, in order.
@@ -119,7 +122,8 @@ func (s *SMTPServer) Messages() []Message {
 	defer s.mu.Unlock()
 	out := make([]Message, len(s.msgs))
 	for i, m := range s.msgs {
-		out[i] = Message{From: m.From, To: append([]string(nil), m.To...), Raw: append([]byte(nil), m.Raw...)}
+		out[i] = m
+		out[i].To, out[i].Raw = append([]string(nil), m.To...), append([]byte(nil), m.Raw...)
 	}
 	return out
 }
@@ -139,7 +143,7 @@ func (s *SMTPServer) WaitFor(n int, timeout time.Duration) ([]Message, error) {
 		select {
 		case <-ch:
 		case <-deadline.C:
-			return s.Messages(), fmt.Errorf("mailtest: %d messages after %v, want %d", got, timeout, n)
+			return s.Messages(), fmt.Errorf("mailworld: %d messages after %v, want %d", got, timeout, n)
 		}
 	}
 }
@@ -196,7 +200,7 @@ func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.sessions++
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	cs := &captureSession{s: s, c: c}
+	cs := &captureSession{s: s, c: c, helo: c.Hostname(), remote: c.Conn().RemoteAddr().String()}
 	if s.opts.OAuth2 != nil {
 		return &authCaptureSession{captureSession: cs}, nil
 	}
@@ -205,15 +209,17 @@ func (s *SMTPServer) newSession(c *smtp.Conn) (smtp.Session, error) {
 
 func smtpErr(code int) error {
 	class := code / 100
-	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, 0, 0}, Message: fmt.Sprintf("mailtest fault %d", code)}
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, 0, 0}, Message: fmt.Sprintf("mailworld fault %d", code)}
 }
 
+// captureSession is one SMTP transaction.
 type captureSession struct {
-	s      *SMTPServer
-	c      *smtp.Conn
-	from   string
-	to     []string
-	authed bool
+	s            *SMTPServer
+	c            *smtp.Conn
+	helo, remote string
+	from         string
+	to           []string
+	user         string // logged in with RequireAuth's credentials
 }
 
 func (cs *captureSession) Reset() { cs.from, cs.to = "", nil }
@@ -228,7 +234,7 @@ func (cs *captureSession) Logout() error {
 func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 	cs.s.mu.Lock()
 	code := cs.s.failMail.take()
-	if cs.s.authUser != "" && !cs.authed {
+	if cs.s.authUser != "" && cs.user == "" {
 		code = 530
 	}
 	cs.s.mu.Unlock()
@@ -240,6 +246,12 @@ func (cs *captureSession) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (cs *captureSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if cs.s.deliver != nil {
+		// Delivery needs a mailbox to put the message in.
+		if _, err := canonAddr(to); err != nil {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: err.Error()}
+		}
+	}
 	cs.s.mu.Lock()
 	code := cs.s.failRcpt.take()
 	if c := cs.s.domainFaultFor(to); c != 0 {
@@ -274,8 +286,20 @@ func (cs *captureSession) Data(r io.Reader) error {
 	if code != 0 {
 		return smtpErr(code)
 	}
+	if cs.s.deliver != nil {
+		// Delivered to every recipient before answering 250, so a sender
+		// that got 250 can find the mail over IMAP at once.
+		for _, rcpt := range cs.to {
+			if err := cs.s.deliver(cs.from, cs.helo, cs.remote, rcpt, raw); err != nil {
+				cs.s.log.Error("demo delivery failed", "to", rcpt, "err", err)
+				return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "delivery failed, try again"}
+			}
+		}
+		return nil
+	}
 	cs.s.mu.Lock()
-	cs.s.msgs = append(cs.s.msgs, Message{From: cs.from, To: append([]string(nil), cs.to...), Raw: raw})
+	_, isTLS := cs.c.TLSConnectionState()
+	cs.s.msgs = append(cs.s.msgs, Message{From: cs.from, To: append([]string(nil), cs.to...), Raw: raw, TLS: isTLS, User: cs.user})
 	close(cs.s.changed)
 	cs.s.changed = make(chan struct{})
 	cs.s.mu.Unlock()

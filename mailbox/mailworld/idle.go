@@ -1,9 +1,9 @@
-// Package idleflush works around imapserver's IDLE for the in-process
-// servers (the demo world and mailbox/mailtest): its tracker wakes IDLE
-// only for updates queued after IDLE began, so a mail that arrived between
-// a client's last command and its IDLE would go unannounced until the next
-// change. (Dovecot sends such pending updates as soon as IDLE starts.)
-package idleflush
+package mailworld
+
+// imapserver's IDLE tracker wakes IDLE only for updates queued after IDLE
+// began, so a mail that arrived between a client's last command and its
+// IDLE would go unannounced until the next change. (Dovecot sends such
+// pending updates as soon as IDLE starts.) idleFlush works around it.
 
 import (
 	"time"
@@ -11,15 +11,15 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 )
 
-// Session is the part of an imapserver session Idle needs.
-type Session interface {
+// idleSession is the part of an imapserver session idleFlush needs.
+type idleSession interface {
 	Poll(w *imapserver.UpdateWriter, allowExpunge bool) error
 	Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error
 }
 
-// Idle flushes the queued updates first and then idles in rounds of a
+// idleFlush flushes the queued updates first and then idles in rounds of a
 // second, flushing between rounds, so nothing waits longer than that.
-func Idle(sess Session, w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+func idleFlush(sess idleSession, w *imapserver.UpdateWriter, stop <-chan struct{}) error {
 	for {
 		if err := sess.Poll(w, true); err != nil {
 			return err

@@ -1,6 +1,7 @@
-package mailtest
+package mailworld
 
 import (
+	"crypto/tls"
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
@@ -12,24 +13,25 @@ import (
 // defaultMechs is what a server with OAuth2 offers unless told otherwise.
 var defaultMechs = []string{"XOAUTH2", sasl.OAuthBearer, sasl.Plain}
 
-// saslSession is a trackedSession that also accepts OAuth2 tokens
+// saslSession is a session that also accepts OAuth2 tokens
 // (imapserver.SessionSASL). Logins count as LOGINs do.
 type saslSession struct {
-	*trackedSession
-	tokens *TokenServer
-	mechs  []string
+	*session
 }
 
+// AuthenticateMechanisms are the configured mechanisms, else defaultMechs.
 func (ss *saslSession) AuthenticateMechanisms() []string {
-	if len(ss.mechs) > 0 {
-		return ss.mechs
+	if len(ss.s.mechs) > 0 {
+		return ss.s.mechs
 	}
 	return defaultMechs
 }
 
+// Authenticate checks PLAIN as a LOGIN and an OAuth2 token against the
+// TokenServer.
 func (ss *saslSession) Authenticate(mech string) (sasl.Server, error) {
 	if !slices.Contains(ss.AuthenticateMechanisms(), mech) {
-		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "mailtest: SASL mechanism not offered"}
+		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "mailworld: SASL mechanism not offered"}
 	}
 	if mech == sasl.Plain {
 		return sasl.NewPlainServer(func(_, user, pass string) error { return ss.Login(user, pass) }), nil
@@ -38,12 +40,13 @@ func (ss *saslSession) Authenticate(mech string) (sasl.Server, error) {
 	ss.s.logins++
 	ss.s.mechsUsed = append(ss.s.mechsUsed, mech)
 	ss.s.mu.Unlock()
-	return oauthServer(mech, ss.tokens, imapserver.ErrAuthFailed, func(user string) error {
-		if user != IMAPUser {
+	return oauthServer(mech, ss.s.tokens, imapserver.ErrAuthFailed, func(user string) error {
+		a, err := ss.s.account(user)
+		if err != nil {
 			return imapserver.ErrAuthFailed
 		}
-		// The in-memory backend knows passwords only: log it in with one.
-		return ss.SessionIMAP4rev2.Login(IMAPUser, IMAPPassword)
+		ss.open(a)
+		return nil
 	})
 }
 
@@ -54,12 +57,15 @@ type SMTPOptions struct {
 	OAuth2 *TokenServer
 	// Mechanisms offered with OAuth2; default XOAUTH2 and OAUTHBEARER.
 	Mechanisms []string
+	// TLS makes the server offer STARTTLS, with ImplicitTLS TLS from the
+	// first byte instead; AUTH is then offered only over TLS.
+	TLS         *tls.Config
+	ImplicitTLS bool
 }
 
 // authCaptureSession is a captureSession behind SASL OAuth2.
 type authCaptureSession struct {
 	*captureSession
-	user string
 }
 
 func (as *authCaptureSession) AuthMechanisms() []string {
@@ -71,9 +77,9 @@ func (as *authCaptureSession) AuthMechanisms() []string {
 
 func (as *authCaptureSession) Auth(mech string) (sasl.Server, error) {
 	if !slices.Contains(as.AuthMechanisms(), mech) {
-		return nil, &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 5, 4}, Message: "mailtest: mechanism not offered"}
+		return nil, &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 5, 4}, Message: "mailworld: mechanism not offered"}
 	}
-	fail := &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "mailtest: authentication failed"}
+	fail := &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "mailworld: authentication failed"}
 	return oauthServer(mech, as.s.opts.OAuth2, fail, func(user string) error {
 		as.user = user
 		as.s.mu.Lock()
@@ -85,7 +91,7 @@ func (as *authCaptureSession) Auth(mech string) (sasl.Server, error) {
 
 func (as *authCaptureSession) Mail(from string, o *smtp.MailOptions) error {
 	if as.user == "" {
-		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "mailtest: authentication required"}
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "mailworld: authentication required"}
 	}
 	return as.captureSession.Mail(from, o)
 }
@@ -95,11 +101,4 @@ func (s *SMTPServer) AuthUsers() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.authUsers...)
-}
-
-// MechanismsUsed lists the SASL mechanism of each OAuth2 login attempt.
-func (s *IMAPServer) MechanismsUsed() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.mechsUsed...)
 }

@@ -1,4 +1,4 @@
-package mailtest
+package mailworld
 
 import (
 	"errors"
@@ -54,7 +54,7 @@ func (cs *captureSession) AuthMechanisms() []string {
 // Auth checks the PLAIN credentials against RequireAuth's.
 func (cs *captureSession) Auth(mech string) (sasl.Server, error) {
 	if mech != sasl.Plain {
-		return nil, errors.New("mailtest: only PLAIN")
+		return nil, errors.New("mailworld: only PLAIN")
 	}
 	return sasl.NewPlainServer(func(identity, username, password string) error {
 		cs.s.mu.Lock()
@@ -63,7 +63,7 @@ func (cs *captureSession) Auth(mech string) (sasl.Server, error) {
 		if !ok {
 			return smtpErr(535)
 		}
-		cs.authed = true
+		cs.user = username
 		return nil
 	}), nil
 }
