@@ -64,7 +64,11 @@ func contentHash(ctx context.Context, q sqlx.QueryerContext, qs *queries, tbl st
 	if err != nil {
 		return "", false, fmt.Errorf("ledger %s %d: %w", tbl, id, err)
 	}
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		rows.Close()
+		return "", false, fmt.Errorf("ledger %s %d: %w", tbl, id, err)
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
