@@ -436,7 +436,7 @@ func seedHistory(b *testing.B, path string, n int) error {
 	if len(letters) == 0 {
 		return fmt.Errorf("seed: the gateway queued no letter")
 	}
-	for _, q := range []string{`DELETE FROM events`, `DELETE FROM outbox`, `DELETE FROM messages`, `DELETE FROM complaints`, `DELETE FROM ref_seq`} {
+	for _, q := range []string{`DELETE FROM events`, `DELETE FROM outbox`, `DELETE FROM messages`, `DELETE FROM complaints`, `DELETE FROM ref_seq`, `DELETE FROM ledger`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return err
 		}
