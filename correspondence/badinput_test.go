@@ -65,7 +65,7 @@ func TestBadInputsGetAnOutcome(t *testing.T) {
 				Note    string `db:"note"`
 				Size    int    `db:"size"`
 			}
-			if err := e.store.DB.Get(&row, `SELECT outcome, note, size FROM messages WHERE uid = ?`, 100+i); err != nil {
+			if err := e.store.db.Get(&row, `SELECT outcome, note, size FROM messages WHERE uid = ?`, 100+i); err != nil {
 				t.Fatalf("mail not stored: %v", err)
 			}
 			if row.Size != len(c.raw) {
@@ -150,7 +150,7 @@ func TestLargeMailStoredInChunksExportedWhole(t *testing.T) {
 		t.Fatalf("Handle = %v, %v", q, err)
 	}
 	var chunks int
-	e.store.DB.Get(&chunks, `SELECT count(*) FROM message_chunks`)
+	e.store.db.Get(&chunks, `SELECT count(*) FROM message_chunks`)
 	if chunks != (len(big)+rawChunk-1)/rawChunk {
 		t.Errorf("chunks = %d for %d bytes", chunks, len(big))
 	}

@@ -58,9 +58,7 @@ func (h *handling) category(c *Complaint, args string) error {
 			to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
 		return err
 	}
-	if _, err := h.tx.Exec(`INSERT INTO complaint_category (complaint_id, category, set_at) VALUES (?, ?, ?)
-		ON CONFLICT (complaint_id) DO UPDATE SET category = excluded.category, set_at = excluded.set_at`,
-		c.ID, name, h.now.UTC()); err != nil {
+	if _, err := h.tx.Exec(h.q().SetCategory, c.ID, name, h.now.UTC()); err != nil {
 		return fmt.Errorf("category %s: %w", c.Ref, err)
 	}
 	h.event(c.ID, "category", name, false, h.row)
@@ -73,7 +71,7 @@ func (h *handling) category(c *Complaint, args string) error {
 // Category returns the category of the complaint ref ("" when untagged).
 func (g *Gateway) Category(ctx context.Context, ref string) (string, error) {
 	var name []string
-	err := g.store.DB.SelectContext(ctx, &name, `SELECT cc.category FROM complaint_category cc JOIN complaints c ON c.id = cc.complaint_id WHERE c.ref = ?`, ref)
+	err := g.store.db.SelectContext(ctx, &name, g.store.q.CategoryOfRef, ref)
 	if err != nil || len(name) == 0 {
 		return "", err
 	}
@@ -86,7 +84,7 @@ func (g *Gateway) categories(ctx context.Context) (map[int64]string, error) {
 		ID   int64  `db:"complaint_id"`
 		Name string `db:"category"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &rows, `SELECT complaint_id, category FROM complaint_category`); err != nil {
+	if err := g.store.db.SelectContext(ctx, &rows, g.store.q.Categories); err != nil {
 		return nil, fmt.Errorf("categories: %w", err)
 	}
 	out := make(map[int64]string, len(rows))

@@ -311,7 +311,10 @@ func (h *handling) lastPartyMessage(c *Complaint) (string, string) {
 		From string `db:"from_addr"`
 		PJ   string `db:"parse_json"`
 	}
-	_ = h.tx.Select(&rows, `SELECT from_addr, parse_json FROM messages WHERE complaint_id = ? AND id != ? ORDER BY id DESC LIMIT 50`, c.ID, h.row)
+	if err := h.tx.Select(&rows, h.q().LastPartyMessages, c.ID, h.row); err != nil {
+		h.fail(fmt.Errorf("last message of %s: %w", c.Ref, err))
+		return "", ""
+	}
 	for _, r := range rows {
 		_, hh := h.g.set.handler(r.From)
 		_, mm := h.g.set.manager(r.From)
@@ -375,7 +378,7 @@ func parseMeeting(args string, loc *time.Location) (time.Time, string, bool) {
 // letter says it replaces the earlier invitation.
 func (h *handling) invite(c *Complaint, at time.Time, place, text string) error {
 	var earlier int
-	if err := h.tx.Get(&earlier, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'meeting'`, c.ID); err != nil {
+	if err := h.tx.Get(&earlier, h.q().CountEventsOfKind, c.ID, "meeting"); err != nil {
 		return fmt.Errorf("earlier meetings: %w", err)
 	}
 	h.event(c.ID, "meeting", fmt.Sprintf("%s at %s", at.Format("2006-01-02 15:04"), place), false, h.row)

@@ -109,7 +109,7 @@ func (c *Complaint) templateComplaint() templates.Complaint {
 
 func (t *txn) complaintByID(id int64) (*Complaint, error) {
 	var c Complaint
-	if err := t.tx.Get(&c, `SELECT * FROM complaints WHERE id = ?`, id); err != nil {
+	if err := t.tx.Get(&c, t.q().ComplaintByID, id); err != nil {
 		return nil, fmt.Errorf("complaint %d: %w", id, err)
 	}
 	return &c, nil

@@ -2,6 +2,8 @@ package correspondence
 
 import (
 	"cmp"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,7 +71,12 @@ func (h *handling) refuseUnverified(c *Complaint, why string) error {
 // its timeline (the event detail starts "2006-01-02 15:04").
 func (t *txn) meetingPlanned(cid int64) (time.Time, bool) {
 	var detail string
-	if err := t.tx.Get(&detail, `SELECT detail FROM events WHERE complaint_id = ? AND kind = 'meeting' ORDER BY id DESC LIMIT 1`, cid); err != nil {
+	err := t.tx.Get(&detail, t.q().LatestMeeting, cid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false // no meeting set
+	}
+	if err != nil {
+		t.fail(fmt.Errorf("meeting planned: %w", err))
 		return time.Time{}, false
 	}
 	if len(detail) < 16 {

@@ -21,7 +21,7 @@ func TestComplainantCorrectsAField(t *testing.T) {
 		t.Fatalf("phone = %q, want the corrected +31107654321", c.Phone)
 	}
 	var hist string
-	e.store.DB.Get(&hist, `SELECT detail FROM events WHERE kind = 'corrected'`)
+	e.store.db.Get(&hist, `SELECT detail FROM events WHERE kind = 'corrected'`)
 	if !strings.Contains(hist, "+31101234567") || !strings.Contains(hist, "+31107654321") {
 		t.Errorf("history = %q, want old and new value", hist)
 	}

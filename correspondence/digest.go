@@ -31,12 +31,8 @@ func (g *Gateway) BuildDigest(ctx context.Context, from, to time.Time) (*templat
 	// timestamp; the loop decides). A decade of finished ones is not read:
 	// one indexed SELECT per condition (an OR of them plans as a full scan).
 	var cs []Complaint
-	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT * FROM complaints WHERE id IN (
-		SELECT id FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection')
-		UNION ALL SELECT id FROM complaints WHERE received_at >= ?
-		UNION ALL SELECT id FROM complaints WHERE responded_day >= ?
-		UNION ALL SELECT id FROM complaints WHERE closed_day >= ?)
-		ORDER BY id`, from.UTC().Add(-24*time.Hour), fmtDay(g.cal.Day(from)), fmtDay(g.cal.Day(from))); err != nil {
+	if err := g.store.db.SelectContext(ctx, &cs, g.store.q.DigestComplaints,
+		from.UTC().Add(-24*time.Hour), fmtDay(g.cal.Day(from)), fmtDay(g.cal.Day(from))); err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
 	today := g.cal.Day(to)
@@ -131,8 +127,7 @@ func (g *Gateway) digestObjections(ctx context.Context, d *templates.DigestData,
 		Kind   string    `db:"kind"`
 		Detail string    `db:"detail"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &evs, `SELECT complaint_id, at, kind, detail FROM events
-		WHERE kind IN ('objection', 'meeting') AND complaint_id IS NOT NULL AND at <= ? ORDER BY at, id`, to.UTC()); err != nil {
+	if err := g.store.db.SelectContext(ctx, &evs, g.store.q.DigestObjections, to.UTC()); err != nil {
 		return fmt.Errorf("digest objections: %w", err)
 	}
 	type info struct {
@@ -223,14 +218,13 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 		Kind   string    `db:"kind"`
 		Detail string    `db:"detail"`
 	}
-	err := g.store.DB.SelectContext(ctx, &evs, `SELECT c.ref, c.id AS cid, e.at, e.kind, e.detail FROM events e JOIN complaints c ON c.id = e.complaint_id
-		WHERE e.kind IN ('delay', 'meeting', 'objection', 'objection-late', 'command-refused') AND e.at >= ? AND e.at <= ? ORDER BY e.at`, from.UTC(), to.UTC())
+	err := g.store.db.SelectContext(ctx, &evs, g.store.q.DigestEvents, from.UTC(), to.UTC())
 	if err != nil {
 		return fmt.Errorf("digest events: %w", err)
 	}
 	for _, e := range evs {
 		var c Complaint
-		if err := g.store.DB.GetContext(ctx, &c, `SELECT * FROM complaints WHERE id = ?`, e.ID); err != nil {
+		if err := g.store.db.GetContext(ctx, &c, g.store.q.ComplaintByID, e.ID); err != nil {
 			return err
 		}
 		row := g.digestRow(&c, today)
@@ -247,8 +241,7 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 		AckDue string    `db:"ack_due"`
 		SentAt time.Time `db:"sent_at"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &late, `SELECT c.ref, c.ack_due, o.sent_at FROM outbox o JOIN complaints c ON c.id = o.complaint_id
-		WHERE o.kind = 'acknowledgement' AND o.state = 'sent' AND o.sent_at >= ?`, from.UTC()); err != nil {
+	if err := g.store.db.SelectContext(ctx, &late, g.store.q.DigestAcks, from.UTC()); err != nil {
 		return err
 	}
 	for _, l := range late {
@@ -261,14 +254,16 @@ func (g *Gateway) digestEvents(ctx context.Context, d *templates.DigestData, fro
 		Rcpt  string `db:"rcpt"`
 		Error string `db:"last_error"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &failed, `SELECT kind, rcpt, last_error FROM outbox WHERE state = 'failed' AND created_at >= ?`, from.UTC()); err != nil {
+	if err := g.store.db.SelectContext(ctx, &failed, g.store.q.DigestFailed, from.UTC()); err != nil {
 		return err
 	}
 	for _, f := range failed {
 		d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingUndeliverable, Letter: f.Kind, Rcpt: f.Rcpt, Detail: f.Error})
 	}
 	var since *time.Time
-	_ = g.store.DB.GetContext(ctx, &since, `SELECT failing_since FROM intake_status WHERE id = 1`)
+	if err := g.store.db.GetContext(ctx, &since, g.store.q.IntakeFailingSince); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("digest intake status: %w", err)
+	}
 	if since != nil && !since.IsZero() && to.Sub(*since) > g.digest.IntakeAlertAfter {
 		d.Findings = append(d.Findings, templates.Finding{Kind: templates.FindingIntakeStopped, Day: *since})
 	}
@@ -308,10 +303,13 @@ func (g *Gateway) RenderDigest(ctx context.Context, from, to time.Time) (templat
 }
 
 // lastDigest is when the previous digest was queued (zero if never).
-func (g *Gateway) lastDigest(ctx context.Context) time.Time {
+func (g *Gateway) lastDigest(ctx context.Context) (time.Time, error) {
 	var at time.Time
-	_ = g.store.DB.GetContext(ctx, &at, `SELECT created_at FROM outbox WHERE kind = 'digest' ORDER BY id DESC LIMIT 1`)
-	return at
+	err := g.store.db.GetContext(ctx, &at, g.store.q.LastDigestAt)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("last digest: %w", err)
+	}
+	return at, nil
 }
 
 // digestsSince is since when digests are due: zero once one was sent;
@@ -320,11 +318,11 @@ func (g *Gateway) lastDigest(ctx context.Context) time.Time {
 // missed — the gateway did not run yet — so the first start of a fresh
 // database sends no digest for a time already past that day.
 func (g *Gateway) digestsSince(ctx context.Context) (time.Time, error) {
-	if !g.lastDigest(ctx).IsZero() {
-		return time.Time{}, nil
+	if last, err := g.lastDigest(ctx); err != nil || !last.IsZero() {
+		return time.Time{}, err
 	}
 	var at time.Time
-	err := g.store.DB.GetContext(ctx, &at, `SELECT at FROM events WHERE kind = 'digest-schedule' AND complaint_id IS NULL ORDER BY id LIMIT 1`)
+	err := g.store.db.GetContext(ctx, &at, g.store.q.DigestScheduleFrom)
 	if err == nil {
 		return at, nil
 	}
@@ -357,7 +355,10 @@ func (g *Gateway) scheduleDigests(ctx context.Context) error {
 	if due := day.Add(s.At); now.Before(due) || due.Before(since) {
 		return nil
 	}
-	from := g.lastDigest(ctx)
+	from, err := g.lastDigest(ctx)
+	if err != nil {
+		return err
+	}
 	if from.IsZero() {
 		from = now.Add(-7 * 24 * time.Hour)
 	}

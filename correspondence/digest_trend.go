@@ -36,8 +36,7 @@ func (g *Gateway) trend(ctx context.Context, to time.Time) ([]charts.Week, error
 		Responded string    `db:"responded_day"`
 		TermEnd   string    `db:"term_end"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT received_at, responded_day, term_end FROM complaints
-		WHERE received_at >= ? OR responded_day >= ?`, start.UTC(), fmtDay(g.cal.Day(start))); err != nil {
+	if err := g.store.db.SelectContext(ctx, &cs, g.store.q.TrendComplaints, start.UTC(), fmtDay(g.cal.Day(start))); err != nil {
 		return nil, fmt.Errorf("digest trend: %w", err)
 	}
 	weeks := make([]charts.Week, trendWeeks)

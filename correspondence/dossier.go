@@ -41,16 +41,17 @@ type ListItem struct {
 // List returns the complaints matching f, oldest first.
 func (g *Gateway) List(ctx context.Context, f ListFilter) ([]ListItem, error) {
 	// A state filter (--due-within means open ones) is given to SQLite, so
-	// the index reads the few running complaints instead of a decade's.
-	q, args := `SELECT * FROM complaints ORDER BY id`, []any{}
+	// the index reads the few running complaints instead of a decade's: one
+	// of three named statements, chosen here.
+	q, args := g.store.q.ComplaintsAll, []any{}
 	switch {
 	case f.DueWithin > 0:
-		q = `SELECT * FROM complaints WHERE state = 'open' ORDER BY id`
+		q = g.store.q.ComplaintsOpen
 	case f.State != "":
-		q, args = `SELECT * FROM complaints WHERE state = ? ORDER BY id`, []any{f.State}
+		q, args = g.store.q.ComplaintsInState, []any{f.State}
 	}
 	var cs []Complaint
-	if err := g.store.DB.SelectContext(ctx, &cs, q, args...); err != nil {
+	if err := g.store.db.SelectContext(ctx, &cs, q, args...); err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
 	today := g.cal.Day(g.now())
@@ -83,7 +84,7 @@ func (g *Gateway) List(ctx context.Context, f ListFilter) ([]ListItem, error) {
 // Complaint returns the complaint with reference ref.
 func (g *Gateway) Complaint(ctx context.Context, ref string) (*Complaint, error) {
 	var c Complaint
-	err := g.store.DB.GetContext(ctx, &c, `SELECT * FROM complaints WHERE ref = ?`, strings.ToUpper(strings.TrimSpace(ref)))
+	err := g.store.db.GetContext(ctx, &c, g.store.q.ComplaintByRef, strings.ToUpper(strings.TrimSpace(ref)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s: %w", ref, ErrNotFound)
 	}
@@ -118,7 +119,7 @@ func (g *Gateway) Timeline(ctx context.Context, c *Complaint) ([]TimelineEntry, 
 		Subject string    `db:"subject"`
 		Raw     []byte    `db:"raw"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &in, `SELECT id, arrived_at, kind, from_addr, subject, raw FROM messages WHERE complaint_id = ? ORDER BY id`, c.ID); err != nil {
+	if err := g.store.db.SelectContext(ctx, &in, g.store.q.TimelineMails, c.ID); err != nil {
 		return nil, err
 	}
 	for _, m := range in {
@@ -138,7 +139,7 @@ func (g *Gateway) Timeline(ctx context.Context, c *Complaint) ([]TimelineEntry, 
 		State   string       `db:"state"`
 		Raw     []byte       `db:"raw"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &outm, `SELECT id, created_at, sent_at, kind, rcpt, subject, state, raw FROM outbox WHERE complaint_id = ? ORDER BY id`, c.ID); err != nil {
+	if err := g.store.db.SelectContext(ctx, &outm, g.store.q.LettersOfComplaint, c.ID); err != nil {
 		return nil, err
 	}
 	for _, m := range outm {
@@ -156,7 +157,7 @@ func (g *Gateway) Timeline(ctx context.Context, c *Complaint) ([]TimelineEntry, 
 		Detail string    `db:"detail"`
 		Late   bool      `db:"late"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &evs, `SELECT id, at, kind, detail, late FROM events WHERE complaint_id = ? AND kind != 'letter-queued' ORDER BY id`, c.ID); err != nil {
+	if err := g.store.db.SelectContext(ctx, &evs, g.store.q.TimelineEvents, c.ID); err != nil {
 		return nil, err
 	}
 	for _, e := range evs {
@@ -256,7 +257,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		From string    `db:"from_addr"`
 		Raw  []byte    `db:"raw"`
 	}
-	if err := h.tx.Select(&ins, `SELECT id, arrived_at, from_addr, raw FROM messages WHERE complaint_id = ? OR id = ? ORDER BY id`, c.ID, h.row); err != nil {
+	if err := h.tx.Select(&ins, h.q().DossierMails, c.ID, h.row); err != nil {
 		return nil, nil, fmt.Errorf("dossier messages: %w", err)
 	}
 	objectionRow := h.row
@@ -287,7 +288,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		if m.ID != h.row {
 			raw := m.Raw
 			var chunks [][]byte
-			if err := h.tx.Select(&chunks, `SELECT data FROM message_chunks WHERE message_row = ? ORDER BY seq`, m.ID); err != nil {
+			if err := h.tx.Select(&chunks, h.q().MessageChunks, m.ID); err != nil {
 				return nil, nil, fmt.Errorf("dossier message %d: %w", m.ID, err)
 			}
 			if len(chunks) > 0 {
@@ -363,7 +364,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		State   string       `db:"state"`
 		Raw     []byte       `db:"raw"`
 	}
-	if err := h.tx.Select(&outs, `SELECT id, created_at, sent_at, kind, rcpt, subject, state, raw FROM outbox WHERE complaint_id = ? ORDER BY id`, c.ID); err != nil {
+	if err := h.tx.Select(&outs, h.q().LettersOfComplaint, c.ID); err != nil {
 		return nil, nil, fmt.Errorf("dossier letters: %w", err)
 	}
 	var ackSent time.Time
@@ -409,7 +410,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		At     time.Time `db:"at"`
 		Detail string    `db:"detail"`
 	}
-	if err := h.tx.Select(&evs, `SELECT at, detail FROM events WHERE complaint_id = ? AND kind = 'delay' ORDER BY id`, c.ID); err != nil {
+	if err := h.tx.Select(&evs, h.q().DelaysOfComplaint, c.ID); err != nil {
 		return nil, nil, fmt.Errorf("dossier delays: %w", err)
 	}
 	prev := tm.FirstEnd

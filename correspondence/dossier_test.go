@@ -48,7 +48,7 @@ Content-Transfer-Encoding: base64
 // markSent plays the outbox: every queued letter counts as sent now.
 func (e *env) markSent() {
 	e.t.Helper()
-	if _, err := e.store.DB.Exec(`UPDATE outbox SET state = 'sent', sent_at = ? WHERE state = 'queued'`, e.clk.now().UTC()); err != nil {
+	if _, err := e.store.db.Exec(`UPDATE outbox SET state = 'sent', sent_at = ? WHERE state = 'queued'`, e.clk.now().UTC()); err != nil {
 		e.t.Fatal(err)
 	}
 }

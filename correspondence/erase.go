@@ -79,12 +79,12 @@ func (p Privacy) Erased() bool { return p.ErasedAt != nil }
 
 // PrivacyOf returns the hold and erasure status of a complaint.
 func (g *Gateway) PrivacyOf(ctx context.Context, c *Complaint) (Privacy, error) {
-	return privacyOf(ctx, g.store.DB, c.ID)
+	return privacyOf(ctx, g.store.db, g.store.q, c.ID)
 }
 
-func privacyOf(ctx context.Context, q sqlxGetter, cid int64) (Privacy, error) {
+func privacyOf(ctx context.Context, q sqlxGetter, qs *queries, cid int64) (Privacy, error) {
 	var p Privacy
-	err := q.GetContext(ctx, &p, `SELECT hold_reason, hold_by, hold_at, erased_at, erased_why FROM complaint_privacy WHERE complaint_id = ?`, cid)
+	err := q.GetContext(ctx, &p, qs.PrivacyOf, cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Privacy{}, nil
 	}
@@ -114,16 +114,16 @@ func (t *txn) planErasure(c *Complaint, why string, allowOpen bool) (Erasure, er
 			e.Fields = append(e.Fields, f[0])
 		}
 	}
-	if err := t.tx.Get(&e.Mails, `SELECT count(*) FROM messages WHERE complaint_id = ?`, c.ID); err != nil {
+	if err := t.tx.Get(&e.Mails, t.q().CountMessagesOfComplaint, c.ID); err != nil {
 		return e, err
 	}
-	if err := t.tx.Get(&e.Letters, `SELECT count(*) FROM outbox WHERE complaint_id = ?`, c.ID); err != nil {
+	if err := t.tx.Get(&e.Letters, t.q().CountLettersOfComplaint, c.ID); err != nil {
 		return e, err
 	}
-	if err := t.tx.Get(&e.Events, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind != 'erased'`, c.ID); err != nil {
+	if err := t.tx.Get(&e.Events, t.q().CountEventsOfComplaint, c.ID); err != nil {
 		return e, err
 	}
-	p, err := privacyOf(context.Background(), t.tx, c.ID)
+	p, err := privacyOf(context.Background(), t.tx, t.q(), c.ID)
 	if err != nil {
 		return e, err
 	}
@@ -143,26 +143,18 @@ func (t *txn) planErasure(c *Complaint, why string, allowOpen bool) (Erasure, er
 func (t *txn) erase(c *Complaint, e *Erasure) error {
 	tx := t.tx
 	var msgRows, outRows, evRows []int64
-	if err := tx.Select(&msgRows, `SELECT id FROM messages WHERE complaint_id = ?`, c.ID); err != nil {
+	if err := tx.Select(&msgRows, t.q().MessageRowsOfComplaint, c.ID); err != nil {
 		return err
 	}
-	if err := tx.Select(&outRows, `SELECT id FROM outbox WHERE complaint_id = ?`, c.ID); err != nil {
+	if err := tx.Select(&outRows, t.q().LetterRowsOfComplaint, c.ID); err != nil {
 		return err
 	}
-	if err := tx.Select(&evRows, `SELECT id FROM events WHERE complaint_id = ? AND kind != 'erased'`, c.ID); err != nil {
+	if err := tx.Select(&evRows, t.q().EventRowsOfComplaint, c.ID); err != nil {
 		return err
 	}
-	stmts := []string{
-		`DELETE FROM message_chunks WHERE message_row IN (SELECT id FROM messages WHERE complaint_id = ?)`,
-		`UPDATE messages SET raw = x'', parse_json = '{}', from_addr = '', subject = '', note = '', message_id = '' WHERE complaint_id = ?`,
-		// A letter still queued for an erased complaint can no longer be
-		// sent: its bytes are gone.
-		`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END,
-			state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, lease_until = NULL WHERE complaint_id = ?`,
-		`UPDATE events SET detail = '' WHERE complaint_id = ? AND kind != 'erased'`,
-		`UPDATE complaints SET company = '', address = '', name = '', phone = '', availability = '', email = '',
-			description = '', refs = '', contact = '', problems = '{}' WHERE id = ?`,
-	}
+	q := t.q()
+	stmts := []string{q.EraseChunksOfComplaint, q.BlankMessagesOfComplaint, q.BlankLettersOfComplaint,
+		q.BlankEventsOfComplaint, q.BlankComplaint}
 	for _, s := range stmts {
 		if _, err := tx.Exec(s, c.ID); err != nil {
 			return fmt.Errorf("erase %s: %w", c.Ref, err)
@@ -186,9 +178,7 @@ func (t *txn) erase(c *Complaint, e *Erasure) error {
 			return err
 		}
 	}
-	if _, err := tx.Exec(`INSERT INTO complaint_privacy (complaint_id, erased_at, erased_why) VALUES (?, ?, ?)
-		ON CONFLICT(complaint_id) DO UPDATE SET erased_at = excluded.erased_at, erased_why = excluded.erased_why`,
-		c.ID, t.now.UTC(), e.Why); err != nil {
+	if _, err := tx.Exec(t.q().RecordErasure, c.ID, t.now.UTC(), e.Why); err != nil {
 		return fmt.Errorf("erase %s: %w", c.Ref, err)
 	}
 	e.Done = true
@@ -201,8 +191,7 @@ func (t *txn) eventID(complaintID int64, kind, detail string) (int64, error) {
 	if complaintID != 0 {
 		cid = complaintID
 	}
-	res, err := t.tx.Exec(`INSERT INTO events (complaint_id, at, kind, detail, late, message_row) VALUES (?, ?, ?, ?, 0, NULL)`,
-		cid, t.now.UTC(), kind, detail)
+	res, err := t.tx.Exec(t.q().InsertEvent, cid, t.now.UTC(), kind, detail, false, nil)
 	if err != nil {
 		return 0, fmt.Errorf("event %s: %w", kind, err)
 	}
@@ -213,12 +202,11 @@ func (t *txn) eventID(complaintID int64, kind, detail string) (int64, error) {
 // now and the erasure event that blanked it.
 func (t *txn) markErased(tbl string, ids []int64, event int64) error {
 	for _, id := range ids {
-		h, _, err := contentHash(context.Background(), t.tx, tbl, id)
+		h, _, err := contentHash(context.Background(), t.tx, t.q(), tbl, id)
 		if err != nil {
 			return err
 		}
-		if _, err := t.tx.Exec(`INSERT INTO erased_rows (tbl, row_id, erased_hash, event) VALUES (?, ?, ?, ?)
-			ON CONFLICT(tbl, row_id) DO UPDATE SET erased_hash = excluded.erased_hash, event = excluded.event`, tbl, id, h, event); err != nil {
+		if _, err := t.tx.Exec(t.q().MarkErasedRow, tbl, id, h, event); err != nil {
 			return fmt.Errorf("erased row %s %d: %w", tbl, id, err)
 		}
 	}
@@ -232,7 +220,9 @@ func (t *txn) markErased(tbl string, ids []int64, event int64) error {
 func (g *Gateway) EraseComplaint(ctx context.Context, c *Complaint, why string, allowOpen, dryRun bool) (Erasure, error) {
 	e, err := g.eraseComplaint(ctx, c, why, allowOpen, dryRun)
 	if e.Done {
-		g.store.checkpoint(ctx)
+		if cerr := g.store.checkpoint(ctx); cerr != nil && err == nil {
+			err = fmt.Errorf("erase %s: %w", c.Ref, cerr)
+		}
 	}
 	return e, err
 }
@@ -264,7 +254,7 @@ func (g *Gateway) eraseComplaint(ctx context.Context, c *Complaint, why string, 
 // (case-insensitive), oldest first.
 func (g *Gateway) ComplaintsOf(ctx context.Context, email string) ([]Complaint, error) {
 	var cs []Complaint
-	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT * FROM complaints WHERE lower(email) = lower(?) ORDER BY id`, strings.TrimSpace(email)); err != nil {
+	if err := g.store.db.SelectContext(ctx, &cs, g.store.q.ComplaintsOfPerson, strings.TrimSpace(email)); err != nil {
 		return nil, fmt.Errorf("complaints of %s: %w", email, err)
 	}
 	return cs, nil
@@ -306,13 +296,13 @@ func (g *Gateway) eraseLoose(ctx context.Context, email string, dryRun bool) (Er
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(email) + "%"
 	err := g.run(ctx, func(t *txn) error {
 		var msgRows, outRows, evRows []int64
-		if err := t.tx.Select(&msgRows, `SELECT id FROM messages WHERE complaint_id IS NULL AND lower(from_addr) = ?`, email); err != nil {
+		if err := t.tx.Select(&msgRows, t.q().LooseMessagesFrom, email); err != nil {
 			return err
 		}
-		if err := t.tx.Select(&outRows, `SELECT id FROM outbox WHERE complaint_id IS NULL AND lower(rcpt) LIKE ? ESCAPE '\'`, like); err != nil {
+		if err := t.tx.Select(&outRows, t.q().LooseLettersTo, like); err != nil {
 			return err
 		}
-		if err := t.tx.Select(&evRows, `SELECT id FROM events WHERE complaint_id IS NULL AND kind != 'erased' AND lower(detail) LIKE ? ESCAPE '\'`, like); err != nil {
+		if err := t.tx.Select(&evRows, t.q().LooseEventsNaming, like); err != nil {
 			return err
 		}
 		e.Mails, e.Letters, e.Events = len(msgRows), len(outRows), len(evRows)
@@ -330,7 +320,9 @@ func (g *Gateway) eraseLoose(ctx context.Context, email string, dryRun bool) (Er
 		return e, fmt.Errorf("erase mail of %s: %w", email, err)
 	}
 	if e.Done {
-		g.store.checkpoint(ctx)
+		if err := g.store.checkpoint(ctx); err != nil {
+			return e, fmt.Errorf("erase mail of %s: %w", email, err)
+		}
 	}
 	return e, nil
 }
@@ -360,21 +352,20 @@ func (t *txn) eraseLoose(msgRows, outRows, evRows []int64, why string) error {
 
 func (t *txn) blankRows(msgRows, outRows, evRows []int64) error {
 	for _, id := range msgRows {
-		if _, err := t.tx.Exec(`DELETE FROM message_chunks WHERE message_row = ?`, id); err != nil {
+		if _, err := t.tx.Exec(t.q().EraseChunksOfMessage, id); err != nil {
 			return err
 		}
-		if _, err := t.tx.Exec(`UPDATE messages SET raw = x'', parse_json = '{}', from_addr = '', subject = '', note = '', message_id = '' WHERE id = ?`, id); err != nil {
+		if _, err := t.tx.Exec(t.q().BlankMessage, id); err != nil {
 			return err
 		}
 	}
 	for _, id := range outRows {
-		if _, err := t.tx.Exec(`UPDATE outbox SET raw = x'', rcpt = '', subject = '', last_error = CASE WHEN state = 'queued' THEN 'erased before it was sent' ELSE '' END,
-			state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, lease_until = NULL WHERE id = ?`, id); err != nil {
+		if _, err := t.tx.Exec(t.q().BlankLetter, id); err != nil {
 			return err
 		}
 	}
 	for _, id := range evRows {
-		if _, err := t.tx.Exec(`UPDATE events SET detail = '' WHERE id = ?`, id); err != nil {
+		if _, err := t.tx.Exec(t.q().BlankEvent, id); err != nil {
 			return err
 		}
 	}
@@ -383,10 +374,14 @@ func (t *txn) blankRows(msgRows, outRows, evRows []int64) error {
 
 // checkpoint copies the WAL into the database file and truncates it, so
 // erased pages do not stay behind in the WAL. A reader holding an old
-// snapshot can keep it from finishing; the next erasure or SQLite's own
-// checkpoint does it then.
-func (s *Store) checkpoint(ctx context.Context) {
+// snapshot can keep it from finishing (SQLite reports that in the result
+// row, not as an error); the next erasure or SQLite's own checkpoint does
+// it then. An error is a real one (the disk) and is returned.
+func (s *Store) checkpoint(ctx context.Context) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	_, _ = s.DB.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	if _, err := s.db.ExecContext(ctx, s.q.Checkpoint); err != nil {
+		return fmt.Errorf("checkpoint after erasure: %w", err)
+	}
+	return nil
 }

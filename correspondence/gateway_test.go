@@ -116,7 +116,7 @@ func TestNoAddressIsQuarantined(t *testing.T) {
 		t.Fatalf("alerts = %+v", alerts)
 	}
 	var n int
-	e.store.DB.Get(&n, `SELECT count(*) FROM messages WHERE outcome = 'quarantined'`)
+	e.store.db.Get(&n, `SELECT count(*) FROM messages WHERE outcome = 'quarantined'`)
 	if n != 1 {
 		t.Errorf("quarantined messages stored = %d, want 1", n)
 	}
@@ -325,7 +325,7 @@ func TestPoisonMailIsQuarantinedAfterRetries(t *testing.T) {
 		t.Fatalf("attempt %d = %v, %v; want quarantined", maxAttempts, q, err)
 	}
 	var n int
-	e.store.DB.Get(&n, `SELECT count(*) FROM messages WHERE outcome = 'quarantined' AND note LIKE 'handling-failed%'`)
+	e.store.db.Get(&n, `SELECT count(*) FROM messages WHERE outcome = 'quarantined' AND note LIKE 'handling-failed%'`)
 	if n != 1 {
 		t.Errorf("quarantined rows = %d, want 1", n)
 	}
@@ -387,7 +387,7 @@ func TestAssignmentBalancesWithinABatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var per []int
-	e.store.DB.Select(&per, `SELECT count(*) FROM complaints GROUP BY handler`)
+	e.store.db.Select(&per, `SELECT count(*) FROM complaints GROUP BY handler`)
 	if len(per) != 2 || per[0] != 5 || per[1] != 5 {
 		t.Errorf("10 complaints in one batch split %v over the handlers, want 5 and 5", per)
 	}

@@ -21,7 +21,7 @@ func migrateBefore(t *testing.T, path, limit string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := &Store{DB: db}
+	s := &Store{db: db}
 	if _, err := db.Exec(`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 		NotU   int    `db:"notused"`
 		Detail string `db:"detail"`
 	}
-	if err := s.DB.Select(&rows, `EXPLAIN QUERY PLAN `+query, args...); err != nil {
+	if err := s.db.Select(&rows, `EXPLAIN QUERY PLAN `+query, args...); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
@@ -83,7 +83,7 @@ func TestMigration0010GrowthFromPreviousSchemaWithData(t *testing.T) {
 	// The previous schema, with data: registered through the gateway.
 	e := newEnvAt(t, path, at(2026, 11, 23, 10, 15), testSettings())
 	var applied int
-	if err := e.store.DB.Get(&applied, `SELECT count(*) FROM schema_migrations WHERE name = '0010_growth.sql'`); err != nil {
+	if err := e.store.db.Get(&applied, `SELECT count(*) FROM schema_migrations WHERE name = '0010_growth.sql'`); err != nil {
 		t.Fatal(err)
 	}
 	if applied != 1 {
@@ -118,7 +118,7 @@ func TestMigration0010GrowthFromPreviousSchemaWithData(t *testing.T) {
 	e = newEnvAt(t, path, at(2026, 11, 26, 10, 15), testSettings())
 	for table, want := range map[string]int{"complaints": 4, "events": 4, "outbox": 4} {
 		var n int
-		if err := e.store.DB.Get(&n, `SELECT count(*) FROM `+table); err != nil {
+		if err := e.store.db.Get(&n, `SELECT count(*) FROM `+table); err != nil {
 			t.Fatal(err)
 		}
 		if n != want {
@@ -130,27 +130,20 @@ func TestMigration0010GrowthFromPreviousSchemaWithData(t *testing.T) {
 		t.Errorf("complaint changed by the migration: %+v", c)
 	}
 
-	// The digest's queries use the new indexes.
+	// The digest's queries use the new indexes: the statements themselves,
+	// from queries/*.sql.
 	from := recv.Add(-24 * time.Hour)
+	sq := e.store.q
 	for _, q := range []struct {
 		sql, index string
 		args       []any
 	}{
-		{`SELECT * FROM complaints WHERE id IN (
-		SELECT id FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection')
-		UNION ALL SELECT id FROM complaints WHERE received_at >= ?
-		UNION ALL SELECT id FROM complaints WHERE responded_day >= ?
-		UNION ALL SELECT id FROM complaints WHERE closed_day >= ?)
-		ORDER BY id`,
-			"complaints_received", []any{from, "2026-11-19", "2026-11-19"}},
-		{`SELECT c.ref, c.id AS cid, e.at, e.kind, e.detail FROM events e JOIN complaints c ON c.id = e.complaint_id
-		WHERE e.kind IN ('delay', 'meeting', 'objection', 'objection-late', 'command-refused') AND e.at >= ? AND e.at <= ? ORDER BY e.at`,
-			"events_kind_at", []any{from, recv.Add(time.Hour)}},
-		{`SELECT c.ref, c.ack_due, o.sent_at FROM outbox o JOIN complaints c ON c.id = o.complaint_id
-		WHERE o.kind = 'acknowledgement' AND o.state = 'sent' AND o.sent_at >= ?`, "outbox_kind_sent", []any{from}},
+		{sq.DigestComplaints, "complaints_received", []any{from, "2026-11-19", "2026-11-19"}},
+		{sq.DigestEvents, "events_kind_at", []any{from, recv.Add(time.Hour)}},
+		{sq.DigestAcks, "outbox_kind_sent", []any{from}},
 		// list --due-within and the handler loads: the state index.
-		{`SELECT * FROM complaints WHERE state = 'open' ORDER BY id`, "complaints_state", nil},
-		{`SELECT handler, count(*) AS n FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection') GROUP BY handler`, "complaints_", nil},
+		{sq.ComplaintsOpen, "complaints_state", nil},
+		{sq.HandlerLoads, "complaints_", nil},
 	} {
 		plan := queryPlan(t, e.store, q.sql, q.args...)
 		if !strings.Contains(plan, q.index) {

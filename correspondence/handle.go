@@ -100,8 +100,7 @@ func (t *txn) handleParsed(p parsed) (string, error) {
 	if h.complaintID != 0 {
 		cid = h.complaintID
 	}
-	_, err = t.tx.Exec(`UPDATE messages SET outcome = ?, note = ?, complaint_id = ? WHERE id = ?`,
-		outcome, h.note, cid, h.row)
+	_, err = t.tx.Exec(t.q().SetMessageOutcome, outcome, h.note, cid, h.row)
 	return outcome, err
 }
 

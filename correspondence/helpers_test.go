@@ -98,7 +98,7 @@ type outLetter struct {
 func (e *env) letters() []outLetter {
 	e.t.Helper()
 	var out []outLetter
-	if err := e.store.DB.Select(&out, `SELECT kind, rcpt, message_id, subject, raw, event_key FROM outbox ORDER BY id`); err != nil {
+	if err := e.store.db.Select(&out, `SELECT kind, rcpt, message_id, subject, raw, event_key FROM outbox ORDER BY id`); err != nil {
 		e.t.Fatal(err)
 	}
 	return out

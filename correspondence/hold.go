@@ -48,15 +48,13 @@ func (h *handling) holdNotice(c *Complaint, what, reason string) error {
 // it as an event.
 func (t *txn) setHold(c *Complaint, reason, by string) error {
 	if reason == "" {
-		if _, err := t.tx.Exec(`UPDATE complaint_privacy SET hold_reason = '', hold_by = ?, hold_at = ? WHERE complaint_id = ?`, by, t.now.UTC(), c.ID); err != nil {
+		if _, err := t.tx.Exec(t.q().ReleaseHold, by, t.now.UTC(), c.ID); err != nil {
 			return fmt.Errorf("release hold %s: %w", c.Ref, err)
 		}
 		t.event(c.ID, "hold-released", "by "+by, false, 0)
 		return nil
 	}
-	if _, err := t.tx.Exec(`INSERT INTO complaint_privacy (complaint_id, hold_reason, hold_by, hold_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(complaint_id) DO UPDATE SET hold_reason = excluded.hold_reason, hold_by = excluded.hold_by, hold_at = excluded.hold_at`,
-		c.ID, reason, by, t.now.UTC()); err != nil {
+	if _, err := t.tx.Exec(t.q().SetHold, c.ID, reason, by, t.now.UTC()); err != nil {
 		return fmt.Errorf("hold %s: %w", c.Ref, err)
 	}
 	t.event(c.ID, "hold", "by "+by+": "+firstLine(reason), false, 0)
@@ -70,7 +68,7 @@ var ErrErased = errors.New("the complaint's personal data is already erased")
 // (reason ""); by names who did it (the operator's command names "operator").
 func (g *Gateway) Hold(ctx context.Context, c *Complaint, reason, by string) error {
 	return g.run(ctx, func(t *txn) error {
-		p, err := privacyOf(ctx, t.tx, c.ID)
+		p, err := privacyOf(ctx, t.tx, t.q(), c.ID)
 		if err != nil {
 			return err
 		}
@@ -97,13 +95,13 @@ func (g *Gateway) digestHeld(ctx context.Context, d *templates.DigestData) error
 		ID     int64  `db:"complaint_id"`
 		Reason string `db:"hold_reason"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &held, `SELECT complaint_id, hold_reason FROM complaint_privacy WHERE hold_reason != '' ORDER BY complaint_id`); err != nil {
+	if err := g.store.db.SelectContext(ctx, &held, g.store.q.HeldComplaints); err != nil {
 		return fmt.Errorf("digest holds: %w", err)
 	}
 	today := g.cal.Day(d.To)
 	for _, h := range held {
 		var c Complaint
-		if err := g.store.DB.GetContext(ctx, &c, `SELECT * FROM complaints WHERE id = ?`, h.ID); err != nil {
+		if err := g.store.db.GetContext(ctx, &c, g.store.q.ComplaintByID, h.ID); err != nil {
 			return fmt.Errorf("digest holds: %w", err)
 		}
 		row := g.digestRow(&c, today)

@@ -18,8 +18,7 @@ func (g *Gateway) RecordIntakeStatus(ctx context.Context, failingSince, lastOK t
 	if !lastOK.IsZero() {
 		ok = lastOK.UTC()
 	}
-	_, err := g.store.exec(ctx, `INSERT INTO intake_status (id, failing_since, last_ok) VALUES (1, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET failing_since = excluded.failing_since, last_ok = excluded.last_ok`, fs, ok)
+	_, err := g.store.exec(ctx, g.store.q.SetIntakeStatus, fs, ok)
 	return err
 }
 

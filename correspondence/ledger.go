@@ -42,18 +42,11 @@ import (
 // what the IMAP server gave; the SMTP reply what the server said); and
 // anything after the last seal of a transaction still open.
 
-// ledgerContent is, per record table, the query of the columns that never
-// change after the insert (state, attempts, outcome and notes do change, and
-// are not covered).
-var ledgerContent = map[string]string{
-	"messages":        `SELECT mailbox, uidvalidity, uid, message_id, arrived_at, size, raw FROM messages WHERE id = ?`,
-	"outbox":          `SELECT complaint_id, kind, event_key, mail_from, rcpt, message_id, subject, created_at, raw FROM outbox WHERE id = ?`,
-	"events":          `SELECT complaint_id, at, kind, detail, late, message_row FROM events WHERE id = ?`,
-	"letter_receipts": `SELECT outbox_id, server, reply, accepted_at FROM letter_receipts WHERE id = ?`,
-	"letter_dsns":     `SELECT outbox_id, message_row, linked_at FROM letter_dsns WHERE id = ?`,
-}
+// The record tables' statements (the columns that never change after the
+// insert, every id, a row's complaint) are named per table in
+// queries/ledger.sql and found with queries.ledgerTable.
 
-// ledgerTables is ledgerContent's keys in a fixed order.
+// ledgerTables are the record tables in a fixed order.
 var ledgerTables = []string{"messages", "outbox", "events", "letter_receipts", "letter_dsns"}
 
 // goneHash is the content hash of a row that was already gone when its
@@ -62,8 +55,8 @@ const goneHash = "gone"
 
 // contentHash hashes the unchanging content of one row; found is false when
 // the row does not exist. A stored mail's chunks are part of its content.
-func contentHash(ctx context.Context, q sqlx.QueryerContext, tbl string, id int64) (hash string, found bool, err error) {
-	query, ok := ledgerContent[tbl]
+func contentHash(ctx context.Context, q sqlx.QueryerContext, qs *queries, tbl string, id int64) (hash string, found bool, err error) {
+	query, _, _, ok := qs.ledgerTable(tbl)
 	if !ok {
 		return "", false, fmt.Errorf("ledger: unknown table %q", tbl)
 	}
@@ -71,7 +64,11 @@ func contentHash(ctx context.Context, q sqlx.QueryerContext, tbl string, id int6
 	if err != nil {
 		return "", false, fmt.Errorf("ledger %s %d: %w", tbl, id, err)
 	}
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		rows.Close()
+		return "", false, fmt.Errorf("ledger %s %d: %w", tbl, id, err)
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -93,7 +90,7 @@ func contentHash(ctx context.Context, q sqlx.QueryerContext, tbl string, id int6
 		if tbl == "messages" && cols[i] == "raw" {
 			raw, _ := v.([]byte)
 			var chunks [][]byte
-			if err := sqlx.SelectContext(ctx, q, &chunks, `SELECT data FROM message_chunks WHERE message_row = ? ORDER BY seq`, id); err != nil {
+			if err := sqlx.SelectContext(ctx, q, &chunks, qs.MessageChunks, id); err != nil {
 				return "", false, fmt.Errorf("ledger message %d chunks: %w", id, err)
 			}
 			if len(chunks) > 0 {
@@ -143,32 +140,32 @@ func chainHash(prev, tbl string, rowID int64, content string) string {
 
 // sealLedger computes the hashes of the entries the triggers noted in this
 // transaction (or left unsealed before), in order.
-func sealLedger(ctx context.Context, tx *sqlx.Tx) error {
-	_, err := sealSome(ctx, tx, -1)
+func sealLedger(ctx context.Context, tx *sqlx.Tx, qs *queries) error {
+	_, err := sealSome(ctx, tx, qs, -1)
 	return err
 }
 
 // sealSome seals up to limit unsealed entries (all when limit < 0) and
 // returns how many it sealed.
-func sealSome(ctx context.Context, tx *sqlx.Tx, limit int) (int, error) {
+func sealSome(ctx context.Context, tx *sqlx.Tx, qs *queries, limit int) (int, error) {
 	var pending []struct {
 		Seq   int64  `db:"seq"`
 		Tbl   string `db:"tbl"`
 		RowID int64  `db:"row_id"`
 	}
-	if err := tx.SelectContext(ctx, &pending, `SELECT seq, tbl, row_id FROM ledger WHERE chain_hash IS NULL ORDER BY seq LIMIT ?`, limit); err != nil {
+	if err := tx.SelectContext(ctx, &pending, qs.LedgerUnsealed, limit); err != nil {
 		return 0, fmt.Errorf("ledger: %w", err)
 	}
 	if len(pending) == 0 {
 		return 0, nil
 	}
 	var prev string
-	err := tx.GetContext(ctx, &prev, `SELECT chain_hash FROM ledger WHERE chain_hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1`, pending[0].Seq)
+	err := tx.GetContext(ctx, &prev, qs.LedgerHeadBefore, pending[0].Seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("ledger head: %w", err)
 	}
 	for _, p := range pending {
-		content, found, err := contentHash(ctx, tx, p.Tbl, p.RowID)
+		content, found, err := contentHash(ctx, tx, qs, p.Tbl, p.RowID)
 		if err != nil {
 			return 0, err
 		}
@@ -176,7 +173,7 @@ func sealSome(ctx context.Context, tx *sqlx.Tx, limit int) (int, error) {
 			content = goneHash
 		}
 		prev = chainHash(prev, p.Tbl, p.RowID, content)
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger SET content_hash = ?, chain_hash = ? WHERE seq = ?`, content, prev, p.Seq); err != nil {
+		if _, err := tx.ExecContext(ctx, qs.LedgerSeal, content, prev, p.Seq); err != nil {
 			return 0, fmt.Errorf("ledger seal %d: %w", p.Seq, err)
 		}
 	}
@@ -192,7 +189,7 @@ func (s *Store) sealBacklog(ctx context.Context) error {
 		var n int
 		err := s.tx(ctx, func(tx *sqlx.Tx) error {
 			var err error
-			n, err = sealSome(ctx, tx, 500)
+			n, err = sealSome(ctx, tx, s.q, 500)
 			return err
 		})
 		if err != nil {
@@ -234,15 +231,17 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 	// One read transaction: the walk sees one snapshot, so rows the daemon
 	// adds meanwhile are neither half-seen nor reported as inserted, and
 	// the daemon's writers are not held up (a deferred BEGIN takes no lock).
-	db, err := s.DB.Connx(ctx)
+	db, err := s.db.Connx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+	if _, err := db.ExecContext(ctx, s.q.BeginSnapshot); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	defer db.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	// Nothing was written: the rollback only ends the snapshot, and a
+	// failure leaves nothing to undo (closing the connection ends it too).
+	defer db.ExecContext(context.WithoutCancel(ctx), s.q.EndSnapshot)
 	r := &VerifyReport{Problems: []VerifyProblem{}}
 	var entries []struct {
 		Seq     int64          `db:"seq"`
@@ -251,7 +250,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		Content sql.NullString `db:"content_hash"`
 		Chain   sql.NullString `db:"chain_hash"`
 	}
-	if err := db.SelectContext(ctx, &entries, `SELECT seq, tbl, row_id, content_hash, chain_hash FROM ledger ORDER BY seq`); err != nil {
+	if err := db.SelectContext(ctx, &entries, s.q.LedgerEntries); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	erased := map[string]struct {
@@ -264,7 +263,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		Hash  string `db:"erased_hash"`
 		Event int64  `db:"event"`
 	}
-	if err := db.SelectContext(ctx, &er, `SELECT tbl, row_id, erased_hash, event FROM erased_rows`); err != nil {
+	if err := db.SelectContext(ctx, &er, s.q.ErasedRows); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	for _, e := range er {
@@ -301,7 +300,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 				Detail: "chain hash does not follow from the entry before: the ledger was edited here"})
 		}
 		prev = e.Chain.String
-		got, found, err := contentHash(ctx, db, e.Tbl, e.RowID)
+		got, found, err := contentHash(ctx, db, s.q, e.Tbl, e.RowID)
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +332,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		}
 	}
 	var erasures []int64
-	if err := db.SelectContext(ctx, &erasures, `SELECT id FROM events WHERE kind = 'erased'`); err != nil {
+	if err := db.SelectContext(ctx, &erasures, s.q.ErasureEvents); err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	isErasure := map[int64]bool{}
@@ -350,8 +349,9 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 	}
 	r.Head = prev
 	for _, tbl := range ledgerTables {
+		_, idsQuery, _, _ := s.q.ledgerTable(tbl)
 		var ids []int64
-		if err := db.SelectContext(ctx, &ids, `SELECT id FROM `+tbl+` ORDER BY id`); err != nil {
+		if err := db.SelectContext(ctx, &ids, idsQuery); err != nil {
 			return nil, fmt.Errorf("verify %s: %w", tbl, err)
 		}
 		for _, id := range ids {
@@ -361,26 +361,27 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			}
 		}
 	}
-	nameRefs(ctx, db, r)
+	if err := nameRefs(ctx, db, s.q, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
 // nameRefs adds the complaint reference to each problem, where the row has
 // one, so the report can be read without SQL.
-func nameRefs(ctx context.Context, db *sqlx.Conn, r *VerifyReport) {
+func nameRefs(ctx context.Context, db *sqlx.Conn, qs *queries, r *VerifyReport) error {
 	for i := range r.Problems {
 		p := &r.Problems[i]
-		var q string
-		switch p.Table {
-		case "messages", "outbox", "events":
-			q = `SELECT c.ref FROM ` + p.Table + ` x JOIN complaints c ON c.id = x.complaint_id WHERE x.id = ?`
-		case "letter_receipts", "letter_dsns":
-			q = `SELECT c.ref FROM ` + p.Table + ` x JOIN outbox o ON o.id = x.outbox_id JOIN complaints c ON c.id = o.complaint_id WHERE x.id = ?`
-		default:
+		_, _, q, ok := qs.ledgerTable(p.Table)
+		if !ok {
 			continue
 		}
-		_ = db.GetContext(ctx, &p.Ref, q, p.Row)
+		err := db.GetContext(ctx, &p.Ref, q, p.Row)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // no row: deleted, or tied to no complaint
+			return fmt.Errorf("verify: complaint of %s %d: %w", p.Table, p.Row, err)
+		}
 	}
+	return nil
 }
 
 // Verify walks the ledger of the gateway's store (see Store.Verify).
@@ -391,7 +392,7 @@ func (g *Gateway) Verify(ctx context.Context) (*VerifyReport, error) { return g.
 // chain: VerifyAnchor later proves that nothing up to it was rewritten.
 func (s *Store) LedgerHead(ctx context.Context) (string, error) {
 	var h string
-	err := s.DB.GetContext(ctx, &h, `SELECT chain_hash FROM ledger WHERE chain_hash IS NOT NULL ORDER BY seq DESC LIMIT 1`)
+	err := s.db.GetContext(ctx, &h, s.q.LedgerHead)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -406,7 +407,7 @@ func (s *Store) LedgerHead(ctx context.Context) (string, error) {
 // proves the record up to that entry is as it was when head was published,
 // even against someone who rebuilt the chain after changing a row.
 func (g *Gateway) VerifyAnchor(ctx context.Context, head string) (seq int64, found bool, err error) {
-	err = g.store.DB.GetContext(ctx, &seq, `SELECT seq FROM ledger WHERE chain_hash = ?`, strings.ToLower(strings.TrimSpace(head)))
+	err = g.store.db.GetContext(ctx, &seq, g.store.q.LedgerSeqOfHash, strings.ToLower(strings.TrimSpace(head)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

@@ -49,7 +49,7 @@ func TestVerifyIntactRecord(t *testing.T) {
 	e, _ := recorded(t)
 	r := verify(t, e)
 	var rows int
-	e.store.DB.Get(&rows, `SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM events) + (SELECT count(*) FROM letter_receipts)`)
+	e.store.db.Get(&rows, `SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM events) + (SELECT count(*) FROM letter_receipts)`)
 	if !r.OK() || r.Entries != rows || r.Intact != rows || len(r.Head) != 64 {
 		t.Fatalf("Verify of an untouched record = %+v; want %d intact entries", r, rows)
 	}
@@ -80,7 +80,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			e, _ := recorded(t)
 			var row int64
 			for _, stmt := range strings.Split(tc.do, "; ") {
-				res, err := e.store.DB.Exec(stmt)
+				res, err := e.store.db.Exec(stmt)
 				if err != nil {
 					t.Fatalf("%s: %v", stmt, err)
 				}
@@ -88,7 +88,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 					t.Fatalf("test is wrong: %s changed nothing", stmt)
 				}
 			}
-			if err := e.store.DB.Get(&row, tc.row); err != nil {
+			if err := e.store.db.Get(&row, tc.row); err != nil {
 				t.Fatal(err)
 			}
 			r := verify(t, e)
@@ -117,7 +117,7 @@ func TestVerifyAcceptsErasure(t *testing.T) {
 	if !r.OK() || r.Erased == 0 {
 		t.Fatalf("Verify after erasure = %+v; want intact with erased rows", r)
 	}
-	if _, err := e.store.DB.Exec(`UPDATE outbox SET subject = 'later' WHERE complaint_id = ? AND kind = 'acknowledgement'`, c.ID); err != nil {
+	if _, err := e.store.db.Exec(`UPDATE outbox SET subject = 'later' WHERE complaint_id = ? AND kind = 'acknowledgement'`, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	r = verify(t, e)
@@ -127,11 +127,11 @@ func TestVerifyAcceptsErasure(t *testing.T) {
 	// A row blanked behind klachtd's back and marked erased by hand, under
 	// an event that is no erasure, is still a change.
 	e2, _ := recorded(t)
-	e2.store.DB.Exec(`UPDATE events SET detail = '' WHERE kind = 'response'`)
+	e2.store.db.Exec(`UPDATE events SET detail = '' WHERE kind = 'response'`)
 	var id int64
-	e2.store.DB.Get(&id, `SELECT id FROM events WHERE kind = 'response'`)
-	h, _, _ := contentHash(ctx, e2.store.DB, "events", id)
-	e2.store.DB.Exec(`INSERT INTO erased_rows (tbl, row_id, erased_hash, event) VALUES ('events', ?, ?, 1)`, id, h)
+	e2.store.db.Get(&id, `SELECT id FROM events WHERE kind = 'response'`)
+	h, _, _ := contentHash(ctx, e2.store.db, e2.store.q, "events", id)
+	e2.store.db.Exec(`INSERT INTO erased_rows (tbl, row_id, erased_hash, event) VALUES ('events', ?, ?, 1)`, id, h)
 	if r := verify(t, e2); r.OK() || !problem(r, "changed", "events", id) {
 		t.Errorf("Verify of a forged erasure = %+v", r.Problems)
 	}
@@ -154,18 +154,18 @@ func TestAnchorCatchesARebuiltChain(t *testing.T) {
 	if _, ok, err := e.g.VerifyAnchor(ctx, head); !ok || err != nil {
 		t.Fatalf("VerifyAnchor(current head) = %v, %v", ok, err)
 	}
-	e.store.DB.MustExec(`UPDATE events SET detail = 'by someone else' WHERE kind = 'response'`)
+	e.store.db.MustExec(`UPDATE events SET detail = 'by someone else' WHERE kind = 'response'`)
 	var entries []struct {
 		Seq   int64  `db:"seq"`
 		Tbl   string `db:"tbl"`
 		RowID int64  `db:"row_id"`
 	}
-	e.store.DB.Select(&entries, `SELECT seq, tbl, row_id FROM ledger ORDER BY seq`)
+	e.store.db.Select(&entries, `SELECT seq, tbl, row_id FROM ledger ORDER BY seq`)
 	prev := ""
 	for _, x := range entries {
-		h, _, _ := contentHash(ctx, e.store.DB, x.Tbl, x.RowID)
+		h, _, _ := contentHash(ctx, e.store.db, e.store.q, x.Tbl, x.RowID)
 		prev = chainHash(prev, x.Tbl, x.RowID, h)
-		e.store.DB.MustExec(`UPDATE ledger SET content_hash = ?, chain_hash = ? WHERE seq = ?`, h, prev, x.Seq)
+		e.store.db.MustExec(`UPDATE ledger SET content_hash = ?, chain_hash = ? WHERE seq = ?`, h, prev, x.Seq)
 	}
 	if r := verify(t, e); !r.OK() {
 		t.Fatalf("test is wrong: the rebuilt chain should walk clean: %+v", r.Problems)
@@ -180,8 +180,8 @@ func TestAnchorCatchesARebuiltChain(t *testing.T) {
 func TestUpgradeSealsWhatWasStored(t *testing.T) {
 	e, _ := recorded(t)
 	var path string
-	e.store.DB.Get(&path, `SELECT file FROM pragma_database_list WHERE name = 'main'`)
-	e.store.DB.MustExec(`UPDATE ledger SET content_hash = NULL, chain_hash = NULL`)
+	e.store.db.Get(&path, `SELECT file FROM pragma_database_list WHERE name = 'main'`)
+	e.store.db.MustExec(`UPDATE ledger SET content_hash = NULL, chain_hash = NULL`)
 	if r := verify(t, e); r.OK() {
 		t.Fatal("test is wrong: an unsealed ledger walks clean")
 	}

@@ -102,7 +102,7 @@ func (t *txn) queue(l letter) (bool, error) {
 		return false, nil
 	}
 	var n int
-	if err := tx.Get(&n, `SELECT count(*) FROM outbox WHERE event_key = ?`, l.key); err != nil {
+	if err := tx.Get(&n, t.q().CountLettersOfKey, l.key); err != nil {
 		return false, fmt.Errorf("outbox lookup %s: %w", l.key, err)
 	}
 	if n > 0 {
@@ -118,7 +118,7 @@ func (t *txn) queue(l letter) (bool, error) {
 		// The last line of defence against a loop with a machine we failed
 		// to recognise: no address gets more than the cap in a day.
 		var sent int
-		if err := tx.Get(&sent, `SELECT count(*) FROM outbox WHERE rcpt = ? AND created_at > ?`,
+		if err := tx.Get(&sent, t.q().CountLettersToSince,
 			strings.Join(rcpt, "\n"), now.Add(-24*time.Hour).UTC()); err != nil {
 			return false, err
 		}
@@ -234,8 +234,7 @@ func (t *txn) flushLetters() error {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		_, err := t.tx.Exec(`INSERT INTO outbox (complaint_id, kind, event_key, mail_from, rcpt, message_id, subject, raw, next_attempt, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := t.tx.Exec(t.q().InsertLetter,
 			p.cid, p.name, p.key, g.set.Gateway, strings.Join(p.rcpt, "\n"), p.env.MessageID, p.subject, p.raw, t.now.UTC(), t.now.UTC())
 		if err != nil {
 			return fmt.Errorf("queue %s: %w", p.name, err)
@@ -305,14 +304,14 @@ func (t *txn) complaintFacts(c *Complaint, d *templates.Data) error {
 	// A date corrected later (#wijzig, the complainant) is no longer assumed.
 	if d.Complaint.Date != "" && !d.Complaint.DateAssumed {
 		var n int
-		if err := t.tx.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'date-assumed' AND instr(detail, ?) > 0`, c.ID, d.Complaint.Date); err != nil {
+		if err := t.tx.Get(&n, t.q().CountDateAssumed, c.ID, d.Complaint.Date); err != nil {
 			return fmt.Errorf("letter facts %s: %w", c.Ref, err)
 		}
 		d.Complaint.DateAssumed = n > 0
 	}
 	if d.Arrived.IsZero() && c.CompleteDay != "" {
 		var at []time.Time
-		if err := t.tx.Select(&at, `SELECT at FROM events WHERE complaint_id = ? AND kind = 'complete' ORDER BY id DESC LIMIT 1`, c.ID); err != nil {
+		if err := t.tx.Select(&at, t.q().LastCompleteAt, c.ID); err != nil {
 			return fmt.Errorf("letter facts %s: %w", c.Ref, err)
 		}
 		if len(at) == 1 {

@@ -46,7 +46,7 @@ func (h *handling) probableLoop(c *Complaint) (bool, error) {
 	// answers are found by it.
 	fp := fmt.Sprintf("%s answered within seconds (text %s)", h.msg.From, hex.EncodeToString(sum[:6]))
 	var before int
-	if err := h.tx.Get(&before, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'quick-reply' AND detail = ?`, c.ID, fp); err != nil {
+	if err := h.tx.Get(&before, h.q().CountQuickReplies, c.ID, fp); err != nil {
 		return false, fmt.Errorf("quick replies: %w", err)
 	}
 	h.event(c.ID, "quick-reply", fp, false, h.row)
@@ -67,7 +67,7 @@ func (h *handling) answeredLetterTime(c *Complaint) (time.Time, bool, error) {
 			Created time.Time    `db:"created_at"`
 			Sent    sql.NullTime `db:"sent_at"`
 		}
-		err := h.tx.Get(&row, `SELECT created_at, sent_at FROM outbox WHERE message_id = ? AND complaint_id = ?`, ids[i], c.ID)
+		err := h.tx.Get(&row, h.q().LetterTimesByMsgID, ids[i], c.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -98,7 +98,7 @@ func (h *handling) reportLoop(c *Complaint, reason string, count int, text strin
 // recorded, the problems kept, and the handler or intake team told once.
 func (h *handling) completionLimit(c *Complaint, problems map[string]reasons) (bool, error) {
 	var n int
-	if err := h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE complaint_id = ? AND kind = ?`, c.ID, templates.CompletionRequest); err != nil {
+	if err := h.tx.Get(&n, h.q().CountLettersOfKind, c.ID, templates.CompletionRequest); err != nil {
 		return false, fmt.Errorf("completion requests: %w", err)
 	}
 	if n < maxCompletionRequests {
@@ -118,7 +118,7 @@ func (h *handling) completionLimit(c *Complaint, problems map[string]reasons) (b
 // timeline and, from the third, reports it once.
 func (h *handling) machineLoop(c *Complaint) error {
 	var n int
-	if err := h.tx.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'machine-mail'`, c.ID); err != nil {
+	if err := h.tx.Get(&n, h.q().CountEventsOfKind, c.ID, "machine-mail"); err != nil {
 		return fmt.Errorf("machine mail: %w", err)
 	}
 	if n < 3 {

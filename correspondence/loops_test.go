@@ -30,7 +30,7 @@ func TestAutoResponderNeitherObjectsNorLoops(t *testing.T) {
 		// make them just sent, and answer each within seconds.
 		resp := e.lettersOf(templates.Response)[0]
 		for _, l := range []outLetter{resp, dl} {
-			if _, err := e.store.DB.Exec(`UPDATE outbox SET sent_at = ? WHERE message_id = ?`, e.clk.now().UTC(), l.MessageID); err != nil {
+			if _, err := e.store.db.Exec(`UPDATE outbox SET sent_at = ? WHERE message_id = ?`, e.clk.now().UTC(), l.MessageID); err != nil {
 				t.Fatal(err)
 			}
 			e.deliver(autoAnswer("sanne@bakkerijvandijk.nl", l))
@@ -70,7 +70,7 @@ func TestAutoResponderNeitherObjectsNorLoops(t *testing.T) {
 func assertLoopOnTimeline(t *testing.T, e *env, c *Complaint) {
 	t.Helper()
 	var n int
-	if err := e.store.DB.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind IN ('loop-suspected', 'completion-not-repeated')`, c.ID); err != nil || n == 0 {
+	if err := e.store.db.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind IN ('loop-suspected', 'completion-not-repeated')`, c.ID); err != nil || n == 0 {
 		t.Errorf("no loop on the timeline (%v)", err)
 	}
 }

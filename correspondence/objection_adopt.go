@@ -9,7 +9,7 @@ import "fmt"
 // objection_late_staff letter offers.
 func (h *handling) hadObjection(c *Complaint) (bool, error) {
 	var n int
-	if err := h.tx.Get(&n, `SELECT count(*) FROM events WHERE complaint_id = ? AND kind = 'objection'`, c.ID); err != nil {
+	if err := h.tx.Get(&n, h.q().CountEventsOfKind, c.ID, "objection"); err != nil {
 		return false, fmt.Errorf("objections of %s: %w", c.Ref, err)
 	}
 	return n > 0, nil

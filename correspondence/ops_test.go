@@ -58,7 +58,7 @@ type watchingSender struct {
 func (s *watchingSender) Send(ctx context.Context, from string, to []string, raw []byte) error {
 	n := s.started.Add(1)
 	var recorded int64
-	if err := s.store.DB.Get(&recorded, `SELECT count(*) FROM outbox WHERE state = 'sent'`); err != nil {
+	if err := s.store.db.Get(&recorded, `SELECT count(*) FROM outbox WHERE state = 'sent'`); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -141,14 +141,14 @@ func TestForeignLeasesReleasedAtOnce(t *testing.T) {
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
 	e.deliver(formFrom(1))
 	// Leased by PID 1 (alive: init) as a killed predecessor's PID may be.
-	if _, err := e.store.DB.Exec(`UPDATE outbox SET lease_until = ?, last_error = 'lease:1'`, e.clk.now().Add(time.Hour).UTC()); err != nil {
+	if _, err := e.store.db.Exec(`UPDATE outbox SET lease_until = ?, last_error = 'lease:1'`, e.clk.now().Add(time.Hour).UTC()); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.g.ReleaseForeignLeases(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var held int
-	e.store.DB.Get(&held, `SELECT count(*) FROM outbox WHERE lease_until IS NOT NULL`)
+	e.store.db.Get(&held, `SELECT count(*) FROM outbox WHERE lease_until IS NOT NULL`)
 	if held != 0 {
 		t.Errorf("%d letters still leased to the previous daemon", held)
 	}
@@ -156,8 +156,8 @@ func TestForeignLeasesReleasedAtOnce(t *testing.T) {
 
 // oneConn pins the store to one connection, so a PRAGMA holds for it all.
 func oneConn(t *testing.T, e *env) {
-	e.store.DB.SetMaxOpenConns(1)
-	e.store.DB.SetMaxIdleConns(1)
+	e.store.db.SetMaxOpenConns(1)
+	e.store.db.SetMaxIdleConns(1)
 }
 
 // Issue 10 item 11: a full disk (SQLite's max_page_count: the same
@@ -170,10 +170,10 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	e.logTo(&log)
 	oneConn(t, e)
 	var pages int
-	if err := e.store.DB.Get(&pages, `PRAGMA page_count`); err != nil {
+	if err := e.store.db.Get(&pages, `PRAGMA page_count`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.DB.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+	if _, err := e.store.db.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
 		t.Fatal(err)
 	}
 	big := strings.Replace(formFrom(7), "niet compleet.", "niet compleet. "+strings.Repeat("Zeer uitgebreide toelichting. ", 4000), 1)
@@ -197,7 +197,7 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	if n := strings.Count(log.String(), "level=ERROR"); n != 1 {
 		t.Errorf("%d error lines for one outage, want 1:\n%s", n, log.String())
 	}
-	if _, err := e.store.DB.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+	if _, err := e.store.db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
 		t.Fatal(err)
 	}
 	if q, err := e.g.Handle(context.Background(), in); err != nil || q {
@@ -220,7 +220,7 @@ func TestOutboxBacksOffWhileTheStoreFails(t *testing.T) {
 	var log lockedBuffer
 	e.logTo(&log)
 	oneConn(t, e)
-	if _, err := e.store.DB.Exec(`PRAGMA query_only = ON`); err != nil {
+	if _, err := e.store.db.Exec(`PRAGMA query_only = ON`); err != nil {
 		t.Fatal(err)
 	}
 	s := &watchingSender{store: e.store}

@@ -103,7 +103,7 @@ func TestDeferredLetterHoldsLaterOnesToTheSameRecipient(t *testing.T) {
 	const n = 3
 	answerMany(t, e, n)
 	// Another domain, so the domain backoff does not hold the rest anyway.
-	if _, err := e.store.DB.Exec(`UPDATE outbox SET rcpt = 'klant0@other.example' WHERE rcpt = 'klant0@example.com'`); err != nil {
+	if _, err := e.store.db.Exec(`UPDATE outbox SET rcpt = 'klant0@other.example' WHERE rcpt = 'klant0@example.com'`); err != nil {
 		t.Fatal(err)
 	}
 	greylist := true
@@ -130,7 +130,7 @@ func TestDeferredLetterHoldsLaterOnesToTheSameRecipient(t *testing.T) {
 	}
 	checkOrder(t, s.arrived, n)
 	var queued int
-	e.store.DB.Get(&queued, `SELECT count(*) FROM outbox WHERE state = 'queued'`)
+	e.store.db.Get(&queued, `SELECT count(*) FROM outbox WHERE state = 'queued'`)
 	if queued != 0 {
 		t.Errorf("%d letters still queued", queued)
 	}

@@ -63,11 +63,7 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 	now := g.now().UTC()
 	var rows []*outboxRow
 	err := g.store.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.SelectContext(ctx, &rows, `SELECT id, complaint_id, kind, mail_from, rcpt, message_id, subject, raw, attempts FROM outbox
-			WHERE state = 'queued' AND next_attempt <= ? AND (lease_until IS NULL OR lease_until < ?)
-			AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.complaint_id = outbox.complaint_id AND e.rcpt = outbox.rcpt AND e.state = 'queued' AND e.id < outbox.id
-				AND (e.next_attempt > ? OR (e.lease_until IS NOT NULL AND e.lease_until >= ?)))
-			ORDER BY id LIMIT ?`, now, now, now, now, n); err != nil {
+		if err := tx.SelectContext(ctx, &rows, g.store.q.ClaimDueLetters, now, now, now, now, n); err != nil {
 			return err
 		}
 		retry := g.set.OutboxRetry
@@ -78,7 +74,7 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 			}
 			row.Attempts++
 			row.next = next
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt = ?, lease_until = ?, last_error = ? WHERE id = ?`,
+			if _, err := tx.ExecContext(ctx, g.store.q.LeaseLetter,
 				row.Attempts, next, now.Add(leaseTime), "lease:"+owner, row.ID); err != nil {
 				return err
 			}
@@ -129,7 +125,7 @@ func (g *Gateway) releaseLeases(ctx context.Context, dead func(pid string) bool)
 		ID    int64  `db:"id"`
 		Owner string `db:"last_error"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &rows, `SELECT id, last_error FROM outbox WHERE state = 'queued' AND lease_until IS NOT NULL AND last_error LIKE 'lease:%'`); err != nil {
+	if err := g.store.db.SelectContext(ctx, &rows, g.store.q.LeasedLetters); err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -137,8 +133,7 @@ func (g *Gateway) releaseLeases(ctx context.Context, dead func(pid string) bool)
 		if pid == owner || !dead(pid) {
 			continue
 		}
-		if _, err := g.store.exec(ctx, `UPDATE outbox SET lease_until = NULL, next_attempt = ? WHERE id = ? AND last_error = ?`,
-			g.now().UTC(), r.ID, r.Owner); err != nil {
+		if _, err := g.store.exec(ctx, g.store.q.ReleaseLease, g.now().UTC(), r.ID, r.Owner); err != nil {
 			return err
 		}
 	}
@@ -378,36 +373,36 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 			var dd *deferredDomain
 			switch {
 			case serr == nil:
-				if _, err := t.tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterSent, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
 				if err := t.keepProof(row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, errNotTried):
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1 WHERE id = ?`, row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterNotTried, row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, errHeld):
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterRetryUncounted, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
 			case errors.As(serr, &dd):
 				// Its domain deferred another letter: wait as long, uncounted.
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ? WHERE id = ?`, dd.until.UTC(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterRetryUncounted, dd.until.UTC(), row.ID); err != nil {
 					return err
 				}
 			case errors.Is(serr, context.Canceled):
 				// Interrupted by shutdown, not refused: no attempt counted,
 				// due again at once after the restart.
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ?, last_error = '' WHERE id = ?`, t.now.UTC(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterInterrupted, t.now.UTC(), row.ID); err != nil {
 					return err
 				}
 			case isOutage(serr):
 				// The server is down or refuses our login: not the
 				// letter's fault. It waits, uncounted, for the server.
 				down, outageErr = true, serr
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, next_attempt = ?, last_error = ? WHERE id = ?`, t.now.UTC(), serr.Error(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterOutage, t.now.UTC(), serr.Error(), row.ID); err != nil {
 					return err
 				}
 			case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
@@ -415,7 +410,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 				// the others to its domain wait its retry step; the rest
 				// of the queue goes on.
 				g.deferDomain(rcptDomain(row.Rcpt), row.next)
-				if _, err := t.tx.Exec(`UPDATE outbox SET lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
+				if _, err := t.tx.Exec(t.q().LetterDeferred, serr.Error(), row.ID); err != nil {
 					return err
 				}
 			default:
@@ -453,7 +448,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 // failLetter marks a letter undeliverable and tells the handler (or, for a
 // letter to the handler, the intake team).
 func (t *txn) failLetter(row *outboxRow, serr error) error {
-	if _, err := t.tx.Exec(`UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?`, serr.Error(), row.ID); err != nil {
+	if _, err := t.tx.Exec(t.q().LetterFailed, serr.Error(), row.ID); err != nil {
 		return err
 	}
 	if !row.ComplaintID.Valid {
@@ -508,10 +503,15 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 		}
 		wait := interval
 		var next time.Time
-		if err := g.store.DB.GetContext(ctx, &next, `SELECT next_attempt FROM outbox WHERE state = 'queued' AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt LIMIT 1`, g.now().UTC()); err == nil {
+		switch err := g.store.db.GetContext(ctx, &next, g.store.q.NextDueLetter, g.now().UTC()); {
+		case err == nil:
 			if d := next.Sub(g.now()); d < wait {
 				wait = max(d, 50*time.Millisecond)
 			}
+		case errors.Is(err, sql.ErrNoRows): // nothing queued: the interval
+		case ctx.Err() == nil:
+			// The loop must go on: the interval, and the reason logged.
+			g.log.Warn("outbox: next due letter", "err", err)
 		}
 		if (down || err != nil) && ctx.Err() == nil {
 			// The server is down or the store cannot record: wait,

@@ -38,7 +38,7 @@ func closedComplaint(t *testing.T, e *env) (*Complaint, []string) {
 func dbBytes(t *testing.T, e *env) []byte {
 	t.Helper()
 	var path string
-	if err := e.store.DB.Get(&path, `SELECT file FROM pragma_database_list WHERE name = 'main'`); err != nil {
+	if err := e.store.db.Get(&path, `SELECT file FROM pragma_database_list WHERE name = 'main'`); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -100,12 +100,12 @@ func TestRetentionErasesAtTerm(t *testing.T) {
 		t.Errorf("skeleton lost its dates or handler: %+v", sk)
 	}
 	var n int
-	e.store.DB.Get(&n, `SELECT count(*) FROM messages WHERE complaint_id = ?`, c.ID)
+	e.store.db.Get(&n, `SELECT count(*) FROM messages WHERE complaint_id = ?`, c.ID)
 	if n != 4 {
 		t.Errorf("skeleton keeps %d mail rows, want 4", n)
 	}
 	var detail string
-	if err := e.store.DB.Get(&detail, `SELECT detail FROM events WHERE complaint_id = ? AND kind = 'erased'`, c.ID); err != nil {
+	if err := e.store.db.Get(&detail, `SELECT detail FROM events WHERE complaint_id = ? AND kind = 'erased'`, c.ID); err != nil {
 		t.Fatalf("no erasure event: %v", err)
 	}
 	if !strings.HasPrefix(detail, "retention: ") || !strings.Contains(detail, "fields: company, address, name, phone") {
@@ -201,8 +201,8 @@ func TestAccessExportComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ins, outs [][]byte
-	e.store.DB.Select(&ins, `SELECT raw FROM messages WHERE complaint_id = ?`, c.ID)
-	e.store.DB.Select(&outs, `SELECT raw FROM outbox WHERE complaint_id = ?`, c.ID)
+	e.store.db.Select(&ins, `SELECT raw FROM messages WHERE complaint_id = ?`, c.ID)
+	e.store.db.Select(&outs, `SELECT raw FROM outbox WHERE complaint_id = ?`, c.ID)
 	if res.Complaints != 1 || res.Mails != len(ins)+len(outs) || len(ins) != 4 {
 		t.Fatalf("ExportPerson = %+v; want 1 complaint and %d+%d mails", res, len(ins), len(outs))
 	}
@@ -262,7 +262,7 @@ func TestEraseLargeMail(t *testing.T) {
 	e.deliver(big)
 	c := e.complaint("KL-2026-0001")
 	var chunks int
-	e.store.DB.Get(&chunks, `SELECT count(*) FROM message_chunks`)
+	e.store.db.Get(&chunks, `SELECT count(*) FROM message_chunks`)
 	if chunks < 2 || !bytes.Contains(dbBytes(t, e), []byte("PAKBONREGEL")) {
 		t.Fatalf("test is wrong: the mail is in %d chunks", chunks)
 	}

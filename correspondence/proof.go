@@ -52,8 +52,7 @@ func (t *txn) keepProof(outboxID int64) error {
 	if !ok {
 		return nil // a sender that cannot tell (tests' fakes): sent_at is all we know
 	}
-	if _, err := t.tx.Exec(`INSERT INTO letter_receipts (outbox_id, server, reply, accepted_at) VALUES (?, ?, ?, ?)`,
-		outboxID, p.server, p.reply, p.at.UTC()); err != nil {
+	if _, err := t.tx.Exec(t.q().InsertReceipt, outboxID, p.server, p.reply, p.at.UTC()); err != nil {
 		return fmt.Errorf("receipt of letter %d: %w", outboxID, err)
 	}
 	return nil
@@ -83,15 +82,14 @@ func (h *handling) linkDSN(c **Complaint) error {
 			ID  int64  `db:"id"`
 			CID *int64 `db:"complaint_id"`
 		}
-		err := h.tx.Get(&letter, `SELECT id, complaint_id FROM outbox WHERE message_id = ?`, id)
+		err := h.tx.Get(&letter, h.q().LetterByMessageID, id)
 		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
 			return fmt.Errorf("link dsn: %w", err)
 		}
-		if _, err := h.tx.Exec(`INSERT INTO letter_dsns (outbox_id, message_row, linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-			letter.ID, h.row, h.now.UTC()); err != nil {
+		if _, err := h.tx.Exec(h.q().LinkDSN, letter.ID, h.row, h.now.UTC()); err != nil {
 			return fmt.Errorf("link dsn: %w", err)
 		}
 		if *c == nil && letter.CID != nil {

@@ -27,7 +27,7 @@ func (g *Gateway) quarantineRaw(ctx context.Context, in Incoming, cause error) e
 		if err := h.quarantineWith("handling-failed", cause.Error()); err != nil {
 			return err
 		}
-		_, err = t.tx.Exec(`UPDATE messages SET outcome = 'quarantined', note = ? WHERE id = ?`, h.note, h.row)
+		_, err = t.tx.Exec(t.q().QuarantineMessage, h.note, h.row)
 		return err
 	})
 }

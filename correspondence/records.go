@@ -73,10 +73,10 @@ func (g *Gateway) Record(ctx context.Context, c *Complaint) (*ComplaintRecord, e
 	if r.Privacy, err = g.PrivacyOf(ctx, c); err != nil {
 		return nil, err
 	}
-	if r.Mails, err = g.mailsWhere(ctx, `complaint_id = ?`, `complaint_id = ?`, c.ID); err != nil {
+	if r.Mails, err = g.mailsWhere(ctx, g.store.q.RecordMailsIn, g.store.q.RecordLetters, c.ID); err != nil {
 		return nil, err
 	}
-	if err := g.store.DB.SelectContext(ctx, &r.Events, `SELECT at, kind, detail, late FROM events WHERE complaint_id = ? AND kind != 'letter-queued' ORDER BY at, id`, c.ID); err != nil {
+	if err := g.store.db.SelectContext(ctx, &r.Events, g.store.q.RecordEvents, c.ID); err != nil {
 		return nil, fmt.Errorf("record %s: %w", c.Ref, err)
 	}
 	loc := g.cal.Location()
@@ -86,9 +86,11 @@ func (g *Gateway) Record(ctx context.Context, c *Complaint) (*ComplaintRecord, e
 	return r, nil
 }
 
-// mailsWhere reads mails in (messages matching inWhere) and out (outbox
-// matching outWhere), with receipts and DSN links, in time order.
-func (g *Gateway) mailsWhere(ctx context.Context, inWhere, outWhere string, args ...any) ([]MailRecord, error) {
+// mailsWhere reads mails in (the messages inQuery selects) and out (the
+// letters outQuery selects), with receipts and DSN links, in time order.
+// The queries are a pair from queries/dossier.sql (record-mails-in and
+// record-letters, or the loose pair), both taking args.
+func (g *Gateway) mailsWhere(ctx context.Context, inQuery, outQuery string, args ...any) ([]MailRecord, error) {
 	var out []MailRecord
 	var in []struct {
 		ID        int64     `db:"id"`
@@ -100,7 +102,7 @@ func (g *Gateway) mailsWhere(ctx context.Context, inWhere, outWhere string, args
 		Raw       []byte    `db:"raw"`
 		Size      int64     `db:"size"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &in, `SELECT id, arrived_at, kind, from_addr, subject, message_id, raw, size FROM messages WHERE `+inWhere+` ORDER BY id`, args...); err != nil {
+	if err := g.store.db.SelectContext(ctx, &in, inQuery, args...); err != nil {
 		return nil, fmt.Errorf("mails in: %w", err)
 	}
 	for _, m := range in {
@@ -110,7 +112,7 @@ func (g *Gateway) mailsWhere(ctx context.Context, inWhere, outWhere string, args
 		}
 		rec := MailRecord{Row: m.ID, Direction: "in", At: m.At, Kind: m.Kind, From: m.From, Subject: m.Subject,
 			MessageID: m.MessageID, Raw: raw, Erased: len(raw) == 0 && m.Size > 0}
-		if err := g.store.DB.SelectContext(ctx, &rec.LinkedLetters, `SELECT outbox_id FROM letter_dsns WHERE message_row = ? ORDER BY outbox_id`, m.ID); err != nil {
+		if err := g.store.db.SelectContext(ctx, &rec.LinkedLetters, g.store.q.DSNLettersOfMessage, m.ID); err != nil {
 			return nil, err
 		}
 		out = append(out, rec)
@@ -128,7 +130,7 @@ func (g *Gateway) mailsWhere(ctx context.Context, inWhere, outWhere string, args
 		LastError string       `db:"last_error"`
 		Raw       []byte       `db:"raw"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &letters, `SELECT id, created_at, sent_at, kind, mail_from, rcpt, subject, message_id, state, last_error, raw FROM outbox WHERE `+outWhere+` ORDER BY id`, args...); err != nil {
+	if err := g.store.db.SelectContext(ctx, &letters, outQuery, args...); err != nil {
 		return nil, fmt.Errorf("letters: %w", err)
 	}
 	for _, l := range letters {
@@ -141,10 +143,10 @@ func (g *Gateway) mailsWhere(ctx context.Context, inWhere, outWhere string, args
 		if !strings.HasPrefix(l.LastError, "lease:") {
 			rec.LastError = l.LastError
 		}
-		if err := g.store.DB.SelectContext(ctx, &rec.Receipts, `SELECT server, reply, accepted_at FROM letter_receipts WHERE outbox_id = ? ORDER BY id`, l.ID); err != nil {
+		if err := g.store.db.SelectContext(ctx, &rec.Receipts, g.store.q.ReceiptsOfLetter, l.ID); err != nil {
 			return nil, err
 		}
-		if err := g.store.DB.SelectContext(ctx, &rec.DSNs, `SELECT message_row FROM letter_dsns WHERE outbox_id = ? ORDER BY message_row`, l.ID); err != nil {
+		if err := g.store.db.SelectContext(ctx, &rec.DSNs, g.store.q.DSNsOfLetter, l.ID); err != nil {
 			return nil, err
 		}
 		out = append(out, rec)
@@ -235,7 +237,7 @@ func (g *Gateway) ExportPerson(ctx context.Context, email, dir string) (PersonEx
 			}
 		}
 	}
-	other, err := g.mailsWhere(ctx, `complaint_id IS NULL AND lower(from_addr) = lower(?)`, `complaint_id IS NULL AND lower(rcpt) = lower(?)`, email)
+	other, err := g.mailsWhere(ctx, g.store.q.RecordLooseMailsIn, g.store.q.RecordLooseLetters, email)
 	if err != nil {
 		return res, err
 	}

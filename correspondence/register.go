@@ -145,8 +145,7 @@ func (h *handling) register() error {
 	if c.Handler, err = h.assign(c); err != nil {
 		return err
 	}
-	res, err := h.tx.NamedExec(`INSERT INTO complaints (ref, token, state, lang, email, received_at, handler)
-		VALUES (:ref, :token, :state, :lang, :email, :received_at, :handler)`, c)
+	res, err := h.tx.NamedExec(h.q().InsertComplaint, c)
 	if err != nil {
 		return fmt.Errorf("register %s: %w", ref, err)
 	}
@@ -202,8 +201,7 @@ func (h *handling) duplicate() (bool, error) {
 		CID sql.NullInt64 `db:"complaint_id"`
 		Out string        `db:"outcome"`
 	}
-	err := h.tx.Get(&prior, `SELECT id, complaint_id, outcome FROM messages WHERE message_id = ? AND id <> ? ORDER BY id LIMIT 1`,
-		h.msg.MessageID, h.row)
+	err := h.tx.Get(&prior, h.q().DuplicateMessage, h.msg.MessageID, h.row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -233,8 +231,7 @@ func (h *handling) doubleSubmit(f parser.Fields) (bool, error) {
 		return false, nil
 	}
 	var cs []Complaint
-	if err := h.tx.Select(&cs, `SELECT * FROM complaints WHERE email = ? AND received_at >= ? ORDER BY id`,
-		strings.ToLower(f.Email), h.now.UTC().Add(-w)); err != nil {
+	if err := h.tx.Select(&cs, h.q().ComplaintsOfSince, strings.ToLower(f.Email), h.now.UTC().Add(-w)); err != nil {
 		return false, fmt.Errorf("double submit: %w", err)
 	}
 	for i := range cs {
@@ -275,12 +272,12 @@ func sameText(a, b string) bool {
 func (t *txn) nextRef() (string, error) {
 	year := t.today().Year()
 	var last int
-	err := t.tx.Get(&last, `SELECT last FROM ref_seq WHERE year = ?`, year)
+	err := t.tx.Get(&last, t.q().RefSeqLast, year)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("reference sequence: %w", err)
 	}
 	last++
-	if _, err := t.tx.Exec(`INSERT INTO ref_seq(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last`, year, last); err != nil {
+	if _, err := t.tx.Exec(t.q().RefSeqSet, year, last); err != nil {
 		return "", fmt.Errorf("reference sequence: %w", err)
 	}
 	return fmt.Sprintf("KL-%d-%04d", year, last), nil
@@ -324,9 +321,7 @@ func (t *txn) chooseHandler(c *Complaint) (string, error) {
 			Handler string `db:"handler"`
 			N       int    `db:"n"`
 		}
-		// The running states named (not NOT IN the finished ones): the state
-		// index then reads the running complaints, not a decade of closed ones.
-		if err := t.tx.Select(&rows, `SELECT handler, count(*) AS n FROM complaints WHERE state IN ('incomplete', 'open', 'responded', 'objection') GROUP BY handler`); err != nil {
+		if err := t.tx.Select(&rows, t.q().HandlerLoads); err != nil {
 			t.loads = nil
 			return "", fmt.Errorf("handler loads: %w", err)
 		}

@@ -159,8 +159,7 @@ func (g *Gateway) BuildReport(ctx context.Context, from, to time.Time) (*templat
 // report needs of each.
 func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*reportFact, error) {
 	var cs []Complaint
-	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT * FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY id`,
-		from.UTC(), until.UTC()); err != nil {
+	if err := g.store.db.SelectContext(ctx, &cs, g.store.q.ReportComplaints, from.UTC(), until.UTC()); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	cats, err := g.categories(ctx)
@@ -183,8 +182,7 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		Kind   string `db:"kind"`
 		Detail string `db:"detail"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &evs, `SELECT complaint_id, kind, detail FROM events
-		WHERE complaint_id BETWEEN ? AND ? AND kind IN ('delay', 'automatic-delay', 'objection', 'closed') ORDER BY id`, lo, hi); err != nil {
+	if err := g.store.db.SelectContext(ctx, &evs, g.store.q.ReportEvents, lo, hi); err != nil {
 		return nil, fmt.Errorf("report events: %w", err)
 	}
 	for _, e := range evs {
@@ -212,8 +210,7 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		ID      int64  `db:"complaint_id"`
 		Outcome string `db:"outcome"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &outcomes, `SELECT complaint_id, outcome FROM complaint_outcome
-		WHERE complaint_id BETWEEN ? AND ?`, lo, hi); err != nil {
+	if err := g.store.db.SelectContext(ctx, &outcomes, g.store.q.ReportOutcomes, lo, hi); err != nil {
 		return nil, fmt.Errorf("report outcomes: %w", err)
 	}
 	for _, o := range outcomes {
@@ -227,8 +224,7 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		Created time.Time  `db:"created_at"`
 		Sent    *time.Time `db:"sent_at"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &acks, `SELECT complaint_id, state, created_at, sent_at FROM outbox
-		WHERE kind = ? AND complaint_id BETWEEN ? AND ? ORDER BY id`, templates.Acknowledgement, lo, hi); err != nil {
+	if err := g.store.db.SelectContext(ctx, &acks, g.store.q.ReportAcks, templates.Acknowledgement, lo, hi); err != nil {
 		return nil, fmt.Errorf("report acknowledgements: %w", err)
 	}
 	for _, a := range acks {
@@ -250,8 +246,7 @@ func (g *Gateway) reportFacts(ctx context.Context, from, until time.Time) ([]*re
 		Skipped string `db:"skipped"`
 		Score   int    `db:"score"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &surveys, `SELECT complaint_id, skipped, score FROM surveys
-		WHERE complaint_id BETWEEN ? AND ?`, lo, hi); err != nil {
+	if err := g.store.db.SelectContext(ctx, &surveys, g.store.q.ReportSurveys, lo, hi); err != nil {
 		return nil, fmt.Errorf("report surveys: %w", err)
 	}
 	for _, s := range surveys {

@@ -32,9 +32,7 @@ func outcomeOf(state, why string) string {
 // the report still counts withdrawals and the conversations' outcomes.
 // A later finish (a late objection adopted, then recorded) replaces it.
 func (t *txn) noteOutcome(complaintID int64, state, why string) {
-	_, err := t.tx.Exec(`INSERT INTO complaint_outcome (complaint_id, outcome, at) VALUES (?, ?, ?)
-		ON CONFLICT (complaint_id) DO UPDATE SET outcome = excluded.outcome, at = excluded.at`,
-		complaintID, outcomeOf(state, why), t.now.UTC())
+	_, err := t.tx.Exec(t.q().NoteOutcome, complaintID, outcomeOf(state, why), t.now.UTC())
 	if err != nil && t.err == nil {
 		t.err = fmt.Errorf("outcome: %w", err)
 	}

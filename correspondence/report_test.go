@@ -53,7 +53,7 @@ type simComplaint struct {
 func (s *simComplaint) letter(t testing.TB, e *env, kind string) outLetter {
 	t.Helper()
 	var l outLetter
-	if err := e.store.DB.Get(&l, `SELECT o.kind, o.rcpt, o.message_id, o.subject, o.raw, o.event_key FROM outbox o JOIN complaints c ON c.id = o.complaint_id
+	if err := e.store.db.Get(&l, `SELECT o.kind, o.rcpt, o.message_id, o.subject, o.raw, o.event_key FROM outbox o JOIN complaints c ON c.id = o.complaint_id
 		WHERE c.ref = ? AND o.kind = ? ORDER BY o.id LIMIT 1`, s.ref, kind); err != nil {
 		t.Fatalf("%s: no %s letter: %v", s.ref, kind, err)
 	}
@@ -396,7 +396,7 @@ func TestReportOfASimulatedYear(t *testing.T) {
 
 func mustExec(t testing.TB, e *env, q string, args ...any) {
 	t.Helper()
-	if _, err := e.store.DB.Exec(q, args...); err != nil {
+	if _, err := e.store.db.Exec(q, args...); err != nil {
 		t.Fatal(err)
 	}
 }

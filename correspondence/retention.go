@@ -62,9 +62,7 @@ func (g *Gateway) EraseExpired(ctx context.Context) ([]Erasure, error) {
 	var cs []Complaint
 	// closed_day is set by every way a complaint ends; received_at stands in
 	// for one that ended without it.
-	if err := g.store.DB.SelectContext(ctx, &cs, `SELECT c.* FROM complaints c LEFT JOIN complaint_privacy p ON p.complaint_id = c.id
-		WHERE c.state IN (?, ?) AND p.erased_at IS NULL AND coalesce(p.hold_reason, '') = ''
-		AND ((c.closed_day != '' AND c.closed_day <= ?) OR (c.closed_day = '' AND c.received_at < ?)) ORDER BY c.id`,
+	if err := g.store.db.SelectContext(ctx, &cs, g.store.q.ExpiredComplaints,
 		StateClosed, StateLapsed, fmtDay(cutoff), cutoff.UTC()); err != nil {
 		return nil, fmt.Errorf("retention: %w", err)
 	}
@@ -77,7 +75,10 @@ func (g *Gateway) EraseExpired(ctx context.Context) ([]Erasure, error) {
 		out = append(out, e)
 	}
 	if len(out) > 0 {
-		g.store.checkpoint(ctx) // eraseLooseBefore checkpoints again only if it erased
+		// eraseLooseBefore checkpoints again only if it erased
+		if err := g.store.checkpoint(ctx); err != nil {
+			return out, fmt.Errorf("retention: %w", err)
+		}
 	}
 	loose, err := g.eraseLooseBefore(ctx, cutoff)
 	if err != nil {
@@ -97,16 +98,13 @@ func (g *Gateway) eraseLooseBefore(ctx context.Context, cutoff time.Time) (Erasu
 	before := cutoff.UTC()
 	err := g.run(ctx, func(t *txn) error {
 		var msgRows, outRows, evRows []int64
-		if err := t.tx.Select(&msgRows, `SELECT id FROM messages WHERE complaint_id IS NULL AND arrived_at < ?
-			AND id NOT IN (SELECT row_id FROM erased_rows WHERE tbl = 'messages')`, before); err != nil {
+		if err := t.tx.Select(&msgRows, t.q().LooseMessagesBefore, before); err != nil {
 			return err
 		}
-		if err := t.tx.Select(&outRows, `SELECT id FROM outbox WHERE complaint_id IS NULL AND created_at < ? AND state != 'queued'
-			AND id NOT IN (SELECT row_id FROM erased_rows WHERE tbl = 'outbox')`, before); err != nil {
+		if err := t.tx.Select(&outRows, t.q().LooseLettersBefore, before); err != nil {
 			return err
 		}
-		if err := t.tx.Select(&evRows, `SELECT id FROM events WHERE complaint_id IS NULL AND at < ? AND kind != 'erased' AND detail != ''
-			AND id NOT IN (SELECT row_id FROM erased_rows WHERE tbl = 'events')`, before); err != nil {
+		if err := t.tx.Select(&evRows, t.q().LooseEventsBefore, before); err != nil {
 			return err
 		}
 		e.Mails, e.Letters, e.Events = len(msgRows), len(outRows), len(evRows)
@@ -124,7 +122,9 @@ func (g *Gateway) eraseLooseBefore(ctx context.Context, cutoff time.Time) (Erasu
 		return e, fmt.Errorf("retention of mail without complaint: %w", err)
 	}
 	if e.Done {
-		g.store.checkpoint(ctx)
+		if err := g.store.checkpoint(ctx); err != nil {
+			return e, fmt.Errorf("retention of mail without complaint: %w", err)
+		}
 	}
 	return e, nil
 }

@@ -78,8 +78,7 @@ func (h *handling) thread() (*Complaint, string, error) {
 	ids := append(append([]string{}, h.msg.InReplyTo...), h.msg.References...)
 	for i := len(ids) - 1; i >= 0; i-- { // the newest reference first
 		var cid int64
-		err := h.tx.Get(&cid, `SELECT complaint_id FROM outbox WHERE message_id = ? AND complaint_id IS NOT NULL
-			UNION ALL SELECT complaint_id FROM messages WHERE message_id = ? AND complaint_id IS NOT NULL LIMIT 1`, ids[i], ids[i])
+		err := h.tx.Get(&cid, h.q().ComplaintOfMessageID, ids[i], ids[i])
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -91,7 +90,7 @@ func (h *handling) thread() (*Complaint, string, error) {
 	}
 	for _, tok := range h.msg.Tokens {
 		var c Complaint
-		err := h.tx.Get(&c, `SELECT * FROM complaints WHERE token = ?`, strings.ToLower(tok))
+		err := h.tx.Get(&c, h.q().ComplaintByToken, strings.ToLower(tok))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -102,7 +101,7 @@ func (h *handling) thread() (*Complaint, string, error) {
 	}
 	if h.msg.Reference != "" {
 		var c Complaint
-		err := h.tx.Get(&c, `SELECT * FROM complaints WHERE ref = ?`, strings.ToUpper(h.msg.Reference))
+		err := h.tx.Get(&c, h.q().ComplaintByRef, strings.ToUpper(h.msg.Reference))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, "", nil
 		}
@@ -124,7 +123,7 @@ func (h *handling) thread() (*Complaint, string, error) {
 // party to it: kept, the handler told, nothing relayed.
 func (h *handling) stranger() (bool, error) {
 	var c Complaint
-	err := h.tx.Get(&c, `SELECT * FROM complaints WHERE ref = ?`, strings.ToUpper(h.msg.Reference))
+	err := h.tx.Get(&c, h.q().ComplaintByRef, strings.ToUpper(h.msg.Reference))
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -154,7 +153,7 @@ func (h *handling) machine(c *Complaint) error {
 		}
 		if c == nil && h.msg.BouncedRecipient != "" {
 			var found Complaint
-			err := h.tx.Get(&found, `SELECT * FROM complaints WHERE email = ? ORDER BY id DESC LIMIT 1`, h.msg.BouncedRecipient)
+			err := h.tx.Get(&found, h.q().LatestComplaintOf, h.msg.BouncedRecipient)
 			if err == nil {
 				c = &found
 			} else if !errors.Is(err, sql.ErrNoRows) {

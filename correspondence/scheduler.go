@@ -54,7 +54,7 @@ func (g *Gateway) PreviewDue(ctx context.Context, at time.Time) ([]Due, error) {
 // due walks the complaints whose procedure is running.
 func (t *txn) due() error {
 	var cs []Complaint
-	if err := t.tx.Select(&cs, `SELECT * FROM complaints WHERE state IN ('incomplete', 'open', 'responded') ORDER BY id`); err != nil {
+	if err := t.tx.Select(&cs, t.q().ComplaintsRunning); err != nil {
 		return fmt.Errorf("due: %w", err)
 	}
 	today := t.today()

@@ -98,7 +98,7 @@ func TestCatchUpAfterDowntimeIsFlaggedLate(t *testing.T) {
 		t.Fatalf("no automatic delay notice on catch-up: %+v", due)
 	}
 	var late int
-	e.store.DB.Get(&late, `SELECT count(*) FROM events WHERE late = 1`)
+	e.store.db.Get(&late, `SELECT count(*) FROM events WHERE late = 1`)
 	if late == 0 {
 		t.Error("the event log does not flag the catch-up as late")
 	}
@@ -194,7 +194,7 @@ func TestSimulatedYear(t *testing.T) {
 			}
 			c := e.complaint(p.ref)
 			var note outLetter
-			if err := e.store.DB.Get(&note, `SELECT kind, rcpt, message_id, subject, raw, event_key FROM outbox WHERE event_key = ?`, "handler-new:"+p.ref); err != nil {
+			if err := e.store.db.Get(&note, `SELECT kind, rcpt, message_id, subject, raw, event_key FROM outbox WHERE event_key = ?`, "handler-new:"+p.ref); err != nil {
 				t.Fatal(err)
 			}
 			if p.behave == "delay" {
@@ -210,7 +210,7 @@ func TestSimulatedYear(t *testing.T) {
 			t.Fatal(err)
 		}
 		var overdue int
-		e.store.DB.Get(&overdue, `SELECT count(*) FROM complaints WHERE state = 'open' AND term_end < ?`, day.Format("2006-01-02"))
+		e.store.db.Get(&overdue, `SELECT count(*) FROM complaints WHERE state = 'open' AND term_end < ?`, day.Format("2006-01-02"))
 		if overdue > 0 {
 			violations++
 			t.Errorf("%s: %d terms passed without response or delay notice", day.Format("2006-01-02"), overdue)
@@ -223,7 +223,7 @@ func TestSimulatedYear(t *testing.T) {
 		Created time.Time `db:"created_at"`
 		Due     string    `db:"ack_due"`
 	}
-	if err := e.store.DB.Select(&acks, `SELECT o.created_at, c.ack_due FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE o.kind = 'acknowledgement'`); err != nil {
+	if err := e.store.db.Select(&acks, `SELECT o.created_at, c.ack_due FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE o.kind = 'acknowledgement'`); err != nil {
 		t.Fatal(err)
 	}
 	if len(acks) != 1000 {
@@ -239,7 +239,7 @@ func TestSimulatedYear(t *testing.T) {
 		At     time.Time `db:"at"`
 		Detail string    `db:"detail"`
 	}
-	if err := e.store.DB.Select(&delays, `SELECT at, detail FROM events WHERE kind = 'delay'`); err != nil {
+	if err := e.store.db.Select(&delays, `SELECT at, detail FROM events WHERE kind = 'delay'`); err != nil {
 		t.Fatal(err)
 	}
 	re := regexp.MustCompile(`^\+(\d+) working days .*term ends (\d{4}-\d{2}-\d{2})`)
@@ -262,20 +262,20 @@ func TestSimulatedYear(t *testing.T) {
 	}
 	// No letter twice: per complaint at most one of each once-only letter.
 	var dups int
-	e.store.DB.Get(&dups, `SELECT count(*) FROM (SELECT complaint_id, kind, count(*) n FROM outbox
+	e.store.db.Get(&dups, `SELECT count(*) FROM (SELECT complaint_id, kind, count(*) n FROM outbox
 		WHERE kind IN ('acknowledgement', 'handler_new', 'response', 'objection_deadline', 'closing')
 		GROUP BY complaint_id, kind HAVING n > 1)`)
 	if dups > 0 {
 		t.Errorf("%d (complaint, letter) pairs queued twice", dups)
 	}
 	var delayLetters, extensions int
-	e.store.DB.Get(&delayLetters, `SELECT count(*) FROM outbox WHERE kind = 'delay_notice'`)
-	e.store.DB.Get(&extensions, `SELECT coalesce(sum(extensions), 0) FROM complaints`)
+	e.store.db.Get(&delayLetters, `SELECT count(*) FROM outbox WHERE kind = 'delay_notice'`)
+	e.store.db.Get(&extensions, `SELECT coalesce(sum(extensions), 0) FROM complaints`)
 	if delayLetters != extensions {
 		t.Errorf("delay notices = %d, extensions = %d: a notice was queued twice or not at all", delayLetters, extensions)
 	}
 	var total int
-	e.store.DB.Get(&total, `SELECT count(*) FROM outbox`)
+	e.store.db.Get(&total, `SELECT count(*) FROM outbox`)
 	t.Logf("simulated year: %d complaints, %d letters, %d restarts, %d handler delays, %d automatic delays, smallest delay margin %d working days, %d days with an overdue term, %d duplicates",
 		formsSent, total, restarts, handlerDelays, auto, minMargin, violations, dups)
 }

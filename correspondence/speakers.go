@@ -24,7 +24,7 @@ func (t *txn) speaksFor(c *Complaint, addr string) (bool, error) {
 		return true, nil
 	}
 	var n int
-	if err := t.tx.Get(&n, `SELECT count(*) FROM complaint_addresses WHERE complaint_id = ? AND email = ?`, c.ID, addr); err != nil {
+	if err := t.tx.Get(&n, t.q().CountComplaintAddress, c.ID, addr); err != nil {
 		return false, fmt.Errorf("complaint addresses: %w", err)
 	}
 	return n > 0, nil
@@ -101,8 +101,7 @@ func (h *handling) addAddress(c *Complaint, cmd *parser.Command, by Person) erro
 	if addr == "" || staffH || staffM || strings.EqualFold(addr, h.g.set.Gateway) {
 		return h.notDone(c, cmd, "no-address", nil)
 	}
-	if _, err := h.tx.Exec(`INSERT INTO complaint_addresses (complaint_id, email, added_by, added_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(complaint_id, email) DO NOTHING`, c.ID, addr, by.Email, h.now.UTC()); err != nil {
+	if _, err := h.tx.Exec(h.q().AddComplaintAddress, c.ID, addr, by.Email, h.now.UTC()); err != nil {
 		return fmt.Errorf("add address: %w", err)
 	}
 	h.event(c.ID, "address-added", fmt.Sprintf("%s may act for the complainant (added by %s)", addr, by.Email), false, h.row)

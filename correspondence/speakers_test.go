@@ -113,7 +113,7 @@ func TestStrangerCommandInThreadRefused(t *testing.T) {
 		}
 	}
 	var kept int
-	_ = e.store.DB.Get(&kept, `SELECT count(*) FROM messages WHERE from_addr = 'mallory@evil.example' AND complaint_id = ?`, c.ID)
+	_ = e.store.db.Get(&kept, `SELECT count(*) FROM messages WHERE from_addr = 'mallory@evil.example' AND complaint_id = ?`, c.ID)
 	if kept != 1 {
 		t.Errorf("stranger's mail kept %d times, want 1", kept)
 	}

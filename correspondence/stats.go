@@ -2,6 +2,8 @@ package correspondence
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -26,7 +28,7 @@ func (g *Gateway) Stats(ctx context.Context) (*Stats, error) {
 		K string `db:"k"`
 		N int    `db:"n"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &kinds, `SELECT kind AS k, count(*) AS n FROM messages GROUP BY kind`); err != nil {
+	if err := g.store.db.SelectContext(ctx, &kinds, g.store.q.StatsMailsByKind); err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	for _, k := range kinds {
@@ -37,8 +39,8 @@ func (g *Gateway) Stats(ctx context.Context) (*Stats, error) {
 		S string `db:"s"`
 		N int    `db:"n"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &letters, `SELECT kind AS k, state AS s, count(*) AS n FROM outbox GROUP BY kind, state`); err != nil {
-		return nil, err
+	if err := g.store.db.SelectContext(ctx, &letters, g.store.q.StatsLetters); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	for _, l := range letters {
 		if s.LettersByKind[l.K] == nil {
@@ -49,20 +51,22 @@ func (g *Gateway) Stats(ctx context.Context) (*Stats, error) {
 			s.OutboxDepth += l.N
 		}
 	}
-	_ = g.store.DB.GetContext(ctx, &s.OldestQueued, `SELECT created_at FROM outbox WHERE state = 'queued' ORDER BY created_at LIMIT 1`)
+	if err := g.store.db.GetContext(ctx, &s.OldestQueued, g.store.q.OldestQueued); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
 	var states []struct {
 		K string `db:"k"`
 		N int    `db:"n"`
 	}
-	if err := g.store.DB.SelectContext(ctx, &states, `SELECT state AS k, count(*) AS n FROM complaints GROUP BY state`); err != nil {
-		return nil, err
+	if err := g.store.db.SelectContext(ctx, &states, g.store.q.StatsComplaints); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	for _, st := range states {
 		s.ComplaintsBy[st.K] = st.N
 	}
 	var ends []string
-	if err := g.store.DB.SelectContext(ctx, &ends, `SELECT term_end FROM complaints WHERE state = 'open'`); err != nil {
-		return nil, err
+	if err := g.store.db.SelectContext(ctx, &ends, g.store.q.OpenTermEnds); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	today := g.cal.Day(g.now())
 	for _, e := range ends {
@@ -74,13 +78,16 @@ func (g *Gateway) Stats(ctx context.Context) (*Stats, error) {
 		Failing *time.Time `db:"failing_since"`
 		OK      *time.Time `db:"last_ok"`
 	}
-	if err := g.store.DB.GetContext(ctx, &row, `SELECT failing_since, last_ok FROM intake_status WHERE id = 1`); err == nil {
+	switch err := g.store.db.GetContext(ctx, &row, g.store.q.IntakeStatus); {
+	case err == nil:
 		if row.OK != nil {
 			s.IntakeLastOK = *row.OK
 		}
 		if row.Failing != nil && !row.Failing.IsZero() {
 			s.IntakeFailingFor = g.now().Sub(*row.Failing)
 		}
+	case !errors.Is(err, sql.ErrNoRows): // no row: intake has not reported yet
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	return s, nil
 }

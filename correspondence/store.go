@@ -22,7 +22,11 @@ var migrationFiles embed.FS
 // Store is the gateway's SQLite database. The driver ("sqlite3") is
 // registered by the program that links this package; it is not imported here.
 type Store struct {
-	DB *sqlx.DB
+	// db is unexported: every statement is the Store's (queries/*.sql), so
+	// other packages ask the Store or the Gateway, never the database.
+	db *sqlx.DB
+	// q is every statement's text, parsed from queries/*.sql at OpenStore.
+	q *queries
 	// writeMu queues this process's writers in Go: two writers meeting in
 	// SQLite's busy handler would sleep for milliseconds each time.
 	writeMu sync.Mutex
@@ -48,6 +52,10 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	// _secure_delete=on: an erasure's bytes are overwritten, not left in
 	// free space of the file (see erase.go).
 	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_stmt_cache_size=64&_secure_delete=on"
+	q, err := loadQueries()
+	if err != nil {
+		return nil, err
+	}
 	db, err := sqlx.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -56,7 +64,7 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{DB: db}
+	s := &Store{db: db, q: q}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -70,12 +78,12 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error { return s.db.Close() }
 
 // migrate applies, in name order, each embedded migration not yet recorded,
 // one transaction each.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.DB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.q.CreateMigrationsTable); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
@@ -86,7 +94,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	for _, name := range names {
 		base := filepath.Base(name)
 		var done int
-		if err := s.DB.GetContext(ctx, &done, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base); err != nil {
+		if err := s.db.GetContext(ctx, &done, s.q.MigrationDone, base); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 		if done > 0 {
@@ -102,7 +110,7 @@ func (s *Store) migrate(ctx context.Context) error {
 					return fmt.Errorf("%.60s: %w", stmt, err)
 				}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name) VALUES (?)`, base)
+			_, err := tx.ExecContext(ctx, s.q.RecordMigration, base)
 			return err
 		})
 		if err != nil {
@@ -141,7 +149,7 @@ func splitSQL(body string) []string {
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	tx, err := s.DB.BeginTxx(ctx, nil)
+	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -150,7 +158,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return err
 	}
 	if s.sealing {
-		if err := sealLedger(ctx, tx); err != nil {
+		if err := sealLedger(ctx, tx, s.q); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -168,7 +176,7 @@ func (s *Store) Cursor(ctx context.Context, mailbox string) (uidValidity, lastUI
 		V uint32 `db:"uidvalidity"`
 		L uint32 `db:"last_uid"`
 	}
-	err = s.DB.GetContext(ctx, &row, `SELECT uidvalidity, last_uid FROM cursors WHERE mailbox = ?`, mailbox)
+	err = s.db.GetContext(ctx, &row, s.q.GetCursor, mailbox)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -180,9 +188,7 @@ func (s *Store) Cursor(ctx context.Context, mailbox string) (uidValidity, lastUI
 
 // SetCursor records the UIDVALIDITY and last handled UID of a mailbox.
 func (s *Store) SetCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
-	_, err := s.exec(ctx, `INSERT INTO cursors(mailbox, uidvalidity, last_uid) VALUES (?, ?, ?)
-		ON CONFLICT(mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid`,
-		mailbox, uidValidity, lastUID)
+	_, err := s.exec(ctx, s.q.SetCursor, mailbox, uidValidity, lastUID)
 	if err != nil {
 		return fmt.Errorf("write cursor %s: %w", mailbox, err)
 	}
@@ -194,5 +200,5 @@ func (s *Store) SetCursor(ctx context.Context, mailbox string, uidValidity, last
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.DB.ExecContext(ctx, query, args...)
+	return s.db.ExecContext(ctx, query, args...)
 }

@@ -14,15 +14,14 @@ import (
 // priorOutcome finds a mail handled before.
 func (t *txn) priorOutcome(in Incoming, messageID, hash string) (string, error) {
 	var out string
-	err := t.tx.Get(&out, `SELECT outcome FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?`,
-		in.Mailbox, in.UIDValidity, in.UID)
+	err := t.tx.Get(&out, t.q().PriorOutcomeByUID, in.Mailbox, in.UIDValidity, in.UID)
 	if err == nil {
 		return out, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("dedupe: %w", err)
 	}
-	err = t.tx.Get(&out, `SELECT outcome FROM messages WHERE message_id = ? AND content_hash = ? LIMIT 1`, messageID, hash)
+	err = t.tx.Get(&out, t.q().PriorOutcomeByContent, messageID, hash)
 	if err == nil {
 		return out, nil
 	}
@@ -59,8 +58,7 @@ func (h *handling) store(hash string) error {
 	if len(inline) > rawChunk {
 		inline = []byte{}
 	}
-	res, err := h.tx.Exec(`INSERT INTO messages (mailbox, uidvalidity, uid, message_id, content_hash, arrived_at, raw, size, truncated, kind, parse_json, outcome, from_addr, subject)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'processed', ?, ?)`,
+	res, err := h.tx.Exec(h.q().InsertMessage,
 		h.in.Mailbox, h.in.UIDValidity, h.in.UID, h.msg.MessageID, hash, h.now.UTC(), inline,
 		max(h.in.Size, int64(len(h.in.Raw))), h.in.Truncated, string(h.msg.Kind), string(pj), h.msg.From, h.msg.Subject)
 	if err != nil {
@@ -71,7 +69,7 @@ func (h *handling) store(hash string) error {
 	}
 	if len(h.in.Raw) > rawChunk {
 		for seq, off := 0, 0; off < len(h.in.Raw); seq, off = seq+1, off+rawChunk {
-			if _, err := h.tx.Exec(`INSERT INTO message_chunks (message_row, seq, data) VALUES (?, ?, ?)`,
+			if _, err := h.tx.Exec(h.q().InsertMessageChunk,
 				h.row, seq, h.in.Raw[off:min(off+rawChunk, len(h.in.Raw))]); err != nil {
 				return fmt.Errorf("store message chunk %d: %w", seq, err)
 			}
@@ -83,7 +81,7 @@ func (h *handling) store(hash string) error {
 // rawOf returns a stored mail's bytes, joining its chunks if it has them.
 func (g *Gateway) rawOf(ctx context.Context, row int64, inline []byte) ([]byte, error) {
 	var chunks [][]byte
-	if err := g.store.DB.SelectContext(ctx, &chunks, `SELECT data FROM message_chunks WHERE message_row = ? ORDER BY seq`, row); err != nil {
+	if err := g.store.db.SelectContext(ctx, &chunks, g.store.q.MessageChunks, row); err != nil {
 		return nil, fmt.Errorf("message %d: %w", row, err)
 	}
 	if len(chunks) == 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ingressus/klachtd/templates"
+	"github.com/jmoiron/sqlx"
 )
 
 // SurveySettings switch on the satisfaction question (ISO 10002): one
@@ -36,8 +37,7 @@ func (t *txn) dueSurveys() error {
 		return nil
 	}
 	var cs []Complaint
-	if err := t.tx.Select(&cs, `SELECT * FROM complaints WHERE state = 'closed' AND closed_day != ''
-		AND id NOT IN (SELECT complaint_id FROM surveys) ORDER BY id`); err != nil {
+	if err := t.tx.Select(&cs, t.q().SurveysDue); err != nil {
 		return fmt.Errorf("surveys due: %w", err)
 	}
 	today := t.today()
@@ -52,19 +52,19 @@ func (t *txn) dueSurveys() error {
 			skip = "undeliverable"
 		} else {
 			var n int
-			q := `SELECT count(*) FROM events WHERE complaint_id = ? AND kind IN (?` + strings.Repeat(", ?", len(noMailEvents)-1) + `)`
-			args := []any{c.ID}
-			for _, k := range noMailEvents {
-				args = append(args, k)
+			// sqlx.In expands the IN (?) to one placeholder per kind.
+			q, args, err := sqlx.In(t.q().CountNoMailEvents, c.ID, noMailEvents)
+			if err != nil {
+				return fmt.Errorf("survey %s: %w", c.Ref, err)
 			}
-			if err := t.tx.Get(&n, q, args...); err != nil {
+			if err := t.tx.Get(&n, t.tx.Rebind(q), args...); err != nil {
 				return fmt.Errorf("survey %s: %w", c.Ref, err)
 			}
 			if n > 0 {
 				skip = "bounced or asked for no mail"
 			}
 		}
-		if _, err := t.tx.Exec(`INSERT INTO surveys (complaint_id, sent_at, skipped) VALUES (?, ?, ?)`, c.ID, t.now.UTC(), skip); err != nil {
+		if _, err := t.tx.Exec(t.q().InsertSurvey, c.ID, t.now.UTC(), skip); err != nil {
 			return fmt.Errorf("survey %s: %w", c.Ref, err)
 		}
 		if skip != "" {
@@ -89,7 +89,7 @@ func (h *handling) surveyReply(c *Complaint) (bool, error) {
 		Skipped string `db:"skipped"`
 		Score   int    `db:"score"`
 	}
-	if err := h.tx.Select(&s, `SELECT skipped, score FROM surveys WHERE complaint_id = ?`, c.ID); err != nil {
+	if err := h.tx.Select(&s, h.q().SurveyOf, c.ID); err != nil {
 		return false, fmt.Errorf("survey reply %s: %w", c.Ref, err)
 	}
 	if len(s) == 0 || s[0].Skipped != "" {
@@ -98,7 +98,7 @@ func (h *handling) surveyReply(c *Complaint) (bool, error) {
 	toSurvey := false
 	for _, id := range append(append([]string{}, h.msg.InReplyTo...), h.msg.References...) {
 		var n int
-		if err := h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE message_id = ? AND complaint_id = ? AND kind = ?`, id, c.ID, templates.Survey); err != nil {
+		if err := h.tx.Get(&n, h.q().CountSurveyLetters, id, c.ID, templates.Survey); err != nil {
 			return false, fmt.Errorf("survey reply %s: %w", c.Ref, err)
 		}
 		if n > 0 {
@@ -121,7 +121,7 @@ func (h *handling) surveyReply(c *Complaint) (bool, error) {
 		h.event(c.ID, "survey-again", fmt.Sprintf("score=%d ignored; the first answer (%d) counts", score, s[0].Score), false, h.row)
 		return true, nil
 	}
-	if _, err := h.tx.Exec(`UPDATE surveys SET score = ?, answered_at = ? WHERE complaint_id = ?`, score, h.now.UTC(), c.ID); err != nil {
+	if _, err := h.tx.Exec(h.q().AnswerSurvey, score, h.now.UTC(), c.ID); err != nil {
 		return false, fmt.Errorf("survey reply %s: %w", c.Ref, err)
 	}
 	h.event(c.ID, "survey-answer", "score="+strconv.Itoa(score), false, h.row)

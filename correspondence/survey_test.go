@@ -20,7 +20,7 @@ func surveyClosedComplaint(t *testing.T, e *env, id, addr string) *Complaint {
 	e.deliver(strings.ReplaceAll(form(id, "010-1234567"), "sanne@bakkerijvandijk.nl", addr))
 	note := e.lettersOf(templates.HandlerNew)[before]
 	var ref string
-	e.store.DB.Get(&ref, `SELECT ref FROM complaints WHERE email = ?`, addr)
+	e.store.db.Get(&ref, `SELECT ref FROM complaints WHERE email = ?`, addr)
 	c := e.complaint(ref)
 	e.deliver(reply(c.Handler, note, "#reactie\nWij crediteren de levering."))
 	return c

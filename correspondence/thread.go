@@ -164,7 +164,10 @@ func (h *handling) ourSubject(c *Complaint) bool {
 		return false
 	}
 	var n int
-	_ = h.tx.Get(&n, `SELECT count(*) FROM outbox WHERE complaint_id = ? AND lower(subject) = ?`, c.ID, strings.ToLower(subj))
+	if err := h.tx.Get(&n, h.q().CountLettersOfSubject, c.ID, strings.ToLower(subj)); err != nil {
+		h.fail(fmt.Errorf("our subject %s: %w", c.Ref, err))
+		return false
+	}
 	return n > 0
 }
 

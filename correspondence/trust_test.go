@@ -78,7 +78,7 @@ func TestDefaultConfigRefusesCommands(t *testing.T) {
 		t.Errorf("refusal does not say why:\n%s", body)
 	}
 	var kept int
-	if err := e.store.DB.Get(&kept, `SELECT count(*) FROM messages WHERE from_addr = ? AND complaint_id IS NOT NULL`, c.Handler); err != nil || kept != 1 {
+	if err := e.store.db.Get(&kept, `SELECT count(*) FROM messages WHERE from_addr = ? AND complaint_id IS NOT NULL`, c.Handler); err != nil || kept != 1 {
 		t.Errorf("refused mail kept %d times (%v), want 1", kept, err)
 	}
 	if s := e.g.Settings(); s.SenderCheckConfigured() {

@@ -61,8 +61,7 @@ func (t *txn) event(complaintID int64, kind, detail string, late bool, msgRow in
 	if msgRow != 0 {
 		mrow = msgRow
 	}
-	_, err := t.tx.Exec(`INSERT INTO events (complaint_id, at, kind, detail, late, message_row) VALUES (?, ?, ?, ?, ?, ?)`,
-		cid, t.now.UTC(), kind, detail, late, mrow)
+	_, err := t.tx.Exec(t.q().InsertEvent, cid, t.now.UTC(), kind, detail, late, mrow)
 	if err != nil && t.err == nil {
 		t.err = fmt.Errorf("event %s: %w", kind, err)
 	}
@@ -70,16 +69,21 @@ func (t *txn) event(complaintID int64, kind, detail string, late bool, msgRow in
 
 // saveComplaint writes every column of c back.
 func (t *txn) saveComplaint(c *Complaint) error {
-	_, err := t.tx.NamedExec(`UPDATE complaints SET state=:state, lang=:lang, company=:company, address=:address,
-		name=:name, phone=:phone, availability=:availability, email=:email, form_date=:form_date,
-		description=:description, refs=:refs, contact=:contact, handler=:handler, complete_day=:complete_day,
-		ack_due=:ack_due, term_end=:term_end, delay_latest=:delay_latest, objection_end=:objection_end,
-		lapse_day=:lapse_day, extensions=:extensions, responded_day=:responded_day, closed_day=:closed_day,
-		undeliverable=:undeliverable, closed_told=:closed_told, root_msgid=:root_msgid, staff_msgid=:staff_msgid,
-		problems=:problems
-		WHERE id=:id`, c)
+	_, err := t.tx.NamedExec(t.q().SaveComplaint, c)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", c.Ref, err)
 	}
 	return nil
+}
+
+// q is the store's statements (queries/*.sql).
+func (t *txn) q() *queries { return t.g.store.q }
+
+// fail remembers a query error of a step that returns no error itself (a
+// yes/no question asked of the store): like a failed event write, it fails
+// the whole transaction, so no decision stands on an unread answer.
+func (t *txn) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
 }

@@ -19,8 +19,8 @@ func TestSameMailTwiceIsOneComplaint(t *testing.T) {
 	e.clk.set(at(2026, 11, 23, 11, 40))
 	e.deliver("Received: from mx2.example.nl by mail.ingressus.nl; Mon, 23 Nov 2026 11:39:00 +0100\nX-Copied-By: rule\n" + raw)
 	var n, stored int
-	e.store.DB.Get(&n, `SELECT count(*) FROM complaints`)
-	e.store.DB.Get(&stored, `SELECT count(*) FROM messages WHERE message_id = 'form-twice@web.ingressus.nl'`)
+	e.store.db.Get(&n, `SELECT count(*) FROM complaints`)
+	e.store.db.Get(&stored, `SELECT count(*) FROM messages WHERE message_id = 'form-twice@web.ingressus.nl'`)
 	if n != 1 || stored != 2 {
 		t.Fatalf("complaints = %d, stored copies = %d; want 1 complaint and 2 stored copies", n, stored)
 	}
@@ -28,7 +28,7 @@ func TestSameMailTwiceIsOneComplaint(t *testing.T) {
 		t.Errorf("letters after the second copy = %d, want %d (nothing sent)", got, before)
 	}
 	var note string
-	e.store.DB.Get(&note, `SELECT note FROM messages ORDER BY id DESC LIMIT 1`)
+	e.store.db.Get(&note, `SELECT note FROM messages ORDER BY id DESC LIMIT 1`)
 	if !strings.Contains(note, "duplicate") {
 		t.Errorf("second copy's note = %q, want it noted as a duplicate", note)
 	}
@@ -44,7 +44,7 @@ func TestDoubleSubmitIsOneComplaint(t *testing.T) {
 	e.clk.set(at(2026, 11, 23, 10, 21))
 	e.deliver(form("second", "010-1234567"))
 	var n int
-	e.store.DB.Get(&n, `SELECT count(*) FROM complaints`)
+	e.store.db.Get(&n, `SELECT count(*) FROM complaints`)
 	if n != 1 || len(e.lettersOf(templates.Acknowledgement)) != acks {
 		t.Fatalf("complaints = %d, acknowledgements = %d; want 1 and %d", n, len(e.lettersOf(templates.Acknowledgement)), acks)
 	}
@@ -55,7 +55,7 @@ func TestDoubleSubmitIsOneComplaint(t *testing.T) {
 	}
 	e.clk.set(at(2026, 11, 23, 10, 40)) // 25 minutes after the first: outside the window
 	e.deliver(form("third", "010-1234567"))
-	e.store.DB.Get(&n, `SELECT count(*) FROM complaints`)
+	e.store.db.Get(&n, `SELECT count(*) FROM complaints`)
 	if n != 2 {
 		t.Errorf("complaints after the window = %d, want 2", n)
 	}
@@ -148,7 +148,7 @@ func TestDoubleSubmitCompletesIncomplete(t *testing.T) {
 	e.clk.set(at(2026, 11, 23, 10, 18))
 	e.deliver(form("inc2", "010-1234567"))
 	var n int
-	e.store.DB.Get(&n, `SELECT count(*) FROM complaints`)
+	e.store.db.Get(&n, `SELECT count(*) FROM complaints`)
 	c := e.complaint("KL-2026-0001")
 	if n != 1 || c.State != StateOpen || c.Phone != "+31101234567" || len(e.lettersOf(templates.Acknowledgement)) != 1 {
 		t.Errorf("complaints %d, state %s, phone %q, acks %d; want 1 open complaint with the phone, acknowledged once",
