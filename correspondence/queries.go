@@ -44,6 +44,9 @@ type queries struct {
 	GetCursor             string `query:"get-cursor"`
 	SetCursor             string `query:"set-cursor"`
 	Checkpoint            string `query:"checkpoint"`
+	VacuumInto            string `query:"vacuum-into"`
+	IntegrityCheck        string `query:"integrity-check"`
+	MigrationsRecorded    string `query:"migrations-recorded"`
 
 	// complaints.sql: the complaints table, references, handlers,
 	// categories and the addresses that may speak for a complainant.

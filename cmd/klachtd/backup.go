@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/ingressus/klachtd/correspondence"
 )
 
 func init() {
@@ -69,17 +69,10 @@ func backupDatabase(ctx context.Context, src, dst string) (int64, error) {
 	tmp := abs + ".partial"
 	os.Remove(tmp)
 	defer os.Remove(tmp)
-	// No migrations, no writes: a backup copies what is there. The busy
-	// timeout covers a checkpoint of the running daemon.
-	db, err := sql.Open("sqlite3", "file:"+src+"?_busy_timeout=10000&_foreign_keys=on")
-	if err != nil {
-		return 0, fmt.Errorf("backup: open %s: %w", src, err)
+	if err := correspondence.CopyDatabase(ctx, src, tmp); err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
 	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		return 0, fmt.Errorf("backup: copy %s: %w", src, err)
-	}
-	if err := checkDatabase(ctx, tmp); err != nil {
+	if err := correspondence.CheckDatabase(ctx, tmp); err != nil {
 		return 0, fmt.Errorf("backup: the copy failed its check, nothing written: %w", err)
 	}
 	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
@@ -103,39 +96,4 @@ func backupDatabase(ctx context.Context, src, dst string) (int64, error) {
 		d.Close()
 	}
 	return st.Size(), nil
-}
-
-// checkDatabase runs PRAGMA integrity_check on the database at path.
-func checkDatabase(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rows, err := db.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
-		return fmt.Errorf("integrity check: %w", err)
-	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return fmt.Errorf("integrity check: %w", err)
-		}
-		if s != "ok" {
-			problems = append(problems, s)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("integrity check: %w", err)
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
-	}
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n == 0 {
-		return fmt.Errorf("not a klachtd database (no migrations recorded): %v", err)
-	}
-	return nil
 }

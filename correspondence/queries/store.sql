@@ -20,3 +20,14 @@ INSERT INTO cursors(mailbox, uidvalidity, last_uid) VALUES (?, ?, ?)
 -- name: checkpoint
 -- Copies the WAL into the file and truncates it (after an erasure).
 PRAGMA wal_checkpoint(TRUNCATE)
+
+-- name: vacuum-into
+-- A consistent copy of the whole database into a new file, while writers
+-- go on (klachtd backup).
+VACUUM INTO ?
+
+-- name: integrity-check
+PRAGMA integrity_check
+
+-- name: migrations-recorded
+SELECT count(*) FROM schema_migrations
