@@ -96,7 +96,7 @@ func TestSendingNeverRunsAheadOfRecording(t *testing.T) {
 	for i := range senders {
 		senders[i] = s
 	}
-	sent, err := e.g.FlushOutbox(ctx, senders, func(error) bool { return true })
+	sent, err := e.g.FlushOutbox(ctx, senders)
 	cancel()
 	wg.Wait()
 	if err != nil || sent != 80 {
@@ -226,7 +226,7 @@ func TestOutboxBacksOffWhileTheStoreFails(t *testing.T) {
 	s := &watchingSender{store: e.store}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	e.g.RunOutbox(ctx, []Sender{s}, func(error) bool { return true }, time.Minute)
+	e.g.RunOutbox(ctx, []Sender{s}, time.Minute)
 	if n := strings.Count(log.String(), "\n"); n > 2 {
 		t.Errorf("%d log lines in one second of a read-only store, want at most 2:\n%.2000s", n, log.String())
 	}

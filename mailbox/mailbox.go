@@ -7,7 +7,6 @@ package mailbox
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"time"
 )
 
@@ -67,13 +66,6 @@ const (
 	TLSStartTLS TLSMode = "starttls" // upgrade after connecting
 	TLSNone     TLSMode = "none"     // plain text; allowed on loopback only
 )
-
-// ErrPermanent marks a send failure that retrying will not cure (SMTP 5xx).
-var ErrPermanent = errors.New("permanent failure")
-
-// IsTemporary reports whether err is worth retrying: anything not marked
-// permanent.
-func IsTemporary(err error) bool { return err != nil && !errors.Is(err, ErrPermanent) }
 
 // IMAPConfig says where the intake inbox is and how to watch it.
 type IMAPConfig struct {

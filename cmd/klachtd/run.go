@@ -152,7 +152,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	}
 	start("intake", intake.Run)
 	start("outbox", func(ctx context.Context) error {
-		return gw.RunOutbox(ctx, senders, mailbox.IsTemporary, 30*time.Second)
+		return gw.RunOutbox(ctx, senders, 30*time.Second)
 	})
 	start("scheduler", func(ctx context.Context) error { return gw.RunScheduler(ctx, schedInterval) })
 	start("intake-status", func(ctx context.Context) error {
@@ -219,9 +219,6 @@ func closeSenders(ss []correspondence.Sender) {
 		s.(*mailbox.Sender).Close()
 	}
 }
-
-// isTemporary tells a send failure worth retrying from a permanent one.
-var isTemporary = mailbox.IsTemporary
 
 // setMemoryLimit gives the garbage collector a soft target (unless
 // GOMEMLIMIT says otherwise): a 25 MB mail then costs a collection, not a
