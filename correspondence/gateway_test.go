@@ -56,7 +56,7 @@ func TestCompleteFormIsAcknowledgedOnce(t *testing.T) {
 	// UIDVALIDITY: nothing more is sent.
 	raw := strings.ReplaceAll(form("a", "010-1234567"), "\n", "\r\n")
 	for _, in := range []Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(raw)}, {Mailbox: "INBOX", UIDValidity: 2, UID: 7, Raw: []byte(raw)}} {
-		if _, err := e.g.Handle(context.Background(), in); err != nil {
+		if _, err := handleOne(e.g, context.Background(), in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -316,11 +316,11 @@ func TestPoisonMailIsQuarantinedAfterRetries(t *testing.T) {
 	raw := []byte(strings.ReplaceAll(form("poison", "010-1234567"), "\n", "\r\n"))
 	in := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw}
 	for i := 1; i < maxAttempts; i++ {
-		if _, err := e.g.Handle(context.Background(), in); err == nil {
+		if _, err := handleOne(e.g, context.Background(), in); err == nil {
 			t.Fatalf("attempt %d succeeded with a broken template", i)
 		}
 	}
-	q, err := e.g.Handle(context.Background(), in)
+	q, err := handleOne(e.g, context.Background(), in)
 	if err != nil || !q {
 		t.Fatalf("attempt %d = %v, %v; want quarantined", maxAttempts, q, err)
 	}
@@ -383,7 +383,7 @@ func TestAssignmentBalancesWithinABatch(t *testing.T) {
 		raw := strings.ReplaceAll(strings.ReplaceAll(form(fmt.Sprint("bal", i), "010-1234567"), "sanne@", fmt.Sprintf("k%d@", i)), "\n", "\r\n")
 		ins = append(ins, Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: []byte(raw)})
 	}
-	if _, err := e.g.HandleBatch(context.Background(), ins); err != nil {
+	if _, err := e.g.Handle(context.Background(), ins); err != nil {
 		t.Fatal(err)
 	}
 	var per []int

@@ -179,7 +179,7 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	big := strings.Replace(formFrom(7), "niet compleet.", "niet compleet. "+strings.Repeat("Zeer uitgebreide toelichting. ", 4000), 1)
 	in := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(strings.ReplaceAll(big, "\n", "\r\n"))}
 	for i := 0; i < maxAttempts+2; i++ {
-		q, err := e.g.Handle(context.Background(), in)
+		q, err := handleOne(e.g, context.Background(), in)
 		if err == nil || q {
 			t.Fatalf("attempt %d on a full disk: quarantine %v, err %v", i+1, q, err)
 		}
@@ -200,7 +200,7 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	if _, err := e.store.DB.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
 		t.Fatal(err)
 	}
-	if q, err := e.g.Handle(context.Background(), in); err != nil || q {
+	if q, err := handleOne(e.g, context.Background(), in); err != nil || q {
 		t.Fatalf("with room again: quarantine %v, err %v", q, err)
 	}
 	if h := e.g.Health(); !h.StoreFailingSince.IsZero() {

@@ -110,6 +110,23 @@ func (h *recHandler) handle(_ context.Context, d Delivery) (Outcome, error) {
 	return o, nil
 }
 
+// perMailHandler is a test's handler of one mail; batch makes it the
+// intake's Handler, mail after mail, stopping at the first error (which
+// keeps the whole batch in the inbox, as the real handler's does).
+type perMailHandler func(ctx context.Context, d Delivery) (Outcome, error)
+
+func (h perMailHandler) batch(ctx context.Context, ds []Delivery) ([]Outcome, error) {
+	out := make([]Outcome, len(ds))
+	for i, d := range ds {
+		o, err := h(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = o
+	}
+	return out, nil
+}
+
 func (h *recHandler) handled() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -141,9 +158,9 @@ func testConfig(srv *mailtest.IMAPServer) IMAPConfig {
 
 // startIntake runs an intake until the test ends and checks that Run
 // returned nil after the cancel.
-func startIntake(t *testing.T, cfg IMAPConfig, h Handler, cur CursorStore, tweak func(*Intake)) *Intake {
+func startIntake(t *testing.T, cfg IMAPConfig, h perMailHandler, cur CursorStore, tweak func(*Intake)) *Intake {
 	t.Helper()
-	in := NewIntake(cfg, h, cur, testLog(t))
+	in := NewIntake(cfg, h.batch, cur, testLog(t))
 	in.backoffMin, in.backoffMax = 20*time.Millisecond, 200*time.Millisecond
 	if tweak != nil {
 		tweak(in)
@@ -416,7 +433,7 @@ func TestIntakeTruncatesLargeMail(t *testing.T) {
 
 func TestIntakeRefusesPlainTextToRemoteHost(t *testing.T) {
 	cfg := IMAPConfig{Addr: "192.0.2.1:143", TLS: TLSNone, Processed: "P", Quarantine: "Q"}
-	in := NewIntake(cfg, newRecHandler().handle, newMemCursor(), testLog(t))
+	in := NewIntake(cfg, perMailHandler(newRecHandler().handle).batch, newMemCursor(), testLog(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := in.Run(ctx)

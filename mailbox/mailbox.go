@@ -37,18 +37,16 @@ const (
 	Quarantined
 )
 
-// Handler stores one delivery and all its consequences durably (one
-// transaction) and says where the mail goes. It must be idempotent: the same
-// (mailbox, uidvalidity, uid), or the same message after a UIDVALIDITY
-// change, returns the earlier outcome without doing anything twice. An error
-// keeps the mail in the inbox; the intake backs off and tries again.
-type Handler func(ctx context.Context, d Delivery) (Outcome, error)
-
-// BatchHandler is a Handler for several mails at once, in UID order: one
-// transaction for all of them (group commit) is what lets a backlog go at
-// the speed of the servers. It returns one outcome per delivery; an error
-// keeps them all in the inbox.
-type BatchHandler func(ctx context.Context, ds []Delivery) ([]Outcome, error)
+// Handler stores deliveries and all their consequences durably and says
+// where each mail goes: one outcome per delivery, in the order given (UID
+// order). The intake hands it every fetched batch at once, one mail or a
+// hundred (a batch of one is a batch), so that a backlog can be committed
+// in a few transactions (group commit) and go at the speed of the servers.
+// It must be idempotent: the same (mailbox, uidvalidity, uid), or the same
+// message after a UIDVALIDITY change, returns the earlier outcome without
+// doing anything twice. An error keeps the whole batch in the inbox; the
+// intake backs off and tries again.
+type Handler func(ctx context.Context, ds []Delivery) ([]Outcome, error)
 
 // CursorStore keeps, per mailbox, the UIDVALIDITY and the highest UID whose
 // mail has been handled and moved.

@@ -100,36 +100,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	if trace != nil {
 		icfg.Trace = trace
 	}
-	handler := func(ctx context.Context, d mailbox.Delivery) (mailbox.Outcome, error) {
-		q, err := gw.Handle(ctx, correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-			Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable})
-		if err != nil {
-			return mailbox.Processed, err
-		}
-		if q {
-			return mailbox.Quarantined, nil
-		}
-		return mailbox.Processed, nil
-	}
-	intake := mailbox.NewIntake(icfg, handler, store, log)
-	intake.SetBatchHandler(func(ctx context.Context, ds []mailbox.Delivery) ([]mailbox.Outcome, error) {
-		ins := make([]correspondence.Incoming, len(ds))
-		for i, d := range ds {
-			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable}
-		}
-		qs, err := gw.HandleBatch(ctx, ins)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]mailbox.Outcome, len(qs))
-		for i, q := range qs {
-			if q {
-				out[i] = mailbox.Quarantined
-			}
-		}
-		return out, nil
-	})
+	intake := mailbox.NewIntake(icfg, intakeHandler(gw), store, log)
 	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
 	alertAfter, _ := time.ParseDuration(cfg.Digest.IntakeAlertAfter)
 
@@ -200,6 +171,29 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// intakeHandler hands each fetched batch from the intake to the gateway:
+// the one place a mailbox.Delivery becomes a correspondence.Incoming.
+func intakeHandler(gw *correspondence.Gateway) mailbox.Handler {
+	return func(ctx context.Context, ds []mailbox.Delivery) ([]mailbox.Outcome, error) {
+		ins := make([]correspondence.Incoming, len(ds))
+		for i, d := range ds {
+			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
+				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable}
+		}
+		qs, err := gw.Handle(ctx, ins)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]mailbox.Outcome, len(qs))
+		for i, q := range qs {
+			if q {
+				out[i] = mailbox.Quarantined
+			}
+		}
+		return out, nil
+	}
 }
 
 // newSenders makes n SMTP senders, one connection each: the outbox sends
