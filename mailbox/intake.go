@@ -185,9 +185,9 @@ func (in *Intake) Run(ctx context.Context) error {
 		}
 		delay = nextBackoff(delay, in.backoffMin, in.backoffMax)
 		if connected {
-			in.log.Warn("imap connection lost, reconnecting in "+delay.String(), "err", err)
+			in.log.Warn("imap connection lost, reconnecting", "retry_in", delay, "err", err)
 		} else {
-			in.log.Warn("imap connect failed, retrying in "+delay.String(), "err", err, "failing_since", in.Status().FailingSince)
+			in.log.Warn("imap connect failed, retrying", "retry_in", delay, "err", err, "failing_since", in.Status().FailingSince)
 		}
 		if !sleep(ctx, delay) {
 			return nil
@@ -491,7 +491,7 @@ func (s *conn) loop(ctx context.Context) error {
 			// the folder and try again later, without reconnecting.
 			in.setFailing(err)
 			hdelay = nextBackoff(hdelay, in.backoffMin, in.backoffMax)
-			in.log.Error("intake handler failed, mail kept in the folder, retrying in "+hdelay.String(), "err", err)
+			in.log.Error("intake handler failed, mail kept in the folder", "retry_in", hdelay, "err", err)
 			if !s.sleepAlive(ctx, hdelay) {
 				return ctx.Err()
 			}

@@ -7,6 +7,7 @@ package mailbox
 import (
 	"context"
 	"crypto/x509"
+	"io"
 	"time"
 )
 
@@ -84,7 +85,7 @@ type IMAPConfig struct {
 	// MaxBytes bounds how much of one message is fetched (default 25 MB).
 	MaxBytes int64
 	// Trace, when non-nil, receives the protocol transcript.
-	Trace interface{ Write([]byte) (int, error) }
+	Trace io.Writer
 	// OAuth2, when set, logs in with SASL XOAUTH2 or OAUTHBEARER and a
 	// token from it instead of LOGIN with Password.
 	OAuth2 Tokens

@@ -113,7 +113,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		go func() {
 			defer wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
-				log.Error(name+" stopped", "err", err)
+				log.Error("component stopped", "component", name, "err", err)
 				// The daemon cannot go on without it: stop everything and
 				// exit non-zero, so the service manager sees the failure.
 				fatalOnce.Do(func() { fatal = fmt.Errorf("%s: %w", name, err) })
