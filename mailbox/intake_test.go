@@ -160,7 +160,12 @@ func testConfig(srv *mailtest.IMAPServer) IMAPConfig {
 // returned nil after the cancel.
 func startIntake(t *testing.T, cfg IMAPConfig, h perMailHandler, cur CursorStore, tweak func(*Intake)) *Intake {
 	t.Helper()
-	in := NewIntake(cfg, h.batch, cur, testLog(t))
+	return startIntakeWith(t, cfg, h.batch, cur, tweak)
+}
+
+func startIntakeWith(t *testing.T, cfg IMAPConfig, h Handler, cur CursorStore, tweak func(*Intake)) *Intake {
+	t.Helper()
+	in := NewIntake(cfg, h, cur, testLog(t))
 	in.backoffMin, in.backoffMax = 20*time.Millisecond, 200*time.Millisecond
 	if tweak != nil {
 		tweak(in)
@@ -478,4 +483,36 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// One path: what one FETCH brought goes to the handler in one call, one
+// mail or many, and is moved and the cursor written once.
+func TestIntakeHandsEachFetchedBatchAtOnce(t *testing.T) {
+	srv := mailtest.NewIMAPServer(t)
+	for i := 1; i <= 3; i++ {
+		srv.Append("INBOX", testMsg(i, map[bool]string{true: "QUARANTINE"}[i == 2]))
+	}
+	var mu sync.Mutex
+	var sizes []int
+	rec := newRecHandler()
+	h := func(ctx context.Context, ds []Delivery) ([]Outcome, error) {
+		mu.Lock()
+		sizes = append(sizes, len(ds))
+		mu.Unlock()
+		return perMailHandler(rec.handle).batch(ctx, ds)
+	}
+	cur := newMemCursor()
+	startIntakeWith(t, testConfig(srv), h, cur, nil)
+	waitUntil(t, 5*time.Second, "cursor at 3", func() bool { _, l := cur.get("INBOX"); return l == 3 })
+	srv.Append("INBOX", testMsg(4, ""))
+	waitUntil(t, 5*time.Second, "cursor at 4", func() bool { _, l := cur.get("INBOX"); return l == 4 })
+	mu.Lock()
+	got := slices.Clone(sizes)
+	mu.Unlock()
+	if !slices.Equal(got, []int{3, 1}) {
+		t.Errorf("handler calls with %v mails, want [3 1]: the backlog at once, then the one that came", got)
+	}
+	if p, q := len(srv.List("Verwerkt")), len(srv.List("Quarantaine")); p != 3 || q != 1 {
+		t.Errorf("Verwerkt %d, Quarantaine %d; want 3 and 1", p, q)
+	}
 }
