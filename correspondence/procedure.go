@@ -7,7 +7,7 @@ import (
 	"github.com/ingressus/klachtd/templates"
 )
 
-// The procedure of /docs/procedure.md as one table: each state of a
+// The procedure of procedure.md as one table: each state of a
 // complaint, the events that can happen in it, the state that follows and
 // the letters each causes, with the function that carries it out. The code
 // consults it: every handler of an event calls enter, which refuses an
