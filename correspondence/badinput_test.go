@@ -56,7 +56,7 @@ func TestBadInputsGetAnOutcome(t *testing.T) {
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
 	for i, c := range badInputs() {
 		t.Run(c.name, func(t *testing.T) {
-			q, err := e.g.Handle(context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(100 + i), Raw: c.raw})
+			q, err := handleOne(e.g, context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(100 + i), Raw: c.raw})
 			if err != nil {
 				t.Fatalf("Handle = %v; a bad mail must get an outcome, not an error", err)
 			}
@@ -96,7 +96,7 @@ func TestBadInputsGetAnOutcome(t *testing.T) {
 func TestOversizeMailIsQuarantinedInPart(t *testing.T) {
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
 	raw := []byte(strings.ReplaceAll(form("big", "010-1234567"), "\n", "\r\n"))
-	q, err := e.g.Handle(context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw, Truncated: true, Size: 30 << 20})
+	q, err := handleOne(e.g, context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw, Truncated: true, Size: 30 << 20})
 	if err != nil || !q {
 		t.Fatalf("oversize = %v, %v; want quarantined", q, err)
 	}
@@ -145,7 +145,7 @@ func htmlPartOf(t *testing.T, raw []byte) string {
 func TestLargeMailStoredInChunksExportedWhole(t *testing.T) {
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
 	big := strings.ReplaceAll(form("big", "010-1234567"), "\n", "\r\n") + strings.Repeat("Nog een regel van de omschrijving.\r\n", 90000) // ~3 MB
-	q, err := e.g.Handle(context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(big)})
+	q, err := handleOne(e.g, context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(big)})
 	if err != nil || q {
 		t.Fatalf("Handle = %v, %v", q, err)
 	}

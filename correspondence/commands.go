@@ -20,6 +20,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	cmd := h.msg.Command
 	text := h.text()
 	if cmd == nil {
+		if err := h.enter(c, onStaffWrites); err != nil {
+			return err
+		}
 		h.event(c.ID, "staff-message", p.Email+": "+firstLine(text), false, h.row)
 		if files, _ := h.relayFiles(); text == "" && len(files) == 0 {
 			// Only the quoted letter, nothing new: nothing is relayed,
@@ -45,20 +48,25 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	// A late objection the staff letter invites them to adopt with
 	// #bezwaar: the window's closing closed the complaint, the objection
 	// reopens it (thread.go, objection_late_staff).
-	adoptLate := false
+	ev := commandEvent(cmd.Name)
 	if cmd.Name == "objection" && c.State == StateClosed && c.ObjectionEnd != "" {
 		had, err := h.hadObjection(c)
 		if err != nil {
 			return err
 		}
-		adoptLate = !had
+		if !had {
+			ev = onAdoptLate
+		}
 	}
-	if c.isFinished() && cmd.Name != "note" && cmd.Name != "category" && !adoptLate {
+	// The procedure table (procedure.go) says whether the command can be
+	// carried out in the complaint's state, and by whom.
+	row, allowed := rowFor(c.State, ev)
+	if !allowed {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeFinished})
 		return err
 	}
-	if (cmd.Name == "meeting" || cmd.Name == "record") && !management {
+	if row.management && !management {
 		// The conversation after an objection is management's (procedure.md §4).
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("management-only:%d", h.row), cmd,
 			templates.Notice{Kind: templates.NoticeManagementOnly, Managers: h.g.set.managementAddrs()})
@@ -115,7 +123,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 		if objText == "" {
 			return h.notDone(c, cmd, "no-message", nil)
 		}
-		if err := h.objection(c, objText); err != nil {
+		if err := h.objection(c, objText, ev); err != nil {
 			return err
 		}
 		return h.confirm(c, cmd, func(d *templates.Data) { d.Act.By = by })
@@ -220,6 +228,13 @@ func parseDelay(args, text string) (int, string, bool) {
 // (procedure.md §2b). auto marks the gateway's own notice.
 func (t *txn) delay(c *Complaint, n int, reason string, auto bool, key string) error {
 	g := t.g
+	on := commandEvent("delay")
+	if auto {
+		on = onDelayLatest
+	}
+	if err := t.enter(c, on); err != nil {
+		return err
+	}
 	oldEnd := g.day(c.TermEnd)
 	late := !auto && t.today().After(g.day(c.DelayLatest))
 	newEnd := g.cal.Add(oldEnd, n)
@@ -251,7 +266,9 @@ func (t *txn) delay(c *Complaint, n int, reason string, auto bool, key string) e
 func (h *handling) respond(c *Complaint, p Person, text string) error {
 	g := h.g
 	today := h.today()
-	c.State = StateResponded
+	if err := h.enter(c, commandEvent("response")); err != nil {
+		return err
+	}
 	c.RespondedDay = fmtDay(today)
 	c.ObjectionEnd = fmtDay(g.cal.Add(today, g.set.ObjectionDays))
 	h.event(c.ID, "response", fmt.Sprintf("by %s; objection window ends %s", p.Email, c.ObjectionEnd), false, h.row)
@@ -396,7 +413,7 @@ func (h *handling) record(c *Complaint, resolved bool, text string) error {
 		cc: h.g.set.managementAddrs(), c: c, data: d}); err != nil {
 		return err
 	}
-	return h.finish(c, StateClosed, fmt.Sprintf("written record sent; resolved=%v", resolved))
+	return h.finish(c, commandEvent("record"), fmt.Sprintf("written record sent; resolved=%v", resolved))
 }
 
 func (h *handling) closeComplaint(c *Complaint, how, reason string) error {
@@ -409,14 +426,18 @@ func (h *handling) closeComplaint(c *Complaint, how, reason string) error {
 	if _, err := h.queue(letter{name: templates.Closed, key: "closed:" + c.Ref, to: []string{c.Email}, c: c, data: d}); err != nil {
 		return err
 	}
-	return h.finish(c, StateClosed, how+": "+firstLine(reason))
+	return h.finish(c, commandEvent(how), how+": "+firstLine(reason))
 }
 
-func (t *txn) finish(c *Complaint, state, why string) error {
-	c.State = state
+// finish ends the procedure of c by event on, in the state the table
+// names for it (closed or lapsed).
+func (t *txn) finish(c *Complaint, on event, why string) error {
+	if err := t.enter(c, on); err != nil {
+		return err
+	}
 	c.ClosedDay = fmtDay(t.today())
-	t.event(c.ID, state, why, false, 0)
-	t.noteOutcome(c.ID, state, why) // report_outcome.go: survives the erasure of the event's text
+	t.event(c.ID, c.State, why, false, 0)
+	t.noteOutcome(c.ID, c.State, why) // report_outcome.go: survives the erasure of the event's text
 	return t.saveComplaint(c)
 }
 

@@ -55,6 +55,9 @@ func (h *handling) correctionDue(c *Complaint) bool {
 // relayOrCorrect is the complainant's message to the handler: a correction
 // when it carries `Label: value` lines, else relayed as it is.
 func (h *handling) relayOrCorrect(c *Complaint) error {
+	if err := h.enter(c, onComplainant); err != nil {
+		return err
+	}
 	if !h.correctionDue(c) {
 		return h.relayToHandler(c)
 	}

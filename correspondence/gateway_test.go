@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestCompleteFormIsAcknowledgedOnce(t *testing.T) {
 	// UIDVALIDITY: nothing more is sent.
 	raw := strings.ReplaceAll(form("a", "010-1234567"), "\n", "\r\n")
 	for _, in := range []Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(raw)}, {Mailbox: "INBOX", UIDValidity: 2, UID: 7, Raw: []byte(raw)}} {
-		if _, err := e.g.Handle(context.Background(), in); err != nil {
+		if _, err := handleOne(e.g, context.Background(), in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -316,11 +317,11 @@ func TestPoisonMailIsQuarantinedAfterRetries(t *testing.T) {
 	raw := []byte(strings.ReplaceAll(form("poison", "010-1234567"), "\n", "\r\n"))
 	in := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: raw}
 	for i := 1; i < maxAttempts; i++ {
-		if _, err := e.g.Handle(context.Background(), in); err == nil {
+		if _, err := handleOne(e.g, context.Background(), in); err == nil {
 			t.Fatalf("attempt %d succeeded with a broken template", i)
 		}
 	}
-	q, err := e.g.Handle(context.Background(), in)
+	q, err := handleOne(e.g, context.Background(), in)
 	if err != nil || !q {
 		t.Fatalf("attempt %d = %v, %v; want quarantined", maxAttempts, q, err)
 	}
@@ -383,12 +384,46 @@ func TestAssignmentBalancesWithinABatch(t *testing.T) {
 		raw := strings.ReplaceAll(strings.ReplaceAll(form(fmt.Sprint("bal", i), "010-1234567"), "sanne@", fmt.Sprintf("k%d@", i)), "\n", "\r\n")
 		ins = append(ins, Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: []byte(raw)})
 	}
-	if _, err := e.g.HandleBatch(context.Background(), ins); err != nil {
+	if _, err := e.g.Handle(context.Background(), ins); err != nil {
 		t.Fatal(err)
 	}
 	var per []int
 	e.store.db.Select(&per, `SELECT count(*) FROM complaints GROUP BY handler`)
 	if len(per) != 2 || per[0] != 5 || per[1] != 5 {
 		t.Errorf("10 complaints in one batch split %v over the handlers, want 5 and 5", per)
+	}
+}
+
+// One path for a batch: a mail that fails in a batch costs the mails
+// before it nothing, counts one failure per call, and is quarantined on
+// its maxAttempts-th call; the mails behind it then go through.
+func TestPoisonMailInABatch(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	bad, err := templates.New(writeBrokenOverride(t))
+	if err != nil {
+		t.Fatalf("override: %v", err)
+	}
+	e.g.tpl = bad // every acknowledgement fails: the form is the poison
+	direct := func(i int) []byte {
+		return fmt.Appendf(nil, "From: Jan %d <jan%d@example.nl>\r\nTo: klachten@ingressus.nl\r\nSubject: klacht\r\nMessage-ID: <direct%d@example.nl>\r\n\r\nMijn levering is niet gekomen.\r\n", i, i, i)
+	}
+	ins := []Incoming{
+		{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: direct(1)},
+		{Mailbox: "INBOX", UIDValidity: 1, UID: 2, Raw: []byte(strings.ReplaceAll(form("poison", "010-1234567"), "\n", "\r\n"))},
+		{Mailbox: "INBOX", UIDValidity: 1, UID: 3, Raw: direct(3)},
+	}
+	for i := 1; i < maxAttempts; i++ {
+		if _, err := e.g.Handle(context.Background(), ins); err == nil {
+			t.Fatalf("call %d succeeded with a broken template", i)
+		}
+	}
+	q, err := e.g.Handle(context.Background(), ins)
+	if err != nil || !slices.Equal(q, []bool{false, true, false}) {
+		t.Fatalf("call %d = %v, %v; want [false true false]", maxAttempts, q, err)
+	}
+	var n int
+	e.store.db.Get(&n, `SELECT count(*) FROM complaints`)
+	if n != 2 {
+		t.Errorf("%d complaints, want the two direct mails'", n)
 	}
 }

@@ -19,64 +19,6 @@ type Incoming struct {
 	Unreadable string
 }
 
-// Handle stores one incoming mail and every consequence in one transaction.
-// It is idempotent: a mail seen before (same folder and UID, or same
-// Message-ID and content after a UIDVALIDITY change) is not acted on again.
-// It reports whether the mail belongs in quarantine.
-func (g *Gateway) Handle(ctx context.Context, in Incoming) (quarantine bool, err error) {
-	key := fmt.Sprintf("%s/%d/%d", in.Mailbox, in.UIDValidity, in.UID)
-	q, err := g.handleOnce(ctx, in)
-	g.noteStore(err)
-	if err == nil || ctx.Err() != nil || isStorageError(err) {
-		// A full or failing disk is not the mail's fault: it stays in the
-		// inbox, uncounted, until the store takes writes again.
-		g.failMu.Lock()
-		delete(g.failures, key)
-		g.failMu.Unlock()
-		return q, err
-	}
-	g.failMu.Lock()
-	g.failures[key]++
-	n := g.failures[key]
-	g.failMu.Unlock()
-	if n < maxAttempts {
-		return false, err
-	}
-	// The same mail failed again and again: keep it, quarantine it, tell the
-	// intake team, and let the mails behind it through.
-	if qerr := g.quarantineRaw(ctx, in, err); qerr != nil {
-		g.noteStore(qerr)
-		g.log.Error("mail cannot be handled, and quarantining it failed too: it stays in the inbox", "uid", in.UID, "attempts", n, "err", err, "quarantine_err", qerr)
-		return false, fmt.Errorf("%w (and quarantine failed: %v)", err, qerr)
-	}
-	g.log.Error("mail cannot be handled; quarantined as it is", "uid", in.UID, "attempts", n, "err", err)
-	g.failMu.Lock()
-	delete(g.failures, key)
-	g.failMu.Unlock()
-	return true, nil
-}
-
-// handleOnce is one attempt at Handle. A panic in parsing or handling one
-// mail becomes an error for that mail: the daemon goes on.
-func (g *Gateway) handleOnce(ctx context.Context, in Incoming) (quarantine bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("handle uid %d: panic: %v", in.UID, r)
-		}
-	}()
-	p := g.parse(in)
-	var outcome string
-	err = g.run(ctx, func(t *txn) error {
-		outcome, err = t.handleParsed(p)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("handle uid %d: %w", in.UID, err)
-	}
-	g.log.Info("mail handled", "uid", in.UID, "kind", p.msg.Kind, "outcome", outcome, "message_id", p.msg.MessageID)
-	return outcome == "quarantined", nil
-}
-
 // handleParsed stores one mail and all its consequences in t; it returns the
 // outcome ("processed" or "quarantined"), or the earlier one for a mail seen
 // before.
@@ -116,63 +58,136 @@ const (
 	maxTxTime  = 100 * time.Millisecond
 )
 
-// HandleBatch is Handle for several mails, committed in a few bounded
-// transactions (group commit: one fsync per piece, not per mail). A mail
-// handled twice is no harm (Handle is idempotent), so the pieces need no
-// common transaction. If a piece fails, its mails and the rest are handled
-// each on its own, so one bad mail costs the others nothing.
-func (g *Gateway) HandleBatch(ctx context.Context, ins []Incoming) ([]bool, error) {
+// Handle stores incoming mails, in the order given, with every consequence,
+// and reports for each whether it belongs in quarantine. A batch of one is a
+// batch: the intake hands over what one FETCH brought. The mails are parsed
+// on every core and committed in a few bounded transactions (group commit:
+// one fsync per piece, not per mail).
+//
+// It is idempotent: a mail seen before (same folder and UID, or same
+// Message-ID and content after a UIDVALIDITY change) is not acted on again,
+// so the pieces need no common transaction. If a piece fails, its mails and
+// the rest are handled each on its own, so one bad mail costs the others
+// nothing; a mail that fails maxAttempts times running is quarantined as it
+// is. Shutdown and a store that takes no writes end the call at once and
+// count against no mail: the mails stay in the inbox.
+func (g *Gateway) Handle(ctx context.Context, ins []Incoming) ([]bool, error) {
 	quarantine := make([]bool, len(ins))
-	start := 0
-	err := func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("panic: %v", r)
-			}
-		}()
-		ps := g.parseAll(ins)
-		for start < len(ps) {
-			end := start
-			deadline := time.Now().Add(maxTxTime)
-			err := g.run(ctx, func(t *txn) error {
-				end = start
-				for end < len(ps) {
-					outcome, err := t.handleParsed(ps[end])
-					if err != nil {
-						return fmt.Errorf("uid %d: %w", ps[end].in.UID, err)
-					}
-					quarantine[end] = outcome == "quarantined"
-					end++
-					if end-start >= maxTxMails || time.Now().After(deadline) {
-						break
-					}
-				}
-				return nil
-			})
-			g.noteStore(err)
-			if err != nil {
-				return err
-			}
-			start = end
-		}
-		return nil
-	}()
-	if err == nil {
-		g.log.Info("mails handled", "count", len(ins), "first_uid", ins[0].UID, "last_uid", ins[len(ins)-1].UID)
+	if len(ins) == 0 {
 		return quarantine, nil
 	}
-	if ctx.Err() != nil || isStorageError(err) {
-		// Shutdown, or a disk that takes no writes: one by one would only
-		// fail the same way, mail after mail.
-		return nil, err
+	ps := g.parseAll(ins)
+	start := 0
+	if len(ps) > 1 {
+		n, err := g.commit(ctx, ps, quarantine)
+		if err == nil {
+			g.logHandled(ins, quarantine)
+			return quarantine, nil
+		}
+		if ctx.Err() != nil || isStorageError(err) {
+			// One by one would only fail the same way, mail after mail.
+			return nil, err
+		}
+		g.log.Warn("batch failed, handling its mails one by one", "err", err)
+		start = n
 	}
-	g.log.Warn("batch failed, handling its mails one by one", "err", err)
-	for i := start; i < len(ins); i++ {
-		q, err := g.Handle(ctx, ins[i])
+	for i := start; i < len(ps); i++ {
+		_, err := g.commit(ctx, ps[i:i+1], quarantine[i:i+1])
+		forced, err := g.countFailure(ctx, ins[i], err)
 		if err != nil {
 			return nil, err
 		}
-		quarantine[i] = q
+		quarantine[i] = quarantine[i] || forced
 	}
+	g.logHandled(ins, quarantine)
 	return quarantine, nil
+}
+
+func (g *Gateway) logHandled(ins []Incoming, quarantine []bool) {
+	q := 0
+	for _, b := range quarantine {
+		if b {
+			q++
+		}
+	}
+	g.log.Info("mails handled", "count", len(ins), "first_uid", ins[0].UID, "last_uid", ins[len(ins)-1].UID, "quarantined", q)
+}
+
+// commit handles ps in pieces of at most maxTxMails mails or about
+// maxTxTime of work, one transaction each, and returns how many were
+// committed. A panic in parsing or handling a mail becomes an error (the
+// daemon goes on) and rolls its piece back.
+func (g *Gateway) commit(ctx context.Context, ps []parsed, quarantine []bool) (done int, err error) {
+	for done < len(ps) {
+		end := done
+		deadline := time.Now().Add(maxTxTime)
+		err := g.run(ctx, func(t *txn) error {
+			end = done
+			for end < len(ps) {
+				outcome, err := t.handleSafely(ps[end])
+				if err != nil {
+					return fmt.Errorf("handle uid %d: %w", ps[end].in.UID, err)
+				}
+				quarantine[end] = outcome == "quarantined"
+				end++
+				if end-done >= maxTxMails || time.Now().After(deadline) {
+					break
+				}
+			}
+			return nil
+		})
+		g.noteStore(err)
+		if err != nil {
+			return done, err
+		}
+		done = end
+	}
+	return done, nil
+}
+
+// handleSafely is handleParsed with a panic, in the parser or here, turned
+// into the mail's error.
+func (t *txn) handleSafely(p parsed) (outcome string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	if p.crash != nil {
+		return "", p.crash
+	}
+	return t.handleParsed(p)
+}
+
+// countFailure keeps the count of one mail's failed attempts (err is the
+// latest attempt's). It reports true when the mail failed maxAttempts times
+// running and is now quarantined as it is, so the mails behind it get
+// through; a full or failing disk, or shutdown, is not the mail's fault and
+// is returned uncounted: the mail stays in the inbox until the store takes
+// writes again.
+func (g *Gateway) countFailure(ctx context.Context, in Incoming, err error) (bool, error) {
+	key := fmt.Sprintf("%s/%d/%d", in.Mailbox, in.UIDValidity, in.UID)
+	if err == nil || ctx.Err() != nil || isStorageError(err) {
+		g.failMu.Lock()
+		delete(g.failures, key)
+		g.failMu.Unlock()
+		return false, err
+	}
+	g.failMu.Lock()
+	g.failures[key]++
+	n := g.failures[key]
+	g.failMu.Unlock()
+	if n < maxAttempts {
+		return false, err
+	}
+	if qerr := g.quarantineRaw(ctx, in, err); qerr != nil {
+		g.noteStore(qerr)
+		g.log.Error("mail cannot be handled, and quarantining it failed too: it stays in the inbox", "uid", in.UID, "attempts", n, "err", err, "quarantine_err", qerr)
+		return false, fmt.Errorf("%w (and quarantine failed: %v)", err, qerr)
+	}
+	g.log.Error("mail cannot be handled; quarantined as it is", "uid", in.UID, "attempts", n, "err", err)
+	g.failMu.Lock()
+	delete(g.failures, key)
+	g.failMu.Unlock()
+	return true, nil
 }

@@ -78,7 +78,7 @@ func newEnvAt(t testing.TB, path string, start time.Time, set Settings) *env {
 func (e *env) deliver(raw string) bool {
 	e.t.Helper()
 	e.uid++
-	q, err := e.g.Handle(context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: e.uid, Raw: []byte(strings.ReplaceAll(raw, "\n", "\r\n"))})
+	q, err := handleOne(e.g, context.Background(), Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: e.uid, Raw: []byte(strings.ReplaceAll(raw, "\n", "\r\n"))})
 	if err != nil {
 		e.t.Fatalf("Handle: %v", err)
 	}
@@ -195,4 +195,14 @@ func header(raw []byte, name string) string {
 		}
 	}
 	return ""
+}
+
+// handleOne hands g a batch of one mail, as the intake does when one mail
+// came in, and reports whether it went to quarantine.
+func handleOne(g *Gateway, ctx context.Context, in Incoming) (bool, error) {
+	qs, err := g.Handle(ctx, []Incoming{in})
+	if err != nil {
+		return false, err
+	}
+	return qs[0], nil
 }

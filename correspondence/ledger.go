@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -104,7 +105,7 @@ func contentHash(ctx context.Context, q sqlx.QueryerContext, qs *queries, tbl st
 }
 
 // writeField writes one column unambiguously: name, type, length, value.
-func writeField(h interface{ Write([]byte) (int, error) }, name string, v any) {
+func writeField(h io.Writer, name string, v any) {
 	var tag byte
 	var b []byte
 	switch x := v.(type) {

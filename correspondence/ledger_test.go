@@ -13,7 +13,7 @@ func recorded(t *testing.T) (*env, *Complaint) {
 	e := newEnv(t, at(2026, 11, 23, 10, 15))
 	c, _ := closedComplaint(t, e)
 	ctx := context.Background()
-	if _, err := e.g.FlushOutbox(ctx, []Sender{&acceptingSender{}}, func(error) bool { return true }); err != nil {
+	if _, err := e.g.FlushOutbox(ctx, []Sender{&acceptingSender{}}); err != nil {
 		t.Fatal(err)
 	}
 	e.clk.set(at(2026, 12, 1, 9, 0))

@@ -104,6 +104,9 @@ func (h *handling) completionLimit(c *Complaint, problems map[string]reasons) (b
 	if n < maxCompletionRequests {
 		return false, nil
 	}
+	if err := h.enter(c, onCompletionLimit); err != nil {
+		return true, err
+	}
 	pj, _ := json.Marshal(problems)
 	c.Problems = string(pj)
 	h.event(c.ID, "completion-not-repeated", fmt.Sprintf("still incomplete after %d completion requests; no further request sent", n), false, h.row)

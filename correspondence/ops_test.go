@@ -96,7 +96,7 @@ func TestSendingNeverRunsAheadOfRecording(t *testing.T) {
 	for i := range senders {
 		senders[i] = s
 	}
-	sent, err := e.g.FlushOutbox(ctx, senders, func(error) bool { return true })
+	sent, err := e.g.FlushOutbox(ctx, senders)
 	cancel()
 	wg.Wait()
 	if err != nil || sent != 80 {
@@ -179,7 +179,7 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	big := strings.Replace(formFrom(7), "niet compleet.", "niet compleet. "+strings.Repeat("Zeer uitgebreide toelichting. ", 4000), 1)
 	in := Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: []byte(strings.ReplaceAll(big, "\n", "\r\n"))}
 	for i := 0; i < maxAttempts+2; i++ {
-		q, err := e.g.Handle(context.Background(), in)
+		q, err := handleOne(e.g, context.Background(), in)
 		if err == nil || q {
 			t.Fatalf("attempt %d on a full disk: quarantine %v, err %v", i+1, q, err)
 		}
@@ -200,7 +200,7 @@ func TestDiskFullIsAStoreOutage(t *testing.T) {
 	if _, err := e.store.db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
 		t.Fatal(err)
 	}
-	if q, err := e.g.Handle(context.Background(), in); err != nil || q {
+	if q, err := handleOne(e.g, context.Background(), in); err != nil || q {
 		t.Fatalf("with room again: quarantine %v, err %v", q, err)
 	}
 	if h := e.g.Health(); !h.StoreFailingSince.IsZero() {
@@ -226,7 +226,7 @@ func TestOutboxBacksOffWhileTheStoreFails(t *testing.T) {
 	s := &watchingSender{store: e.store}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	e.g.RunOutbox(ctx, []Sender{s}, func(error) bool { return true }, time.Minute)
+	e.g.RunOutbox(ctx, []Sender{s}, time.Minute)
 	if n := strings.Count(log.String(), "\n"); n > 2 {
 		t.Errorf("%d log lines in one second of a read-only store, want at most 2:\n%.2000s", n, log.String())
 	}

@@ -69,7 +69,7 @@ func TestLettersToOneRecipientKeepTheirOrder(t *testing.T) {
 	answerMany(t, e, n)
 	s := &arrivalSender{}
 	senders := []Sender{s, s, s, s}
-	if _, err := e.g.FlushOutbox(context.Background(), senders, func(error) bool { return true }); err != nil {
+	if _, err := e.g.FlushOutbox(context.Background(), senders); err != nil {
 		t.Fatal(err)
 	}
 	checkOrder(t, s.arrived, n)
@@ -114,8 +114,7 @@ func TestDeferredLetterHoldsLaterOnesToTheSameRecipient(t *testing.T) {
 		return nil
 	}}
 	senders := []Sender{s, s, s, s}
-	temporary := func(error) bool { return true }
-	if _, err := e.g.FlushOutbox(context.Background(), senders, temporary); err != nil {
+	if _, err := e.g.FlushOutbox(context.Background(), senders); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range s.arrived {
@@ -125,7 +124,7 @@ func TestDeferredLetterHoldsLaterOnesToTheSameRecipient(t *testing.T) {
 	}
 	greylist = false
 	e.clk.set(e.clk.now().Add(24 * time.Hour))
-	if _, err := e.g.FlushOutbox(context.Background(), senders, temporary); err != nil {
+	if _, err := e.g.FlushOutbox(context.Background(), senders); err != nil {
 		t.Fatal(err)
 	}
 	checkOrder(t, s.arrived, n)

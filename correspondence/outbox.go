@@ -205,6 +205,25 @@ func isOutage(err error) bool {
 	return errors.As(err, &o) && o.Outage()
 }
 
+// temporary is what a send error says about retrying: mailbox.SendError
+// implements it (a 5xx reply to MAIL, RCPT or DATA is permanent, anything
+// else temporary). Declared here so that correspondence needs no import of
+// mailbox to read it.
+type temporary interface{ Temporary() bool }
+
+// retryable decides, in this one place, whether a failed letter is tried
+// again or marked undeliverable: an error that says Temporary() is taken at
+// its word; any other failure (a cancelled context, a sender that did not
+// classify its error) is retried, because giving a letter up cannot be
+// undone and retrying costs at most the backoff schedule.
+func retryable(err error) bool {
+	var t temporary
+	if errors.As(err, &t) {
+		return t.Temporary()
+	}
+	return true
+}
+
 // rcptDomain is the domain of a letter's first recipient, lower case: the
 // unit that greylists or defers.
 func rcptDomain(rcpt string) string {
@@ -218,9 +237,9 @@ func rcptDomain(rcpt string) string {
 
 // FlushOutbox sends every letter that is due now, over the senders in
 // parallel (one SMTP connection each), and returns how many were sent.
-// temporary tells a failure worth retrying from a permanent one.
-func (g *Gateway) FlushOutbox(ctx context.Context, senders []Sender, temporary func(error) bool) (int, error) {
-	sent, _, err := g.flush(ctx, senders, temporary)
+// Whether a failure is worth retrying the error says itself (retryable).
+func (g *Gateway) FlushOutbox(ctx context.Context, senders []Sender) (int, error) {
+	sent, _, err := g.flush(ctx, senders)
 	return sent, err
 }
 
@@ -234,7 +253,7 @@ type sendResult struct {
 
 // flush is FlushOutbox that also reports whether the sending server is
 // down (an outage), so the caller can back off.
-func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(error) bool) (sent int, down bool, err error) {
+func (g *Gateway) flush(ctx context.Context, senders []Sender) (sent int, down bool, err error) {
 	if len(senders) == 0 {
 		return 0, false, errors.New("no sender")
 	}
@@ -310,7 +329,7 @@ func (g *Gateway) flush(ctx context.Context, senders []Sender, temporary func(er
 				}
 			}
 			// Recorded even when shutdown began: what was sent must be known.
-			out, err := g.settle(context.WithoutCancel(ctx), gr, ge, temporary)
+			out, err := g.settle(context.WithoutCancel(ctx), gr, ge)
 			if err != nil || out {
 				// The store cannot record (sending on would run ahead of
 				// it), or the server is down: the rest go back untried.
@@ -364,7 +383,7 @@ func byRecipient(rows []*outboxRow) [][]int {
 // settle records the results of one batch in one transaction. It reports
 // whether the sending server is down (an outage: the caller stops sending
 // and backs off).
-func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error, temporary func(error) bool) (bool, error) {
+func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error) (bool, error) {
 	down := false
 	var outageErr error
 	err := g.run(ctx, func(t *txn) error {
@@ -405,7 +424,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 				if _, err := t.tx.Exec(t.q().LetterOutage, t.now.UTC(), serr.Error(), row.ID); err != nil {
 					return err
 				}
-			case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
+			case retryable(serr) && row.Attempts <= len(g.set.OutboxRetry):
 				// Deferred (greylisting, a full mailbox): this letter and
 				// the others to its domain wait its retry step; the rest
 				// of the queue goes on.
@@ -433,7 +452,7 @@ func (g *Gateway) settle(ctx context.Context, rows []*outboxRow, results []error
 		case errors.Is(serr, context.Canceled), errors.Is(serr, errNotTried), errors.Is(serr, errHeld):
 		case errors.As(serr, new(*deferredDomain)):
 		case isOutage(serr):
-		case temporary(serr) && row.Attempts <= len(g.set.OutboxRetry):
+		case retryable(serr) && row.Attempts <= len(g.set.OutboxRetry):
 			g.log.Warn("letter not sent, will retry", "kind", row.Kind, "to", row.Rcpt, "attempt", row.Attempts, "retry_at", row.next, "err", serr)
 		default:
 			g.log.Error("letter undeliverable", "kind", row.Kind, "to", row.Rcpt, "err", serr)
@@ -488,7 +507,7 @@ const (
 
 // RunOutbox sends letters until ctx ends: at once when woken, else when the
 // next retry is due, and at least every interval.
-func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary func(error) bool, interval time.Duration) error {
+func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, interval time.Duration) error {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
@@ -497,7 +516,7 @@ func (g *Gateway) RunOutbox(ctx context.Context, senders []Sender, temporary fun
 	}
 	var backoff time.Duration
 	for {
-		_, down, err := g.flush(ctx, senders, temporary)
+		_, down, err := g.flush(ctx, senders)
 		if err != nil && ctx.Err() == nil && !isStorageError(err) {
 			g.log.Error("outbox", "err", err)
 		}

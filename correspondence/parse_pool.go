@@ -17,6 +17,9 @@ type parsed struct {
 	msg  *parser.Message
 	perr error
 	hash string
+	// crash is a panic in the parser, kept as this mail's error: the
+	// others of its batch are handled all the same.
+	crash error
 }
 
 func (g *Gateway) parse(in Incoming) parsed {
@@ -41,8 +44,6 @@ func (g *Gateway) parseAll(ins []Incoming) []parsed {
 	ps := make([]parsed, len(ins))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	var panicked any
-	var pmu sync.Mutex
 	for w := 0; w < min(runtime.GOMAXPROCS(0), len(ins)); w++ {
 		wg.Add(1)
 		go func() {
@@ -51,9 +52,7 @@ func (g *Gateway) parseAll(ins []Incoming) []parsed {
 				func() {
 					defer func() {
 						if r := recover(); r != nil {
-							pmu.Lock()
-							panicked = r
-							pmu.Unlock()
+							ps[i] = parsed{in: ins[i], msg: &parser.Message{Kind: parser.KindOther}, crash: fmt.Errorf("parse: panic: %v", r)}
 						}
 					}()
 					ps[i] = g.parse(ins[i])
@@ -66,8 +65,5 @@ func (g *Gateway) parseAll(ins []Incoming) []parsed {
 	}
 	close(next)
 	wg.Wait()
-	if panicked != nil {
-		panic(panicked) // HandleBatch turns it into an error and goes one by one
-	}
 	return ps
 }

@@ -63,7 +63,7 @@ func TestProofOfSendingAndDSN(t *testing.T) {
 	c := e.complaint("KL-2026-0001")
 	ctx := context.Background()
 	s := &acceptingSender{}
-	n, err := e.g.FlushOutbox(ctx, []Sender{s}, func(error) bool { return true })
+	n, err := e.g.FlushOutbox(ctx, []Sender{s})
 	if err != nil || n != 2 {
 		t.Fatalf("FlushOutbox = %d, %v; want 2 sent", n, err)
 	}

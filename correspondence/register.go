@@ -139,9 +139,12 @@ func (h *handling) register() error {
 	if err != nil {
 		return err
 	}
-	c := &Complaint{Ref: ref, Token: strings.ToLower(ref) + "." + randomToken(5), State: StateIncomplete,
+	c := &Complaint{Ref: ref, Token: strings.ToLower(ref) + "." + randomToken(5),
 		Lang: languageOf(h.msg.Text, h.g.set.Lang), Email: strings.ToLower(f.Email), ReceivedAt: h.now.UTC()}
 	c.setFields(f)
+	if err := h.enter(c, onSubmission); err != nil {
+		return err
+	}
 	if c.Handler, err = h.assign(c); err != nil {
 		return err
 	}
@@ -241,6 +244,9 @@ func (h *handling) doubleSubmit(f parser.Fields) (bool, error) {
 		}
 		h.complaintID = c.ID
 		h.note = "double submit of " + c.Ref + "; not registered again"
+		if err := h.enter(c, onDoubleSubmit); err != nil {
+			return true, err
+		}
 		h.event(c.ID, "double-submit", fmt.Sprintf("the same complaint was submitted again (%s); one complaint", h.msg.MessageID), false, h.row)
 		if c.State == StateIncomplete {
 			// Sent again with what was missing: the second copy completes
@@ -343,7 +349,9 @@ func (t *txn) chooseHandler(c *Complaint) (string, error) {
 func (h *handling) complete(c *Complaint) error {
 	g := h.g
 	day := g.cal.Receipt(h.now)
-	c.State = StateOpen
+	if err := h.enter(c, onComplete); err != nil {
+		return err
+	}
 	c.Problems = "{}"
 	c.CompleteDay = fmtDay(day)
 	if c.FormDate == "" {
@@ -379,7 +387,9 @@ func (h *handling) complete(c *Complaint) error {
 func (h *handling) incomplete(c *Complaint, problems map[string]reasons) error {
 	g := h.g
 	day := g.cal.Receipt(h.now)
-	c.State = StateIncomplete
+	if err := h.enter(c, onIncomplete); err != nil {
+		return err
+	}
 	c.LapseDay = fmtDay(g.cal.Add(day, g.set.LapseDays))
 	pj, _ := json.Marshal(problems)
 	c.Problems = string(pj)

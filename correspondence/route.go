@@ -130,6 +130,9 @@ func (h *handling) stranger() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if err := h.enter(&c, onStranger); err != nil {
+		return true, err
+	}
 	h.complaintID = c.ID
 	h.note = "reference from a stranger; not relayed"
 	h.event(c.ID, "stranger-mail", fmt.Sprintf("%s wrote about %s; kept, not relayed", h.msg.From, c.Ref), false, h.row)
@@ -161,6 +164,9 @@ func (h *handling) machine(c *Complaint) error {
 			}
 		}
 		if c != nil {
+			if err := h.enter(c, onMachine); err != nil {
+				return err
+			}
 			h.complaintID = c.ID
 			if strings.EqualFold(h.msg.BouncedRecipient, c.Email) || h.msg.BouncedRecipient == "" {
 				c.Undeliverable = true
@@ -178,6 +184,9 @@ func (h *handling) machine(c *Complaint) error {
 		return nil
 	}
 	if c != nil {
+		if err := h.enter(c, onMachine); err != nil {
+			return err
+		}
 		h.complaintID = c.ID
 		h.event(c.ID, "machine-mail", string(h.msg.Kind)+" from "+orUnknown(h.msg.From)+": "+h.msg.Subject, false, h.row)
 		if err := h.machineLoop(c); err != nil {

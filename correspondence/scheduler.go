@@ -70,6 +70,9 @@ func (t *txn) due() error {
 				if today.Before(day) || !today.Before(latest) {
 					continue // not yet, or past: the automatic delay takes over
 				}
+				if err := t.enter(c, onReminderDay); err != nil {
+					return err
+				}
 				d := g.baseData(c, t.now)
 				d.DaysLeft = g.cal.Between(today, end)
 				if _, err := t.queueDue(c, today.After(day), letter{name: templates.Reminder,
@@ -99,7 +102,7 @@ func (t *txn) due() error {
 					key: "closing:" + c.Ref, to: []string{c.Email}, c: c, data: g.baseData(c, t.now)}); err != nil {
 					return err
 				}
-				if err := t.finish(c, StateClosed, "objection window ended "+c.ObjectionEnd+" without objection"); err != nil {
+				if err := t.finish(c, onWindowEnds, "objection window ended "+c.ObjectionEnd+" without objection"); err != nil {
 					return err
 				}
 			}
@@ -110,7 +113,7 @@ func (t *txn) due() error {
 					key: "lapse:" + c.Ref, to: []string{c.Email}, c: c, data: g.baseData(c, t.now)}); err != nil {
 					return err
 				}
-				if err := t.finish(c, StateLapsed, "incomplete since "+c.LapseDay); err != nil {
+				if err := t.finish(c, onLapseDay, "incomplete since "+c.LapseDay); err != nil {
 					return err
 				}
 			}

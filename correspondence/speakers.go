@@ -52,6 +52,9 @@ func (t *txn) reportTo(c *Complaint) []string {
 // as its sender, never as the complainant's message, never an objection,
 // completion or correction. A #command in it is not carried out.
 func (h *handling) thirdParty(c *Complaint) error {
+	if err := h.enter(c, onThirdParty); err != nil {
+		return err
+	}
 	h.event(c.ID, "third-party-message", h.sender()+": "+firstLine(h.text()), false, h.row)
 	h.note = "from a third party (" + h.msg.From + "); relayed to the handler, not as the complainant's"
 	act := &templates.ActData{By: h.sender(), Address: h.msg.From}

@@ -71,6 +71,9 @@ func (t *txn) dueSurveys() error {
 			t.event(c.ID, "survey-skipped", skip, false, 0)
 			continue
 		}
+		if err := t.enter(c, onSurveyDay); err != nil {
+			return err
+		}
 		if _, err := t.queueDue(c, today.After(day), letter{name: templates.Survey, key: "survey:" + c.Ref,
 			to: []string{c.Email}, c: c, data: g.baseData(c, t.now)}); err != nil {
 			return err
@@ -109,6 +112,9 @@ func (h *handling) surveyReply(c *Complaint) (bool, error) {
 	score, ok := SurveyScore(text)
 	if !toSurvey && (!ok || s[0].Score != 0 || len(text) > 500) {
 		return false, nil
+	}
+	if err := h.enter(c, onSurveyAnswer); err != nil {
+		return false, err
 	}
 	if asksNoMail(text) {
 		h.event(c.ID, "no-mail", "the complainant asked not to be mailed (in reply to the satisfaction question)", false, h.row)

@@ -68,7 +68,7 @@ func (h *handling) fromComplainant(c *Complaint) error {
 			if h.today().After(h.g.day(c.ObjectionEnd)) {
 				return h.lateObjection(c)
 			}
-			return h.objection(c, h.text())
+			return h.objection(c, h.text(), onObjection)
 		}
 	}
 	return h.relayOrCorrect(c) // corrections.go
@@ -116,6 +116,9 @@ func (h *handling) completion(c *Complaint) error {
 }
 
 func (h *handling) replyToClosed(c *Complaint) error {
+	if err := h.enter(c, onWritesFinished); err != nil {
+		return err
+	}
 	if !c.ClosedTold {
 		if _, err := h.queue(letter{name: templates.ClosedReply, key: "closed-reply:" + c.Ref, to: []string{c.Email},
 			c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
@@ -229,9 +232,12 @@ func (h *handling) relayToHandler(c *Complaint) error {
 }
 
 // objection confirms to the complainant that management will invite them
-// and gives management the whole dossier.
-func (h *handling) objection(c *Complaint, text string) error {
-	c.State = StateObjection
+// and gives management the whole dossier. on is how it came: the
+// complainant's own words, a #bezwaar, or a #bezwaar adopting a late one.
+func (h *handling) objection(c *Complaint, text string, on event) error {
+	if err := h.enter(c, on); err != nil {
+		return err
+	}
 	h.event(c.ID, "objection", firstLine(text), false, h.row)
 	if _, err := h.queue(letter{name: templates.ObjectionReceived, key: "objection-received:" + c.Ref,
 		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
@@ -253,6 +259,9 @@ func (h *handling) objection(c *Complaint, text string) error {
 }
 
 func (h *handling) lateObjection(c *Complaint) error {
+	if err := h.enter(c, onLateObjection); err != nil {
+		return err
+	}
 	h.event(c.ID, "objection-late", firstLine(h.text()), false, h.row)
 	if _, err := h.queue(letter{name: templates.ObjectionLate, key: "objection-late:" + c.Ref,
 		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {

@@ -62,11 +62,10 @@ type IntakeStatus struct {
 // Intake watches one IMAP folder and hands each new mail to a Handler, in UID
 // order, then moves it out of the folder and advances the cursor.
 type Intake struct {
-	cfg   IMAPConfig
-	h     Handler
-	batch BatchHandler
-	cur   CursorStore
-	log   *slog.Logger
+	cfg IMAPConfig
+	h   Handler
+	cur CursorStore
+	log *slog.Logger
 
 	// wake gets a token (non-blocking send, capacity 1) when the server
 	// reports new messages; the reader goroutine must never block on it.
@@ -86,7 +85,7 @@ type Intake struct {
 // NewIntake returns an intake for cfg. Zero fields get defaults: TLS
 // implicit, Folder INBOX, PollInterval 30 s, MaxBytes 25 MB. It does no I/O:
 // Run connects. cur is read at every (re)connect and written after each
-// move; h is called from Run's goroutine only, one mail at a time.
+// move; h is called from Run's goroutine only, one fetched batch at a time.
 func NewIntake(cfg IMAPConfig, h Handler, cur CursorStore, log *slog.Logger) *Intake {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -115,11 +114,6 @@ func NewIntake(cfg IMAPConfig, h Handler, cur CursorStore, log *slog.Logger) *In
 		fetchTimeout: fetchTimeout,
 	}
 }
-
-// SetBatchHandler makes the intake hand each fetched batch to bh at once
-// (group commit) instead of one mail at a time to the Handler. Call before
-// Run.
-func (in *Intake) SetBatchHandler(bh BatchHandler) { in.batch = bh }
 
 // Status returns a snapshot of the intake's health. Safe for concurrent use.
 func (in *Intake) Status() IntakeStatus {
@@ -191,9 +185,9 @@ func (in *Intake) Run(ctx context.Context) error {
 		}
 		delay = nextBackoff(delay, in.backoffMin, in.backoffMax)
 		if connected {
-			in.log.Warn("imap connection lost, reconnecting in "+delay.String(), "err", err)
+			in.log.Warn("imap connection lost, reconnecting", "retry_in", delay, "err", err)
 		} else {
-			in.log.Warn("imap connect failed, retrying in "+delay.String(), "err", err, "failing_since", in.Status().FailingSince)
+			in.log.Warn("imap connect failed, retrying", "retry_in", delay, "err", err, "failing_since", in.Status().FailingSince)
 		}
 		if !sleep(ctx, delay) {
 			return nil
@@ -497,7 +491,7 @@ func (s *conn) loop(ctx context.Context) error {
 			// the folder and try again later, without reconnecting.
 			in.setFailing(err)
 			hdelay = nextBackoff(hdelay, in.backoffMin, in.backoffMax)
-			in.log.Error("intake handler failed, mail kept in the folder, retrying in "+hdelay.String(), "err", err)
+			in.log.Error("intake handler failed, mail kept in the folder", "retry_in", hdelay, "err", err)
 			if !s.sleepAlive(ctx, hdelay) {
 				return ctx.Err()
 			}
@@ -648,27 +642,10 @@ func (s *conn) pass(ctx context.Context) error {
 		if i+1 < len(batches) {
 			ahead = prefetch(batches[i+1])
 		}
-		if err := s.handleFetched(ctx, f.ds); err != nil {
+		if err := s.handle(ctx, f.ds); err != nil {
 			if ahead != nil {
 				<-ahead // no fetch left running on a connection we give up
 			}
-			return err
-		}
-	}
-	return nil
-}
-
-// handleFetched hands one fetched batch to the handler: all at once when a
-// batch handler is set, else mail by mail.
-func (s *conn) handleFetched(ctx context.Context, ds []Delivery) error {
-	if s.in.batch != nil && len(ds) > 1 {
-		return s.handleBatch(ctx, ds)
-	}
-	for _, d := range ds {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err := s.handle(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -861,44 +838,16 @@ func readBody(m *imapclient.FetchMessageData, sizes map[uint32]int64) (uint32, [
 	}
 }
 
-// handle runs the handler for one mail, then moves it, then advances the
-// cursor: the order that makes a crash between steps harmless (style.md).
-func (s *conn) handle(ctx context.Context, d Delivery) error {
+// handle runs the handler for one fetched batch, then moves its mails (one
+// MOVE per destination), then advances the cursor (one write): the order
+// that makes a crash between steps cost only a harmless second look
+// (style.md).
+func (s *conn) handle(ctx context.Context, ds []Delivery) error {
+	if len(ds) == 0 {
+		return nil // every mail of the batch vanished before its FETCH
+	}
 	in := s.in
-	log := in.log.With("uid", d.UID, "uidvalidity", d.UIDValidity)
-	outcome, err := in.h(ctx, d)
-	if err != nil {
-		return &handlerError{fmt.Errorf("handle uid %d: %w", d.UID, err)}
-	}
-	dest := in.cfg.Processed
-	if outcome == Quarantined {
-		dest = in.cfg.Quarantine
-	}
-	set := imap.UIDSetNum(imap.UID(d.UID))
-	// Without MOVE, imapclient falls back to COPY + STORE \Deleted + UID
-	// EXPUNGE (or a plain EXPUNGE without UIDPLUS).
-	if err := s.move(set, dest); err != nil {
-		return fmt.Errorf("uid move %d to %q: %w", d.UID, dest, err)
-	}
-	// The mail is out of the folder; the cursor write must happen even if
-	// shutdown began meanwhile, or the next start looks at it once more.
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := in.cur.SetCursor(cctx, in.cfg.Folder, s.uidValidity, d.UID); err != nil {
-		return &handlerError{fmt.Errorf("write cursor uid %d: %w", d.UID, err)}
-	}
-	s.last = d.UID
-	s.burstUntil = time.Now().Add(burstTime)
-	log.Info("intake mail handled", "outcome", outcome.String(), "to", dest, "size", d.Size, "truncated", d.Truncated)
-	return nil
-}
-
-// handleBatch is handle for a fetched batch: one handler call, one MOVE per
-// destination, one cursor write — the same order, so a crash between steps
-// still costs only a harmless second look.
-func (s *conn) handleBatch(ctx context.Context, ds []Delivery) error {
-	in := s.in
-	outcomes, err := in.batch(ctx, ds)
+	outcomes, err := in.h(ctx, ds)
 	if err != nil {
 		return &handlerError{fmt.Errorf("handle uids %d-%d: %w", ds[0].UID, ds[len(ds)-1].UID, err)}
 	}

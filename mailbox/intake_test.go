@@ -110,6 +110,23 @@ func (h *recHandler) handle(_ context.Context, d Delivery) (Outcome, error) {
 	return o, nil
 }
 
+// perMailHandler is a test's handler of one mail; batch makes it the
+// intake's Handler, mail after mail, stopping at the first error (which
+// keeps the whole batch in the inbox, as the real handler's does).
+type perMailHandler func(ctx context.Context, d Delivery) (Outcome, error)
+
+func (h perMailHandler) batch(ctx context.Context, ds []Delivery) ([]Outcome, error) {
+	out := make([]Outcome, len(ds))
+	for i, d := range ds {
+		o, err := h(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = o
+	}
+	return out, nil
+}
+
 func (h *recHandler) handled() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -141,7 +158,12 @@ func testConfig(srv *mailworld.IMAPServer) IMAPConfig {
 
 // startIntake runs an intake until the test ends and checks that Run
 // returned nil after the cancel.
-func startIntake(t *testing.T, cfg IMAPConfig, h Handler, cur CursorStore, tweak func(*Intake)) *Intake {
+func startIntake(t *testing.T, cfg IMAPConfig, h perMailHandler, cur CursorStore, tweak func(*Intake)) *Intake {
+	t.Helper()
+	return startIntakeWith(t, cfg, h.batch, cur, tweak)
+}
+
+func startIntakeWith(t *testing.T, cfg IMAPConfig, h Handler, cur CursorStore, tweak func(*Intake)) *Intake {
 	t.Helper()
 	in := NewIntake(cfg, h, cur, testLog(t))
 	in.backoffMin, in.backoffMax = 20*time.Millisecond, 200*time.Millisecond
@@ -416,7 +438,7 @@ func TestIntakeTruncatesLargeMail(t *testing.T) {
 
 func TestIntakeRefusesPlainTextToRemoteHost(t *testing.T) {
 	cfg := IMAPConfig{Addr: "192.0.2.1:143", TLS: TLSNone, Processed: "P", Quarantine: "Q"}
-	in := NewIntake(cfg, newRecHandler().handle, newMemCursor(), testLog(t))
+	in := NewIntake(cfg, perMailHandler(newRecHandler().handle).batch, newMemCursor(), testLog(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := in.Run(ctx)
@@ -461,4 +483,36 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// One path: what one FETCH brought goes to the handler in one call, one
+// mail or many, and is moved and the cursor written once.
+func TestIntakeHandsEachFetchedBatchAtOnce(t *testing.T) {
+	srv := mailworld.NewIMAPServer(t)
+	for i := 1; i <= 3; i++ {
+		srv.Append("INBOX", testMsg(i, map[bool]string{true: "QUARANTINE"}[i == 2]))
+	}
+	var mu sync.Mutex
+	var sizes []int
+	rec := newRecHandler()
+	h := func(ctx context.Context, ds []Delivery) ([]Outcome, error) {
+		mu.Lock()
+		sizes = append(sizes, len(ds))
+		mu.Unlock()
+		return perMailHandler(rec.handle).batch(ctx, ds)
+	}
+	cur := newMemCursor()
+	startIntakeWith(t, testConfig(srv), h, cur, nil)
+	waitUntil(t, 5*time.Second, "cursor at 3", func() bool { _, l := cur.get("INBOX"); return l == 3 })
+	srv.Append("INBOX", testMsg(4, ""))
+	waitUntil(t, 5*time.Second, "cursor at 4", func() bool { _, l := cur.get("INBOX"); return l == 4 })
+	mu.Lock()
+	got := slices.Clone(sizes)
+	mu.Unlock()
+	if !slices.Equal(got, []int{3, 1}) {
+		t.Errorf("handler calls with %v mails, want [3 1]: the backlog at once, then the one that came", got)
+	}
+	if p, q := len(srv.List("Verwerkt")), len(srv.List("Quarantaine")); p != 3 || q != 1 {
+		t.Errorf("Verwerkt %d, Quarantaine %d; want 3 and 1", p, q)
+	}
 }

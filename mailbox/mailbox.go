@@ -7,7 +7,7 @@ package mailbox
 import (
 	"context"
 	"crypto/x509"
-	"errors"
+	"io"
 	"time"
 )
 
@@ -38,18 +38,16 @@ const (
 	Quarantined
 )
 
-// Handler stores one delivery and all its consequences durably (one
-// transaction) and says where the mail goes. It must be idempotent: the same
-// (mailbox, uidvalidity, uid), or the same message after a UIDVALIDITY
-// change, returns the earlier outcome without doing anything twice. An error
-// keeps the mail in the inbox; the intake backs off and tries again.
-type Handler func(ctx context.Context, d Delivery) (Outcome, error)
-
-// BatchHandler is a Handler for several mails at once, in UID order: one
-// transaction for all of them (group commit) is what lets a backlog go at
-// the speed of the servers. It returns one outcome per delivery; an error
-// keeps them all in the inbox.
-type BatchHandler func(ctx context.Context, ds []Delivery) ([]Outcome, error)
+// Handler stores deliveries and all their consequences durably and says
+// where each mail goes: one outcome per delivery, in the order given (UID
+// order). The intake hands it every fetched batch at once, one mail or a
+// hundred (a batch of one is a batch), so that a backlog can be committed
+// in a few transactions (group commit) and go at the speed of the servers.
+// It must be idempotent: the same (mailbox, uidvalidity, uid), or the same
+// message after a UIDVALIDITY change, returns the earlier outcome without
+// doing anything twice. An error keeps the whole batch in the inbox; the
+// intake backs off and tries again.
+type Handler func(ctx context.Context, ds []Delivery) ([]Outcome, error)
 
 // CursorStore keeps, per mailbox, the UIDVALIDITY and the highest UID whose
 // mail has been handled and moved.
@@ -67,13 +65,6 @@ const (
 	TLSStartTLS TLSMode = "starttls" // upgrade after connecting
 	TLSNone     TLSMode = "none"     // plain text; allowed on loopback only
 )
-
-// ErrPermanent marks a send failure that retrying will not cure (SMTP 5xx).
-var ErrPermanent = errors.New("permanent failure")
-
-// IsTemporary reports whether err is worth retrying: anything not marked
-// permanent.
-func IsTemporary(err error) bool { return err != nil && !errors.Is(err, ErrPermanent) }
 
 // IMAPConfig says where the intake inbox is and how to watch it.
 type IMAPConfig struct {
@@ -94,7 +85,7 @@ type IMAPConfig struct {
 	// MaxBytes bounds how much of one message is fetched (default 25 MB).
 	MaxBytes int64
 	// Trace, when non-nil, receives the protocol transcript.
-	Trace interface{ Write([]byte) (int, error) }
+	Trace io.Writer
 	// OAuth2, when set, logs in with SASL XOAUTH2 or OAUTHBEARER and a
 	// token from it instead of LOGIN with Password.
 	OAuth2 Tokens

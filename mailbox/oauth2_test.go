@@ -227,13 +227,13 @@ func TestOAuth2SenderRefusedTokenAndEndpointError(t *testing.T) {
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(2))
 	var se *SendError
 	var sasl *SASLError
-	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !errors.As(err, &sasl) || sasl.Status != "401" || !IsTemporary(err) {
+	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !errors.As(err, &sasl) || sasl.Status != "401" || !temporary(err) {
 		t.Fatalf("Send with a revoked token = %v, want a temporary auth 535 with the decoded challenge", err)
 	}
 	tok.FailWith("invalid_client", "mailworld: secret revoked")
 	err = s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(3))
 	var te *TokenError
-	if !errors.As(err, &se) || se.Stage != "auth" || !errors.As(err, &te) || te.Code != "invalid_client" || !IsTemporary(err) {
+	if !errors.As(err, &se) || se.Stage != "auth" || !errors.As(err, &te) || te.Code != "invalid_client" || !temporary(err) {
 		t.Fatalf("Send with the endpoint refusing = %v, want a temporary auth error with the endpoint's code", err)
 	}
 	tok.FailWith("", "")

@@ -20,9 +20,10 @@ import (
 // DefaultSMTPTimeout bounds each SMTP step when SMTPConfig.Timeout is zero.
 const DefaultSMTPTimeout = 30 * time.Second
 
-// SendError is a failed SMTP step. It wraps ErrPermanent when the server
-// answered 5xx, so errors.Is(err, ErrPermanent) and IsTemporary decide what
-// the outbox does.
+// SendError is a failed SMTP step. Every error Send returns is one, and it
+// says itself what the outbox does with the letter: Temporary (retry with
+// backoff, or mark it undeliverable) and Outage (wait, uncounted, for the
+// server); the outbox finds them with errors.As.
 type SendError struct {
 	// Stage is the SMTP step that failed: "connect", "ehlo", "starttls",
 	// "auth", "mail", "rcpt", "data".
@@ -83,13 +84,8 @@ func (e *SendError) Outage() bool {
 // Temporary reports whether retrying may help: anything but a 5xx reply.
 func (e *SendError) Temporary() bool { return !e.Permanent() }
 
-// Unwrap exposes ErrPermanent for 5xx replies, and the cause.
-func (e *SendError) Unwrap() []error {
-	if e.Permanent() {
-		return []error{ErrPermanent, e.Err}
-	}
-	return []error{e.Err}
-}
+// Unwrap exposes the cause.
+func (e *SendError) Unwrap() error { return e.Err }
 
 // newSendError classifies err from stage: a reply code is kept, anything
 // else (I/O, timeout) is temporary.
@@ -142,8 +138,9 @@ func NewSender(cfg SMTPConfig, log *slog.Logger) *Sender {
 // Send delivers raw, unchanged, from the envelope sender to each recipient.
 // raw must use CRLF line ends (a lone LF becomes CRLF on the wire, as SMTP
 // requires) and should end with CRLF. The error is nil only when the server
-// accepted the data; a 5xx reply at any step, including one refused
-// recipient, wraps ErrPermanent; everything else is temporary.
+// accepted the data; it is a *SendError, permanent (Temporary false) for a
+// 5xx reply to MAIL, RCPT or DATA, including one refused recipient, and
+// temporary for everything else.
 func (s *Sender) Send(ctx context.Context, from string, to []string, raw []byte) error {
 	if len(to) == 0 {
 		return &SendError{Stage: "rcpt", Code: 554, Message: "no recipients", Err: errors.New("no recipients")}

@@ -74,11 +74,11 @@ func TestSenderWrongPasswordIsTemporary(t *testing.T) {
 	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSStartTLS, Insecure: true, Username: "klachtd", Password: "fout", Timeout: 5 * time.Second}, testLog(t))
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
 	var se *SendError
-	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !IsTemporary(err) {
+	if !errors.As(err, &se) || se.Stage != "auth" || se.Code != 535 || !temporary(err) {
 		t.Fatalf("Send() = %v, want a temporary auth error 535 (the letter is not at fault)", err)
 	}
-	if errors.Is(err, ErrPermanent) {
-		t.Errorf("auth failure wraps ErrPermanent")
+	if permanent(err) {
+		t.Errorf("auth failure says it is permanent")
 	}
 }
 
@@ -86,7 +86,7 @@ func TestSenderStartTLSNeverFallsBackToPlainText(t *testing.T) {
 	srv := mailworld.NewSMTPServer(t) // offers no STARTTLS
 	s := NewSender(SMTPConfig{Addr: srv.Addr(), TLS: TLSStartTLS, Timeout: 5 * time.Second}, testLog(t))
 	err := s.Send(context.Background(), "klachten@ingressus.nl", []string{"piet@example.org"}, letter(1))
-	if err == nil || !IsTemporary(err) {
+	if err == nil || !temporary(err) {
 		t.Fatalf("Send() = %v, want a temporary STARTTLS error", err)
 	}
 	if n := len(srv.Messages()); n != 0 {

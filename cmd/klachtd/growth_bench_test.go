@@ -413,7 +413,7 @@ func seedHistory(b *testing.B, path string, n int) error {
 	// Real letters: one form through the gateway, its two letters' bytes
 	// reused at their real size for every recent letter.
 	form := testForm(999999)
-	if _, err := gw.Handle(ctx, correspondence.Incoming{Mailbox: "seed", UIDValidity: 1, UID: 1, Raw: form}); err != nil {
+	if _, err := gw.Handle(ctx, []correspondence.Incoming{{Mailbox: "seed", UIDValidity: 1, UID: 1, Raw: form}}); err != nil {
 		return err
 	}
 	var letters [][]byte

@@ -89,7 +89,7 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	senders := newSenders(cfg, 1, newLogger(stderr, "warn"))
 	defer closeSenders(senders)
-	n, err := gw.FlushOutbox(ctx, senders, isTemporary)
+	n, err := gw.FlushOutbox(ctx, senders)
 	if err != nil {
 		return fmt.Errorf("send: %w", err)
 	}

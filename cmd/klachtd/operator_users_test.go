@@ -23,7 +23,7 @@ func TestListHeadersAndStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gw.Handle(context.Background(), correspondence.Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: testForm(3)}); err != nil {
+	if _, err := gw.Handle(context.Background(), []correspondence.Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: testForm(3)}}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -100,36 +100,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	if trace != nil {
 		icfg.Trace = trace
 	}
-	handler := func(ctx context.Context, d mailbox.Delivery) (mailbox.Outcome, error) {
-		q, err := gw.Handle(ctx, correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-			Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable})
-		if err != nil {
-			return mailbox.Processed, err
-		}
-		if q {
-			return mailbox.Quarantined, nil
-		}
-		return mailbox.Processed, nil
-	}
-	intake := mailbox.NewIntake(icfg, handler, store, log)
-	intake.SetBatchHandler(func(ctx context.Context, ds []mailbox.Delivery) ([]mailbox.Outcome, error) {
-		ins := make([]correspondence.Incoming, len(ds))
-		for i, d := range ds {
-			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
-				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable}
-		}
-		qs, err := gw.HandleBatch(ctx, ins)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]mailbox.Outcome, len(qs))
-		for i, q := range qs {
-			if q {
-				out[i] = mailbox.Quarantined
-			}
-		}
-		return out, nil
-	})
+	intake := mailbox.NewIntake(icfg, intakeHandler(gw), store, log)
 	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
 	alertAfter, _ := time.ParseDuration(cfg.Digest.IntakeAlertAfter)
 
@@ -142,7 +113,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		go func() {
 			defer wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
-				log.Error(name+" stopped", "err", err)
+				log.Error("component stopped", "component", name, "err", err)
 				// The daemon cannot go on without it: stop everything and
 				// exit non-zero, so the service manager sees the failure.
 				fatalOnce.Do(func() { fatal = fmt.Errorf("%s: %w", name, err) })
@@ -152,7 +123,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	}
 	start("intake", intake.Run)
 	start("outbox", func(ctx context.Context) error {
-		return gw.RunOutbox(ctx, senders, mailbox.IsTemporary, 30*time.Second)
+		return gw.RunOutbox(ctx, senders, 30*time.Second)
 	})
 	start("scheduler", func(ctx context.Context) error { return gw.RunScheduler(ctx, schedInterval) })
 	start("intake-status", func(ctx context.Context) error {
@@ -202,6 +173,29 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 	return nil
 }
 
+// intakeHandler hands each fetched batch from the intake to the gateway:
+// the one place a mailbox.Delivery becomes a correspondence.Incoming.
+func intakeHandler(gw *correspondence.Gateway) mailbox.Handler {
+	return func(ctx context.Context, ds []mailbox.Delivery) ([]mailbox.Outcome, error) {
+		ins := make([]correspondence.Incoming, len(ds))
+		for i, d := range ds {
+			ins[i] = correspondence.Incoming{Mailbox: d.Mailbox, UIDValidity: d.UIDValidity, UID: d.UID,
+				Raw: d.Raw, Truncated: d.Truncated, Size: d.Size, Unreadable: d.Unreadable}
+		}
+		qs, err := gw.Handle(ctx, ins)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]mailbox.Outcome, len(qs))
+		for i, q := range qs {
+			if q {
+				out[i] = mailbox.Quarantined
+			}
+		}
+		return out, nil
+	}
+}
+
 // newSenders makes n SMTP senders, one connection each: the outbox sends
 // over them in parallel.
 func newSenders(cfg *Config, n int, log *slog.Logger) []correspondence.Sender {
@@ -219,9 +213,6 @@ func closeSenders(ss []correspondence.Sender) {
 		s.(*mailbox.Sender).Close()
 	}
 }
-
-// isTemporary tells a send failure worth retrying from a permanent one.
-var isTemporary = mailbox.IsTemporary
 
 // setMemoryLimit gives the garbage collector a soft target (unless
 // GOMEMLIMIT says otherwise): a 25 MB mail then costs a collection, not a
