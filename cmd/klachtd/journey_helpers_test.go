@@ -340,9 +340,14 @@ func (j *journey) settle() {
 	defer db.Close()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
+		// The intake folder first: the daemon moves a mail only after the
+		// commit that queued its letters, so once the folder is empty the
+		// count below sees them. (Counting first let a commit and its move
+		// both land between the count and the look at the folder.)
+		empty := len(j.inbox(intakeBox)) == 0
 		var queued int
 		err := db.QueryRow(`SELECT count(*) FROM outbox WHERE state = 'queued'`).Scan(&queued)
-		if err == nil && queued == 0 && len(j.inbox(intakeBox)) == 0 {
+		if empty && err == nil && queued == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
