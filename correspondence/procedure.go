@@ -19,7 +19,7 @@ import (
 // in a row or in asides.
 //
 // Reading it: "where does the delay notice get queued, and when?" — search
-// this file for templates.DelayNotice: on #vertraging in a running state
+// this file for templates.DelayNotice: on #vertraging in the open state
 // (delay, commands.go) and when the last day for a delay notice comes with
 // no response (due → delay, scheduler.go). Once the response is sent
 // there is no term left to extend: #vertraging is refused then.
