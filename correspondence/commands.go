@@ -3,6 +3,7 @@ package correspondence
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,9 +63,7 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	// carried out in the complaint's state, and by whom.
 	row, allowed := rowFor(c.State, ev)
 	if !allowed {
-		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
-			templates.Notice{Kind: templates.NoticeFinished})
-		return err
+		return h.notNow(c, cmd)
 	}
 	if row.management && !management {
 		// The conversation after an objection is management's (procedure.md §4).
@@ -72,11 +71,17 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 			templates.Notice{Kind: templates.NoticeManagementOnly, Managers: h.g.set.managementAddrs()})
 		return err
 	}
+	if reason, more := h.unmet(c, row.requires); reason != "" {
+		return h.notDone(c, cmd, reason, more)
+	}
 	// Free text may start on the command line itself: "#info Wat is uw
 	// huisnummer?" or "#reactie Geachte mevrouw, …".
 	withArgs := strings.TrimSpace(cmd.Args + "\n" + text)
 	switch cmd.Name {
 	case "info":
+		if withArgs == "" {
+			return h.usage(c, cmd) // a question with no question (letter table: "the handler's question")
+		}
 		if err := h.relayToComplainant(c, p, templates.InfoRequest, withArgs); err != nil {
 			return err
 		}
@@ -138,16 +143,19 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 			// A conversation cannot be held in the past: refused with why.
 			return h.notDone(c, cmd, "meeting-in-past", func(d *templates.Data) { d.MeetingAt = at })
 		}
+		if !h.g.cal.IsWorkday(at) {
+			// Refused, not only warned: the office is closed that day,
+			// and an invitation once sent would need a second letter to
+			// take it back. Management sends #gesprek again.
+			return h.notDone(c, cmd, "meeting-not-workday", func(d *templates.Data) {
+				d.MeetingAt, d.Act.Holiday = at, h.g.holidayName(at)
+			})
+		}
 		if err := h.invite(c, at, place, text); err != nil {
 			return err
 		}
 		return h.confirm(c, cmd, func(d *templates.Data) { d.MeetingAt, d.MeetingPlace = at, place })
 	case "record":
-		// The record sets down a conversation that was held: before the
-		// planned date it is refused with the reason, not sent.
-		if at, ok := h.meetingPlanned(c.ID); ok && h.now.Before(at) {
-			return h.notDone(c, cmd, "record-before-meeting", func(d *templates.Data) { d.MeetingAt = at })
-		}
 		resolved, rest := recordOutcome(cmd.Args)
 		if err := h.record(c, resolved, strings.TrimSpace(rest+"\n"+text)); err != nil {
 			return err
@@ -170,6 +178,41 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	_, err := h.queue(letter{name: templates.UnknownCommand, key: fmt.Sprintf("unknown:%d", h.row),
 		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
 	return err
+}
+
+// notNow answers a command the procedure table has no row for in c's
+// state: on a finished complaint with the staff notice that it is
+// finished, else with why not now (the response already sent, the term
+// not started). Nothing reaches the complainant; the state stays.
+func (h *handling) notNow(c *Complaint, cmd *parser.Command) error {
+	if slices.Contains(finished, c.State) {
+		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
+			templates.Notice{Kind: templates.NoticeFinished})
+		return err
+	}
+	switch {
+	case c.RespondedDay != "":
+		return h.notDone(c, cmd, "already-responded", func(d *templates.Data) { d.Act.Responded = h.g.day(c.RespondedDay) })
+	case c.State == StateIncomplete:
+		return h.notDone(c, cmd, "not-complete", nil)
+	}
+	return h.notDone(c, cmd, "not-now", nil)
+}
+
+// unmet is why precondition p of a command does not hold for c ("" when
+// it holds), and what the refusal shows.
+func (h *handling) unmet(c *Complaint, p precondition) (string, func(d *templates.Data)) {
+	switch p {
+	case meetingHeld:
+		at, ok := h.meetingPlanned(c.ID)
+		if !ok {
+			return "record-without-meeting", nil
+		}
+		if h.now.Before(at) {
+			return "record-before-meeting", func(d *templates.Data) { d.MeetingAt = at }
+		}
+	}
+	return "", nil
 }
 
 // usage answers a command that could not be read with how to write it

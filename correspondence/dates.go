@@ -27,3 +27,15 @@ func fmtDay(t time.Time) string {
 
 // today is the working-day calendar's date of the transaction's instant.
 func (t *txn) today() time.Time { return t.g.cal.Day(t.now) }
+
+// holidayName names the public holiday or closing day on the date of d;
+// "" for a weekend day or a working day.
+func (g *Gateway) holidayName(d time.Time) string {
+	day := g.cal.Day(d)
+	for _, h := range g.cal.Holidays(day.Year()) {
+		if h.Date.Equal(day) {
+			return h.Name
+		}
+	}
+	return ""
+}

@@ -69,6 +69,9 @@ func (g *Gateway) baseData(c *Complaint, now time.Time) templates.Data {
 	d.Received = g.day(c.CompleteDay)
 	d.EndDate = g.day(c.TermEnd)
 	d.DelayLatest = g.day(c.DelayLatest)
+	if !d.DelayLatest.IsZero() {
+		d.DelayBy = g.cal.Add(d.DelayLatest, -1)
+	}
 	d.ObjectionEnd = g.day(c.ObjectionEnd)
 	d.LapseDate = g.day(c.LapseDay)
 	d.Extensions = c.Extensions

@@ -19,9 +19,10 @@ import (
 // in a row or in asides.
 //
 // Reading it: "where does the delay notice get queued, and when?" — search
-// this file for templates.DelayNotice: on #vertraging in a running state
+// this file for templates.DelayNotice: on #vertraging in the open state
 // (delay, commands.go) and when the last day for a delay notice comes with
-// no response (due → delay, scheduler.go).
+// no response (due → delay, scheduler.go). Once the response is sent
+// there is no term left to extend: #vertraging is refused then.
 
 // event is something that happens to a complaint: a mail from the
 // complainant, a verified command, a third party's mail, a term that
@@ -93,7 +94,19 @@ type transition struct {
 	// management: a command only management gives (§4, "the conversation
 	// is management's").
 	management bool
+	// requires is what a #command needs beyond the state; fromStaff
+	// refuses it with the reason while it does not hold (unmet,
+	// commands.go).
+	requires precondition
 }
+
+// precondition is a fact of a complaint's history, beyond its state, that
+// a #command needs.
+type precondition string
+
+// meetingHeld: the record sets down a conversation that was held (§4:
+// "invites with #gesprek … and afterwards records the conversation").
+const meetingHeld precondition = "a #gesprek was sent and its time has passed"
 
 // procedure is the table, one row per line: the step of procedure.md,
 // the states the event may happen in, the event, the next state ("" it
@@ -112,7 +125,7 @@ var procedure = []transition{
 
 	// §2 The term, §2b delay (commands.go, scheduler.go).
 	{step: "§2b", from: only(StateOpen), on: onReminderDay, letters: l(templates.Reminder), do: "due (scheduler.go)"},
-	{step: "§2b", from: running, on: commandEvent("delay"), letters: l(templates.DelayNotice, templates.DelayStaffNote), do: "delay (commands.go)"}, // the staff note when late or every second extension
+	{step: "§2b", from: only(StateOpen), on: commandEvent("delay"), letters: l(templates.DelayNotice, templates.DelayStaffNote), do: "delay (commands.go)"}, // the staff note when late or every second extension
 	{step: "§2b", from: only(StateOpen), on: onDelayLatest, letters: l(templates.DelayNotice, templates.DelayAutoStaff), do: "delay (commands.go), called by due (scheduler.go)"},
 
 	// §2c Extra information; the thread both ways.
@@ -124,15 +137,17 @@ var procedure = []transition{
 	{step: "never", from: anyState, on: onMachine, letters: l(templates.StaffNotice, templates.LoopSuspected), do: "machine (route.go)"}, // a bounce: notice; many auto-replies: loop
 
 	// §3 Substantive response.
-	{step: "§3", from: running, on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
+	{step: "§3", from: only(StateIncomplete, StateOpen), on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
 
-	// §4 Objection, conversation, record, the window's end.
+	// §4 Objection, conversation, record, the window's end. A complaint
+	// gets one response (§3): a second #reactie is refused, the window
+	// and the objection stay.
 	{step: "§4", from: only(StateResponded), on: onObjection, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: running, on: commandEvent("objection"), to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateClosed), on: onAdoptLate, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateResponded, StateClosed, StateLapsed), on: onLateObjection, letters: l(templates.ObjectionLate, templates.ObjectionLateStaff), do: "lateObjection (thread.go)"},
 	{step: "§4", from: running, on: commandEvent("meeting"), management: true, letters: l(templates.Invitation), do: "invite (commands.go)"},
-	{step: "§4", from: running, on: commandEvent("record"), to: StateClosed, management: true, letters: l(templates.Record), do: "record (commands.go)"},
+	{step: "§4", from: running, on: commandEvent("record"), to: StateClosed, management: true, requires: meetingHeld, letters: l(templates.Record), do: "record (commands.go)"},
 	{step: "§4", from: only(StateResponded), on: onWindowEnds, to: StateClosed, letters: l(templates.Closing), do: "due (scheduler.go)"},
 
 	// Commands of the handling (procedure.md's command table).
@@ -167,8 +182,8 @@ var asides = []struct {
 	do     string
 }{
 	{templates.CommandDone, "every command carried out, to its sender: what was done, the new dates", "confirm (confirm.go)"},
-	{templates.CommandNotDone, "a command that cannot be carried out as given (no such handler, a meeting in the past)", "notDone (confirm.go)"},
-	{templates.StaffNotice, "a command the table does not allow now, or badly written; a letter undeliverable", "staffNoticeCmd (commands.go), failLetter (outbox.go)"},
+	{templates.CommandNotDone, "a command that cannot be carried out as given or now (no such handler, a meeting in the past or on a day off, a second response, a delay after it, a record with no conversation held)", "notDone (confirm.go), notNow (commands.go)"},
+	{templates.StaffNotice, "a command on a finished complaint, or badly written; a letter undeliverable", "staffNoticeCmd (commands.go), failLetter (outbox.go)"},
 	{templates.SenderUnverified, "a command from a staff address whose sender is not verified", "refuseUnverified (confirm.go)"},
 	{templates.Alert, "a mail quarantined, the intake stopped", "quarantineWith (route.go), AlertIntakeStopped (intake_status.go), quarantineRaw (quarantine_raw.go)"},
 	{templates.CredentialExpiry, "an OAuth2 credential about to expire", "credentials.go"},

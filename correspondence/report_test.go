@@ -707,6 +707,8 @@ func TestReportSurvivesErasure(t *testing.T) {
 	e.clk.set(at(2026, 11, 27, 14, 0))
 	e.deliver(reply(c.Handler, note, "#reactie\nWij crediteren alles."))
 	e.deliver(reply(c.Email, e.lettersOf(templates.ObjectionDeadline)[0], "Ik maak bezwaar."))
+	e.deliver(reply("directie@ingressus.nl", e.lettersOf(templates.ObjectionDossier)[0], "#gesprek 30-11-2026 10:00 Kantoor Rotterdam"))
+	e.clk.set(at(2026, 11, 30, 11, 0)) // a record follows the conversation (review F1 #3)
 	e.deliver(reply("directie@ingressus.nl", e.lettersOf(templates.ObjectionDossier)[0], "#verslag onopgelost\nGeen overeenstemming."))
 	before, err := e.g.BuildReport(context.Background(), workdays.Date(2026, 11, 1), workdays.Date(2026, 11, 30))
 	if err != nil {

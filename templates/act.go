@@ -1,5 +1,7 @@
 package templates
 
+import "time"
+
 // Letters about who may act in a complaint and what staff hear back
 // (issue 10 items 1–7, issue 11 items 4–5). Their data is Data.Act.
 const (
@@ -18,8 +20,9 @@ type ActData struct {
 	Command, Name string
 	// Reason is a code the letter words: for SenderUnverified no-check,
 	// no-results, fail, not-internal, no-signature, bad-signature; for
-	// CommandNotDone record-before-meeting, no-address, no-message,
-	// unknown-handler; for
+	// CommandNotDone record-before-meeting, record-without-meeting,
+	// meeting-in-past, meeting-not-workday, already-responded,
+	// not-complete, not-now, no-address, no-message, unknown-handler; for
 	// LoopSuspected quick-replies, machine-replies, completion-limit.
 	Reason string
 	// By is who wrote the mail ("Name <address>" or the address); Address
@@ -32,4 +35,11 @@ type ActData struct {
 	// #toewijzen that names no handler).
 	Args     string
 	Handlers []string
+	// Responded is the day the substantive response was sent
+	// (CommandNotDone already-responded: a second #reactie, a #vertraging
+	// after it).
+	Responded time.Time
+	// Holiday names the public holiday or closing day a #gesprek fell on
+	// (CommandNotDone meeting-not-workday; empty on a weekend).
+	Holiday string
 }

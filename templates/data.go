@@ -178,7 +178,8 @@ type Data struct {
 
 	Received     time.Time // the day the complete complaint counts as received
 	EndDate      time.Time // end of the (possibly extended) handling term
-	DelayLatest  time.Time // latest day for a delay notice
+	DelayLatest  time.Time // latest day for a delay notice; the gateway sends its own as it starts (§2b)
+	DelayBy      time.Time // the handler's last day for #vertraging: the working day before DelayLatest
 	ObjectionEnd time.Time // last day to object
 	LapseDate    time.Time // day an incomplete complaint lapses
 	DaysLeft     int

@@ -284,7 +284,7 @@ func TestAssignedAfterResponseShowsObjectionWindow(t *testing.T) {
 	wantNotIn(t, "handler_assigned responded", l.Text+l.HTML, "Einde behandeltermijn", "Uiterlijk een vertraging melden op")
 	d.State = "open"
 	l = render(t, r, HandlerAssigned, "en", d)
-	wantIn(t, "handler_assigned open", l.Text, "End of the handling term: 21 December 2026", "Latest day for a delay notice: 17 December 2026")
+	wantIn(t, "handler_assigned open", l.Text, "End of the handling term: 21 December 2026", "Latest day to give a delay: 16 December 2026")
 }
 
 // A question or a new handler after the substantive response must not

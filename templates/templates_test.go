@@ -41,6 +41,7 @@ func fullData() Data {
 		AfterHours:   "17:00",
 		EndDate:      day(2026, 12, 21),
 		DelayLatest:  day(2026, 12, 17),
+		DelayBy:      day(2026, 12, 16),
 		ObjectionEnd: day(2027, 1, 5),
 		LapseDate:    day(2026, 12, 21),
 		DaysLeft:     3,

@@ -656,3 +656,38 @@ func TestJourneyDigest(t *testing.T) {
 		}
 	}
 }
+
+// Review F1 #1, #2, #3, #11: while the objection is with management, a
+// second #reactie and a #vertraging are refused to the handler, a
+// #verslag with no conversation and a #gesprek on Eerste Kerstdag to
+// management; the complainant gets none of it, and no closing letter
+// "without objection" when the window would have ended.
+func TestJourneyNotNowDuringObjection(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	j.await(sanneAddr, "acknowledgement")
+	h, note := j.handlerOf("KL-2026-0001")
+	j.at(amsterdamAt(2026, 11, 26, 10, 0))
+	j.reply(h, note, "#reactie Wij crediteren de twee ontbrekende pallets.")
+	dl := j.await(sanneAddr, "objection_deadline")
+	j.at(amsterdamAt(2026, 11, 27, 10, 0))
+	j.reply(sanneAddr, dl, "Ik ben het hier niet mee eens: ik maak bezwaar.")
+	j.await(sanneAddr, "objection_received")
+	dossier := j.await(directie, "objection_dossier")
+
+	j.at(amsterdamAt(2026, 11, 30, 9, 0))
+	j.reply(h, note, "#reactie\nNog een reactie.")
+	j.awaitText(h, "Een klacht krijgt één inhoudelijke reactie")
+	j.reply(h, note, "#vertraging 5 Nog even wachten.")
+	j.awaitText(h, "geen behandeltermijn meer om te verlengen")
+	j.reply(directie, dossier, "#verslag opgelost\nWij hebben gesproken.")
+	j.awaitText(directie, "nog geen gesprek met de indiener gepland")
+	j.reply(directie, dossier, "#gesprek 25-12-2026 10:00 Kantoor Rotterdam")
+	j.awaitText(directie, "geen werkdag (Eerste Kerstdag)")
+
+	j.at(amsterdamAt(2026, 12, 11, 8, 0)) // the day after the window
+	j.expectLetters(map[string]map[string]int{
+		sanneAddr: {"acknowledgement": 1, "response": 1, "objection_deadline": 1, "objection_received": 1},
+		directie:  {"objection_dossier": 1},
+	})
+}
