@@ -82,7 +82,10 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "Subject: %s\n\n%s\n", l.Subject, l.Text)
 		return nil
 	}
-	cfg, _ := LoadConfig(*cfgPath)
+	cfg, err := LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
 	key := "digest:manual:" + when.UTC().Format("2006-01-02T15:04:05")
 	if _, err := gw.QueueDigest(ctx, key, from, when); err != nil {
 		return err

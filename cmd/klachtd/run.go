@@ -130,8 +130,8 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		}
 		return out, nil
 	})
-	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
-	alertAfter, _ := time.ParseDuration(cfg.Digest.IntakeAlertAfter)
+	schedInterval := cfg.Procedure.SchedulerInterval.Duration
+	alertAfter := cfg.Digest.IntakeAlertAfter.Duration
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
