@@ -143,12 +143,10 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer closeFn()
-	items, err := gw.List(ctx, correspondence.ListFilter{State: *state, Handler: *handler, DueWithin: *within})
+	page, total, err := gw.ListPage(ctx, correspondence.ListFilter{State: *state, Handler: *handler, DueWithin: *within}, *offset, *limit)
 	if err != nil {
 		return err
 	}
-	total := len(items)
-	page := listPageOf(items, *offset, *limit)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(page)
 	}

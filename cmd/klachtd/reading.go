@@ -34,18 +34,6 @@ func openForReading(ctx context.Context, cfgPath string, stderr io.Writer) (*cor
 // decade's store holds a hundred thousand.
 const listPage = 50
 
-// listPageOf is items[offset:offset+limit], within bounds; limit 0 is all.
-func listPageOf(items []correspondence.ListItem, offset, limit int) []correspondence.ListItem {
-	if offset >= len(items) {
-		return []correspondence.ListItem{}
-	}
-	items = items[offset:]
-	if limit > 0 && limit < len(items) {
-		items = items[:limit]
-	}
-	return items
-}
-
 // listFooter says which matches were printed and how to see the rest;
 // nothing when all were.
 func listFooter(total, offset, shown int) string {

@@ -31,6 +31,10 @@ func TestListPages(t *testing.T) {
 		{[]string{"--offset", "4"}, 1, "5 to 5 of 5 complaints\n"},
 		{[]string{"--offset", "9"}, 0, "none from --offset 9: 5 complaints match\n"},
 		{[]string{"--limit", "0"}, 5, ""},
+		// A state is counted and paged by SQLite; a handler in Go.
+		{[]string{"--state", "open", "--limit", "2"}, 2, "1 to 2 of 5 complaints"},
+		{[]string{"--state", "closed"}, 0, "no complaints match"},
+		{[]string{"--handler", "e", "--limit", "4", "--offset", "3"}, 2, "4 to 5 of 5 complaints\n"},
 	} {
 		out, err := cli(t, append([]string{"list", "--config", w.cfgPath}, tc.args...)...)
 		if err != nil {
