@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,8 @@ type Config struct {
 
 	// dir is the folder of the config file: relative paths are taken from it.
 	dir string
+	// cas are the pools of the ca_files, read once by ParseConfig.
+	cas map[string]*x509.CertPool
 	// tokens is the OAuth2 token source, built once by oauth2Source.
 	tokens *mailbox.TokenSource
 	// now is the daemon's clock; nil is time.Now. Tests move it (the

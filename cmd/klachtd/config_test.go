@@ -1,11 +1,13 @@
 package main
 
 import (
+	"crypto/x509"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ingressus/klachtd/cmd/klachtd/config"
 )
@@ -109,5 +111,33 @@ func TestCheckConfigNamesBadValues(t *testing.T) {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("check-config output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A ca_file is read once, when the config is: the pool the servers get is
+// the one read then, and a file not read by ParseConfig trusts nothing.
+func TestCAFileReadOnce(t *testing.T) {
+	w := newWorld(t)
+	certFile, _ := writeCert(t, w.dir, time.Now().Add(time.Hour))
+	w.change(func(c *config.Config) { c.IMAP.CAFile = certFile })
+	cfg, err := LoadConfig(w.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := x509.NewCertPool()
+	want.AppendCertsFromPEM(pem)
+	os.Remove(certFile) // gone after start: the pool read at start stays
+	if got := cfg.caPool(cfg.IMAP.CAFile); got == nil || !got.Equal(want) {
+		t.Errorf("caPool(imap.ca_file) is not the certificate read at load")
+	}
+	if got := cfg.caPool(""); got != nil {
+		t.Errorf("caPool(\"\") = %v, want nil (the system's roots)", got)
+	}
+	if got := cfg.caPool("other.pem"); got == nil || got.Equal(want) {
+		t.Errorf("caPool of a file not in the config = %v, want an empty pool", got)
 	}
 }
