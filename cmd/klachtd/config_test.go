@@ -88,6 +88,15 @@ func TestWrittenConfigsParseBack(t *testing.T) {
 	}
 }
 
+// The demo's banner names the addresses its config has.
+func TestDemoBannerMatchesConfig(t *testing.T) {
+	c := demoConfig("127.0.0.1:1143", "127.0.0.1:1025")
+	if c.Gateway.Address != demoIntake || c.Gateway.FormSenders[0] != demoFormSender || c.Mgmt[0].Email != demoManagement {
+		t.Errorf("demo config: intake %s, form %v, management %s; the banner says %s, %s, %s",
+			c.Gateway.Address, c.Gateway.FormSenders, c.Mgmt[0].Email, demoIntake, demoFormSender, demoManagement)
+	}
+}
+
 // check-config prints each bad key with what was expected, one per line.
 func TestCheckConfigNamesBadValues(t *testing.T) {
 	w := newWorld(t)
