@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -237,13 +238,32 @@ func Parse(r io.Reader) (*Config, error) {
 	}
 	var problems []string
 	for _, k := range md.Undecoded() {
-		problems = append(problems, fmt.Sprintf("%s: unknown key", k.String()))
+		problems = append(problems, fmt.Sprintf("%s: unknown key%s", k.String(), otherTable(k)))
 	}
 	problems = append(problems, cfg.validate()...)
 	if len(problems) > 0 {
 		return &cfg, &Error{problems}
 	}
 	return &cfg, nil
+}
+
+// otherTable says where a key of [imap] given under [smtp] (or the other
+// way round) belongs: the two tables were one struct once, and such a key
+// was silently ignored then.
+func otherTable(k toml.Key) string {
+	if len(k) != 2 {
+		return ""
+	}
+	other := map[string]reflect.Type{"imap": reflect.TypeFor[SMTPConfig](), "smtp": reflect.TypeFor[IMAPConfig]()}[k[0]]
+	if other == nil {
+		return ""
+	}
+	for i := range other.NumField() {
+		if name, _, _ := strings.Cut(other.Field(i).Tag.Get("toml"), ","); name == k[1] {
+			return fmt.Sprintf(" (%s is a key of [%s])", k[1], map[string]string{"imap": "smtp", "smtp": "imap"}[k[0]])
+		}
+	}
+	return ""
 }
 
 // Encode writes c as TOML that Parse reads back to c.

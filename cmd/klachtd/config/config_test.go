@@ -166,14 +166,18 @@ email = "directie@example.nl"
 			}
 		}
 	}
-	// The imap and smtp retry lines need their own tables: [smtp] again is
-	// a TOML error, so these go in one file.
+	// The [imap] and [smtp] keys need their own tables ([smtp] again is a
+	// TOML error), so these go in one file. A key of the other table is
+	// named as such.
 	_, err := Parse(strings.NewReader(`
 [imap]
 address = "imap.example.nl:993"
 poll_interval = "vaak"
+timeout = "5s"
 [smtp]
 address = "smtp.example.nl:587"
+folder = "INBOX"
+bogus = 1
 timeout = "lang"
 retry_schedule = ["1m", "nooit", "0s"]
 [[handlers]]
@@ -183,7 +187,8 @@ email = "m.devries@example.nl"
 email = "directie@example.nl"
 `))
 	for _, w := range []string{`imap.poll_interval: expected a duration like 30s or 2m, got "vaak"`, `smtp.timeout: expected a duration like 30s, got "lang"`,
-		`smtp.retry_schedule[1]: expected a duration like 5m, got "nooit"`, `smtp.retry_schedule[2]: expected a duration like 5m, got "0s"`} {
+		`smtp.retry_schedule[1]: expected a duration like 5m, got "nooit"`, `smtp.retry_schedule[2]: expected a duration like 5m, got "0s"`,
+		"imap.timeout: unknown key (timeout is a key of [smtp])", "smtp.folder: unknown key (folder is a key of [imap])", "smtp.bogus: unknown key;"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("Parse(bad durations) = %v, want %q in it", err, w)
 		}
