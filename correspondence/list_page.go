@@ -14,23 +14,38 @@ const (
 	listCountOfState = `SELECT count(*) FROM complaints WHERE state = ?`
 	listPageAll      = `SELECT ref, company, state, handler, term_end FROM complaints ORDER BY id LIMIT ? OFFSET ?`
 	listPageOfState  = `SELECT ref, company, state, handler, term_end FROM complaints WHERE state = ? ORDER BY id LIMIT ? OFFSET ?`
+	listOpen         = `SELECT ref, company, state, handler, term_end FROM complaints WHERE state = 'open' ORDER BY id`
 )
 
 // ListPage is List from the offset-th match on, at most limit of them (0:
-// all), and the number of matches. Without a handler or due-within filter
-// (those are decided here, not by SQLite) only that page is read.
+// all), and the number of matches. Without a handler filter (decided here,
+// not by SQLite) only that page is read; with due-within only the list
+// columns of the open complaints.
 func (g *Gateway) ListPage(ctx context.Context, f ListFilter, offset, limit int) ([]ListItem, int, error) {
-	if f.Handler != "" || f.DueWithin > 0 || limit <= 0 {
+	if f.DueWithin > 0 && f.Handler == "" {
+		if f.State != "" && f.State != StateOpen {
+			return []ListItem{}, 0, nil // due-within is of open complaints only
+		}
+		var cs []Complaint
+		if err := g.store.DB.SelectContext(ctx, &cs, listOpen); err != nil {
+			return nil, 0, fmt.Errorf("list: %w", err)
+		}
+		today := g.cal.Day(g.now())
+		var due []ListItem
+		for i := range cs {
+			// As List: open, and the term ends within DueWithin working days.
+			if it := g.listItem(&cs[i], today); it.DaysLeft != nil && *it.DaysLeft <= f.DueWithin {
+				due = append(due, it)
+			}
+		}
+		return pageOf(due, offset, limit), len(due), nil
+	}
+	if f.Handler != "" || limit <= 0 {
 		all, err := g.List(ctx, f)
 		if err != nil {
 			return nil, 0, err
 		}
-		total := len(all)
-		all = all[min(offset, total):]
-		if limit > 0 && limit < len(all) {
-			all = all[:limit]
-		}
-		return all, total, nil
+		return pageOf(all, offset, limit), len(all), nil
 	}
 	countQ, pageQ, args := listCountAll, listPageAll, []any{}
 	if f.State != "" {
@@ -50,6 +65,18 @@ func (g *Gateway) ListPage(ctx context.Context, f ListFilter, offset, limit int)
 		out = append(out, g.listItem(&cs[i], today))
 	}
 	return out, total, nil
+}
+
+// pageOf is items[offset:offset+limit] within bounds; limit 0 is all.
+func pageOf(items []ListItem, offset, limit int) []ListItem {
+	items = items[min(offset, len(items)):]
+	if limit > 0 && limit < len(items) {
+		items = items[:limit]
+	}
+	if items == nil {
+		return []ListItem{}
+	}
+	return items
 }
 
 // listItem is c's line in the list, its days left counted from today.
