@@ -61,17 +61,9 @@ func (g *Gateway) List(ctx context.Context, f ListFilter) ([]ListItem, error) {
 		if f.State != "" && c.State != f.State {
 			continue
 		}
-		name := c.Handler
-		if p, ok := g.set.handler(c.Handler); ok {
-			name = p.Name
-		}
-		if f.Handler != "" && !strings.EqualFold(c.Handler, f.Handler) && !strings.Contains(strings.ToLower(name), strings.ToLower(f.Handler)) {
+		it := g.listItem(c, today)
+		if f.Handler != "" && !strings.EqualFold(c.Handler, f.Handler) && !strings.Contains(strings.ToLower(it.Handler), strings.ToLower(f.Handler)) {
 			continue
-		}
-		it := ListItem{Ref: c.Ref, Company: c.Company, State: c.State, Handler: name, EndDate: c.TermEnd}
-		if c.TermEnd != "" && !c.isFinished() {
-			n := g.cal.Between(today, g.day(c.TermEnd))
-			it.DaysLeft = &n
 		}
 		if f.DueWithin > 0 && (it.DaysLeft == nil || c.State != StateOpen || *it.DaysLeft > f.DueWithin) {
 			continue

@@ -51,6 +51,11 @@ type queries struct {
 	// complaints.sql: the complaints table, references, handlers,
 	// categories and the addresses that may speak for a complainant.
 	ComplaintByID         string `query:"complaint-by-id"`
+	ListCountAll          string `query:"list-count-all"`
+	ListCountOfState      string `query:"list-count-of-state"`
+	ListPageAll           string `query:"list-page-all"`
+	ListPageOfState       string `query:"list-page-of-state"`
+	ListOpen              string `query:"list-open"`
 	ComplaintByRef        string `query:"complaint-by-ref"`
 	ComplaintByToken      string `query:"complaint-by-token"`
 	LatestComplaintOf     string `query:"latest-complaint-of"`

@@ -101,8 +101,8 @@ func busyCrash(t *testing.T, bin, dir string, w mailWorld, imapAddr, smtpAddr, p
 	cfgPath := filepath.Join(dir, "klachtd.toml")
 	httpAddr := freeAddr(t)
 	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: pass, smtpAddr: smtpAddr,
-		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, pollEvery: "2s",
-		extraSMTP: `retry_schedule = ["1s", "1s", "2s", "2s", "5s", "5s", "5s", "5s"]`}.write(t, cfgPath)
+		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, poll: 2 * time.Second,
+		retry: seconds(1, 1, 2, 2, 5, 5, 5, 5)}.write(t, cfgPath)
 
 	// The forms arrive while the daemon runs: one SMTP session, as fast as
 	// the world takes them.

@@ -173,15 +173,13 @@ func TestCrash(t *testing.T) {
 	})
 
 	cfgPath := filepath.Join(dir, "klachtd.toml")
-	smtpExtra := `retry_schedule = ["1s", "1s", "2s", "2s", "5s"]`
 	connections := 4 // klachtd's default
 	if strict {
 		connections = 1
-		smtpExtra += "\nconnections = 1"
 	}
 	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: pass, smtpAddr: smtpAddr,
-		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, pollEvery: "2s",
-		extraSMTP: smtpExtra}.write(t, cfgPath)
+		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, poll: 2 * time.Second,
+		retry: seconds(1, 1, 2, 2, 5), connections: connections}.write(t, cfgPath)
 
 	// live delivers replies into the world at random short intervals until
 	// stop closes, so that kills strike while there is work in hand.

@@ -22,6 +22,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-smtp"
+
+	kconfig "github.com/ingressus/klachtd/cmd/klachtd/config"
 )
 
 // buildKlachtd builds the klachtd binary into a fresh temporary folder.
@@ -204,78 +206,65 @@ func (w mailWorld) replyID(k int, id string) string {
 
 func crlf(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
 
-// config is klachtd.toml for a test.
+// config is klachtd.toml for a test: kconfig.Local at the world's domain,
+// on the world's servers.
 type config struct {
-	world      mailWorld
-	imapAddr   string
-	imapUser   string
-	imapPass   string
-	smtpAddr   string
-	database   string
-	httpListen string
-	extraSMTP  string // more [smtp] lines
-	pollEvery  string
+	world       mailWorld
+	imapAddr    string
+	imapUser    string
+	imapPass    string
+	smtpAddr    string
+	database    string
+	httpListen  string
+	poll        time.Duration   // imap.poll_interval; 0: 10s
+	retry       []time.Duration // smtp.retry_schedule; nil: klachtd's own
+	connections int             // smtp.connections; 0: klachtd's default
+}
+
+// build is the config as a value, for a test that changes more.
+func (c config) build(t *testing.T) kconfig.Config {
+	t.Helper()
+	_, domain, _ := strings.Cut(c.world.intake, "@")
+	k := kconfig.Local(domain, c.imapAddr, c.smtpAddr)
+	if got := [...]string{k.Gateway.FormSenders[0], k.Handlers[0].Email, k.Handlers[1].Email, k.Mgmt[0].Email}; got !=
+		[...]string{c.world.formSender, c.world.handlers[0], c.world.handlers[1], c.world.management} {
+		t.Fatalf("kconfig.Local(%s) has the people %v; the mail world has %+v", domain, got, c.world)
+	}
+	k.Gateway.Database = c.database
+	k.IMAP.Username, k.IMAP.Password = c.imapUser, c.imapPass
+	if c.poll != 0 {
+		k.IMAP.PollInterval = kconfig.Dur(c.poll)
+	}
+	for _, d := range c.retry {
+		k.SMTP.RetrySchedule = append(k.SMTP.RetrySchedule, kconfig.Dur(d))
+	}
+	if c.connections != 0 {
+		k.SMTP.Connections = c.connections
+	}
+	k.HTTP.Listen = c.httpListen
+	return k
 }
 
 func (c config) write(t *testing.T, path string) {
 	t.Helper()
-	poll := c.pollEvery
-	if poll == "" {
-		poll = "10s"
-	}
-	s := fmt.Sprintf(`# Written by klachtd's e2e tests.
-[gateway]
-address = %q
-name = "Ingressus Klachten"
-organisation = "Ingressus"
-language = "nl"
-database = %q
-form_senders = [%q]
-intake_team = [%q]
-log_level = "info"
+	writeConfig(t, path, c.build(t))
+}
 
-[imap]
-address = %q
-tls = "none"
-username = %q
-password = %q
-folder = "INBOX"
-processed = "Verwerkt"
-quarantine = "Quarantaine"
-poll_interval = %q
-
-[smtp]
-address = %q
-tls = "none"
-timeout = "10s"
-%s
-
-[[handlers]]
-name = "Marieke de Vries"
-email = %q
-
-[[handlers]]
-name = "Jeroen Bakker"
-email = %q
-
-[[management]]
-name = "Directie Ingressus"
-email = %q
-
-[security]
-trust_from = true
-
-[digest]
-daily = false
-weekly = false
-`, c.world.intake, c.database, c.world.formSender, c.world.management, c.imapAddr, c.imapUser, c.imapPass, poll,
-		c.smtpAddr, c.extraSMTP, c.world.handlers[0], c.world.handlers[1], c.world.management)
-	if c.httpListen != "" {
-		s += fmt.Sprintf("\n[http]\nlisten = %q\n", c.httpListen)
-	}
-	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+// writeConfig writes k to path.
+func writeConfig(t *testing.T, path string, k kconfig.Config) {
+	t.Helper()
+	if err := k.WriteFile(path, "Written by klachtd's e2e tests."); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// seconds is a retry schedule in whole seconds.
+func seconds(s ...int) []time.Duration {
+	var out []time.Duration
+	for _, n := range s {
+		out = append(out, time.Duration(n)*time.Second)
+	}
+	return out
 }
 
 // submit sends raw by SMTP to the server at addr, without TLS or login.

@@ -48,7 +48,7 @@ func TestLitestreamRoundTrip(t *testing.T) {
 	cfgPath := filepath.Join(dir, "klachtd.toml")
 	httpAddr := freeAddr(t)
 	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: "demo", smtpAddr: smtpAddr,
-		database: db, httpListen: httpAddr, pollEvery: "2s"}.write(t, cfgPath)
+		database: db, httpListen: httpAddr, poll: 2 * time.Second}.write(t, cfgPath)
 	daemon := startProc(t, "klachtd run", filepath.Join(dir, "run.log"), bin, "run", "--config", cfgPath)
 	t.Cleanup(func() {
 		if daemon.running() {
@@ -110,7 +110,7 @@ func TestLitestreamRoundTrip(t *testing.T) {
 	}
 	cfg2 := filepath.Join(dir, "klachtd-restored.toml")
 	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: "demo", smtpAddr: smtpAddr,
-		database: restored, httpListen: httpAddr, pollEvery: "2s"}.write(t, cfg2)
+		database: restored, httpListen: httpAddr, poll: 2 * time.Second}.write(t, cfg2)
 	items, err := klachtdList(bin, cfg2)
 	if err != nil || len(items) != forms {
 		t.Fatalf("klachtd list on the restore: %d complaints (%v), want %d", len(items), err, forms)

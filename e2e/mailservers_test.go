@@ -49,9 +49,9 @@ func TestE2EDovecotPostfix(t *testing.T) {
 	cfgPath := filepath.Join(dir, "klachtd.toml")
 	httpAddr := freeAddr(t)
 	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: pass, smtpAddr: smtpAddr,
-		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, pollEvery: "5s",
+		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, poll: 5 * time.Second,
 		// About 45 s of retrying in all, then the letter would fail.
-		extraSMTP: `retry_schedule = ["1s", "1s", "2s", "2s", "3s", "3s", "5s", "5s", "5s", "5s", "5s", "5s"]`}.write(t, cfgPath)
+		retry: seconds(1, 1, 2, 2, 3, 3, 5, 5, 5, 5, 5, 5)}.write(t, cfgPath)
 	logPath := filepath.Join(dir, "klachtd.log")
 	daemon := startProc(t, "klachtd run", logPath, bin, "run", "--config", cfgPath)
 	t.Cleanup(func() {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	kconfig "github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/mailbox"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
@@ -48,17 +49,14 @@ func TestE2EOAuth2Dovecot(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "klachtd.toml")
 	httpAddr := freeAddr(t)
-	config{world: w, imapAddr: imapAddr, imapUser: w.intake, imapPass: "unused", smtpAddr: smtpAddr,
-		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, pollEvery: "5s",
-		extraSMTP: `retry_schedule = ["1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"]`}.write(t, cfgPath)
-	src, _ := os.ReadFile(cfgPath)
-	s := strings.Replace(string(src), `password = "unused"`, `auth = "oauth2"`, 1)
-	s = strings.Replace(s, "weekly = false\n", "weekly = false\nintake_alert_after = \"2s\"\n", 1)
-	s += fmt.Sprintf("\n[oauth2]\nprovider = \"generic\"\nclient_id = %q\nclient_secret_env = \"KLACHTD_E2E_OAUTH2_SECRET\"\ntoken_url = %q\n",
-		mailworld.OAuth2ClientID, tok.URL())
-	if err := os.WriteFile(cfgPath, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	k := config{world: w, imapAddr: imapAddr, imapUser: w.intake, smtpAddr: smtpAddr,
+		database: filepath.Join(dir, "klachtd.db"), httpListen: httpAddr, poll: 5 * time.Second,
+		retry: seconds(1, 2, 3, 5, 5, 5, 5, 5, 5, 5)}.build(t)
+	k.IMAP.Auth = kconfig.AuthOAuth2
+	k.Digest.IntakeAlertAfter = kconfig.Dur(2 * time.Second)
+	k.OAuth2 = kconfig.OAuth2Config{Provider: "generic", ClientID: mailworld.OAuth2ClientID,
+		ClientSecretEnv: "KLACHTD_E2E_OAUTH2_SECRET", TokenURL: tok.URL()}
+	writeConfig(t, cfgPath, k)
 	t.Setenv("KLACHTD_E2E_OAUTH2_SECRET", mailworld.OAuth2ClientSecret)
 
 	checkConn := func(secret string) (string, error) {

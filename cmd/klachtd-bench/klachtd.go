@@ -13,6 +13,8 @@ import (
 
 	"github.com/ingressus/klachtd/e2e/mailservers"
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 )
 
 // buildKlachtd builds the real daemon from this module into dir.
@@ -45,55 +47,28 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// klachtdConfig is the demo configuration pointed at the bench servers:
-// IMAP and SMTP without TLS on loopback, the database in dir, trust_from on,
+// benchDomain is the domain of the bench's intake and people.
+const benchDomain = "bench.test"
+
+// klachtdConfig is config.Local pointed at the bench servers: IMAP and
+// SMTP without TLS on loopback, the database at db, trust_from on,
 // digests off.
-func klachtdConfig(imapPort, smtpPort int, db string) string {
-	return fmt.Sprintf(`# Written by klachtd-bench.
-[gateway]
-address = %q
-name = "Ingressus Klachten"
-organisation = "Ingressus"
-language = "nl"
-database = %q
-form_senders = [%q]
-intake_team = ["directie@ingressus.nl"]
-log_level = "info"
+func klachtdConfig(imapPort, smtpPort int, db string) config.Config {
+	c := config.Local(benchDomain, fmt.Sprintf("127.0.0.1:%d", imapPort), fmt.Sprintf("127.0.0.1:%d", smtpPort))
+	c.Gateway.Database = db
+	c.IMAP.Username, c.IMAP.Password = benchUser, benchPassword
+	c.IMAP.PollInterval = config.Dur(30 * time.Second)
+	c.SMTP.Timeout = config.Dur(30 * time.Second)
+	return c
+}
 
-[imap]
-address = "127.0.0.1:%d"
-tls = "none"
-username = %q
-password = %q
-folder = "INBOX"
-processed = "Verwerkt"
-quarantine = "Quarantaine"
-poll_interval = "30s"
-
-[smtp]
-address = "127.0.0.1:%d"
-tls = "none"
-timeout = "30s"
-
-[[handlers]]
-name = "Marieke de Vries"
-email = "m.devries@ingressus.nl"
-
-[[handlers]]
-name = "Jeroen Bakker"
-email = "j.bakker@ingressus.nl"
-
-[[management]]
-name = "Directie Ingressus"
-email = "directie@ingressus.nl"
-
-[security]
-trust_from = true
-
-[digest]
-daily = false
-weekly = false
-`, intakeAddr, db, formSender, imapPort, benchUser, benchPassword, smtpPort)
+// handlerAddrs are the handlers' addresses in klachtdConfig.
+func handlerAddrs() map[string]bool {
+	m := map[string]bool{}
+	for _, h := range klachtdConfig(0, 0, "").Handlers {
+		m[h.Email] = true
+	}
+	return m
 }
 
 // daemon is one running `klachtd run`.
@@ -118,7 +93,8 @@ type rssSample struct {
 func writeKlachtdConfig(dir string, imapPort, smtpPort int) (cfg, db string, err error) {
 	db = filepath.Join(dir, "klachtd.db")
 	cfg = filepath.Join(dir, "klachtd.toml")
-	err = os.WriteFile(cfg, []byte(klachtdConfig(imapPort, smtpPort, db)), 0o600)
+	k := klachtdConfig(imapPort, smtpPort, db)
+	err = k.WriteFile(cfg, "Written by klachtd-bench.")
 	return cfg, db, err
 }
 

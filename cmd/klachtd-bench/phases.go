@@ -186,7 +186,7 @@ func runBacklog(ctx context.Context, b *bench, n int) (*daemon, backlogResult, e
 func checkLetters(db *sql.DB, caps []captured, lo, hi int) letterCheck {
 	var ck letterCheck
 	ck.Captured = len(caps)
-	handlers := map[string]bool{"m.devries@ingressus.nl": true, "j.bakker@ingressus.nl": true}
+	handlers := handlerAddrs()
 	per := map[string]int{}
 	msgids := map[string]int{}
 	type row struct {

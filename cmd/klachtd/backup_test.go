@@ -13,7 +13,7 @@ import (
 // the copy records as sent do not go again and letters it holds queued go
 // out once.
 func TestBackupWhileRunningAndRestoreSendsNothingTwice(t *testing.T) {
-	w := newWorld(t, "retry_schedule = [\"200ms\"]")
+	w := newWorld(t, retry(200*time.Millisecond))
 	for i := 0; i < 5; i++ {
 		w.imap.Append("INBOX", testForm(i))
 	}

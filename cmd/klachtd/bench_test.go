@@ -11,7 +11,7 @@ import (
 // each) through the real IMAP client, SQLite file and SMTP client.
 // Run: go test -run '^$' -bench Backlog -benchtime 2000x ./cmd/klachtd/
 func BenchmarkBacklog(b *testing.B) {
-	w := newWorldTB(b, "")
+	w := newWorldTB(b)
 	for i := 0; i < b.N; i++ {
 		w.imap.Append("INBOX", testForm(i))
 	}

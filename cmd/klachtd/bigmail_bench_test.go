@@ -12,7 +12,7 @@ import (
 // wire) through the whole daemon. Run with -memprofile to see its copies:
 // go test -run '^$' -bench BigMail -benchtime 1x -memprofile mem.out ./cmd/klachtd/
 func BenchmarkBigMail(b *testing.B) {
-	w := newWorldTB(b, "")
+	w := newWorldTB(b)
 	att := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("PDF-data "), 18<<20/9))
 	var wrapped bytes.Buffer
 	for i := 0; i < len(att); i += 76 {

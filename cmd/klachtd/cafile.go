@@ -21,7 +21,8 @@ func (c *Config) readCAFile(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// validateCAFiles names a ca_file that cannot be used.
+// validateCAFiles reads each ca_file once, keeping its pool for caPool,
+// and names one that cannot be used.
 func (c *Config) validateCAFiles() []string {
 	var p []string
 	for _, s := range []struct {
@@ -31,22 +32,27 @@ func (c *Config) validateCAFiles() []string {
 		if s.file == "" {
 			continue
 		}
-		if _, err := c.readCAFile(s.file); err != nil {
+		pool, err := c.readCAFile(s.file)
+		if err != nil {
 			p = append(p, fmt.Sprintf("%s: expected a readable PEM file of CA certificates, got %q (%v)", s.key, s.file, err))
+			continue
 		}
+		if c.cas == nil {
+			c.cas = map[string]*x509.CertPool{}
+		}
+		c.cas[s.file] = pool
 	}
 	return p
 }
 
-// caPool is the CA pool of a validated ca_file; nil (the system's roots)
-// when none is set.
+// caPool is the CA pool of a ca_file as ParseConfig read it; nil (the
+// system's roots) when none is set.
 func (c *Config) caPool(file string) *x509.CertPool {
 	if file == "" {
 		return nil
 	}
-	pool, err := c.readCAFile(file)
-	if err != nil {
-		return x509.NewCertPool() // LoadConfig checked it; a file gone since trusts nothing (fail closed)
+	if pool := c.cas[file]; pool != nil {
+		return pool
 	}
-	return pool
+	return x509.NewCertPool() // not read by ParseConfig: trust nothing (fail closed)
 }

@@ -20,7 +20,7 @@ func cli(t *testing.T, args ...string) (string, error) {
 }
 
 func TestOperatorCommandsTellTheStory(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(7))
 	stop := w.start()
 	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {
@@ -70,7 +70,7 @@ func TestOperatorCommandsTellTheStory(t *testing.T) {
 }
 
 func TestDigestSendGoesThroughTheOutbox(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(8))
 	stop := w.start()
 	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {

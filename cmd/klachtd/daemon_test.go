@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
@@ -24,50 +24,58 @@ type world struct {
 	smtp    *mailworld.SMTPServer
 	dir     string
 	cfgPath string
+	conf    config.Config // what cfgPath holds
 }
 
-func newWorld(t *testing.T, extra string) *world { return newWorldTB(t, extra) }
+func newWorld(t *testing.T, opts ...func(*config.Config)) *world { return newWorldTB(t, opts...) }
 
-func newWorldTB(t testing.TB, extra string) *world {
+// newWorldTB writes the world's config: config.Local at example.nl on the
+// two servers, changed by opts.
+func newWorldTB(t testing.TB, opts ...func(*config.Config)) *world {
 	t.Helper()
 	w := &world{t: t, imap: mailworld.NewIMAPServer(t), smtp: mailworld.NewSMTPServer(t), dir: t.TempDir()}
 	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
-	cfg := fmt.Sprintf(`
-[gateway]
-address = "klachten@example.nl"
-form_senders = ["noreply@web.example.nl"]
-intake_team = ["intake@example.nl"]
-log_level = "warn"
-[imap]
-address = %q
-tls = "none"
-username = %q
-password = %q
-poll_interval = "2s"
-[smtp]
-address = %q
-tls = "none"
-timeout = "5s"
-%s
-[[handlers]]
-name = "Marieke de Vries"
-email = "m.devries@example.nl"
-[[handlers]]
-name = "Jeroen Bakker"
-email = "j.bakker@example.nl"
-[[management]]
-name = "Directie"
-email = "directie@example.nl"
-[security]
-trust_from = true
-[digest]
-daily = false
-weekly = false
-`, w.imap.Addr(), mailworld.IMAPUser, mailworld.IMAPPassword, w.smtp.Addr(), extra)
-	if err := os.WriteFile(w.cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.conf = testConfig(w.imap.Addr(), w.smtp.Addr())
+	w.change(opts...)
 	return w
+}
+
+// change rewrites the world's config with opts applied.
+func (w *world) change(opts ...func(*config.Config)) {
+	w.t.Helper()
+	for _, o := range opts {
+		o(&w.conf)
+	}
+	if err := w.conf.WriteFile(w.cfgPath); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// testConfig is the tests' config on the mailworld servers at imapAddr and
+// smtpAddr.
+func testConfig(imapAddr, smtpAddr string) config.Config {
+	c := config.Local("example.nl", imapAddr, smtpAddr)
+	c.Gateway.IntakeTeam = []string{"intake@example.nl"}
+	c.Gateway.LogLevel = "warn"
+	c.IMAP.Username, c.IMAP.Password = mailworld.IMAPUser, mailworld.IMAPPassword
+	c.IMAP.PollInterval = config.Dur(2 * time.Second)
+	c.SMTP.Timeout = config.Dur(5 * time.Second)
+	return c
+}
+
+// atDatabase sets [gateway] database.
+func atDatabase(path string) func(*config.Config) {
+	return func(c *config.Config) { c.Gateway.Database = path }
+}
+
+// retry sets [smtp] retry_schedule.
+func retry(ds ...time.Duration) func(*config.Config) {
+	return func(c *config.Config) {
+		c.SMTP.RetrySchedule = nil
+		for _, d := range ds {
+			c.SMTP.RetrySchedule = append(c.SMTP.RetrySchedule, config.Dur(d))
+		}
+	}
 }
 
 // start runs the daemon until the returned stop is called.
@@ -129,7 +137,7 @@ func countKinds(msgs []mailworld.Message) (map[string]int, map[string]int) {
 }
 
 func TestDaemonWorksThroughBacklogAcrossRestart(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	const n = 40
 	for i := 0; i < n; i++ {
 		w.imap.Append("INBOX", testForm(i))
@@ -177,7 +185,7 @@ func TestDaemonWorksThroughBacklogAcrossRestart(t *testing.T) {
 }
 
 func TestDaemonRetriesAfterTemporaryFailure(t *testing.T) {
-	w := newWorld(t, `retry_schedule = ["200ms", "200ms", "200ms"]`)
+	w := newWorld(t, retry(200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond))
 	w.smtp.FailData(451, 2) // the first two attempts are deferred
 	w.imap.Append("INBOX", testForm(1))
 	stop := w.start()
@@ -198,7 +206,9 @@ func TestDaemonRetriesAfterTemporaryFailure(t *testing.T) {
 }
 
 func TestDaemonPermanentFailureTellsHandler(t *testing.T) {
-	w := newWorld(t, "retry_schedule = [\"200ms\"]\nconnections = 1 # the acknowledgement is the first RCPT")
+	w := newWorld(t, retry(200*time.Millisecond), func(c *config.Config) {
+		c.SMTP.Connections = 1 // the acknowledgement is the first RCPT
+	})
 	w.smtp.FailRcpt(550, 1) // the acknowledgement's recipient is refused
 	w.imap.Append("INBOX", testForm(2))
 	stop := w.start()
@@ -219,10 +229,8 @@ func TestDaemonPermanentFailureTellsHandler(t *testing.T) {
 }
 
 func TestIntakeStoppedAlertsOnce(t *testing.T) {
-	w := newWorld(t, "")
-	src, _ := os.ReadFile(w.cfgPath)
-	src = bytes.Replace(src, []byte("daily = false"), []byte("intake_alert_after = \"1s\"\ndaily = false"), 1)
-	os.WriteFile(w.cfgPath, src, 0o600)
+	w := newWorld(t)
+	w.change(func(c *config.Config) { c.Digest.IntakeAlertAfter = config.Dur(time.Second) })
 	w.imap.FailLogins(true)
 	stop := w.start()
 	defer stop()
@@ -242,7 +250,7 @@ func TestIntakeStoppedAlertsOnce(t *testing.T) {
 // A message the server will not give (NO to FETCH) must not block the mails
 // behind it: it is recorded, quarantined and the intake team told.
 func TestUnreadableMailDoesNotBlockTheInbox(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(1))
 	bad := w.imap.Append("INBOX", testForm(2))
 	w.imap.Append("INBOX", testForm(3))

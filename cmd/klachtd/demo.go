@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
@@ -26,56 +27,16 @@ const (
 
 // demoConfig is the configuration the demo runs with; it is written to
 // DIR/klachtd.toml so every operator command can be tried against it.
-func demoConfig(imapAddr, smtpAddr string) string {
-	return fmt.Sprintf(`# Written by "klachtd demo": the configuration the demo runs with.
-# Try: klachtd list --config THIS_FILE
-
-[gateway]
-address = %q
-name = "Ingressus Klachten"
-organisation = "Ingressus"
-language = "nl"
-database = "klachtd.db"
-form_senders = [%q]
-intake_team = [%q]
-
-[imap]
-address = %q
-tls = "none"
-username = %q
-password = "demo"
-folder = "INBOX"
-processed = "Verwerkt"
-quarantine = "Quarantaine"
-poll_interval = "10s"
-
-[smtp]
-address = %q
-tls = "none"
-timeout = "10s"
-
-[[handlers]]
-name = "Marieke de Vries"
-email = "m.devries@ingressus.nl"
-
-[[handlers]]
-name = "Jeroen Bakker"
-email = "j.bakker@ingressus.nl"
-
-[[management]]
-name = "Directie Ingressus"
-email = %q
-
-[security]
-# The demo world has no DKIM: handlers are trusted by their From address.
-trust_from = true
-
-[digest]
-daily = true
-weekly = true
-at = "08:00"
-`, demoIntake, demoFormSender, demoManagement, imapAddr, demoIntake, smtpAddr, demoManagement)
+func demoConfig(imapAddr, smtpAddr string) config.Config {
+	c := config.Local("ingressus.nl", imapAddr, smtpAddr)
+	c.Digest.Daily, c.Digest.Weekly = true, true
+	return c
 }
+
+// demoConfigComment heads the demo's klachtd.toml.
+var demoConfigComment = []string{`Written by "klachtd demo": the configuration the demo runs with.`,
+	"Try: klachtd list --config THIS_FILE",
+	"The demo world has no DKIM: handlers are trusted by their From address (security.trust_from)."}
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
@@ -106,7 +67,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer world.Close()
 	cfgPath := filepath.Join(*dir, "klachtd.toml")
-	if err := os.WriteFile(cfgPath, []byte(demoConfig(world.IMAPAddr(), world.SMTPAddr())), 0o600); err != nil {
+	demo := demoConfig(world.IMAPAddr(), world.SMTPAddr())
+	if err := demo.WriteFile(cfgPath, demoConfigComment...); err != nil {
 		return fmt.Errorf("write demo config: %w", err)
 	}
 	samplePath := filepath.Join(*dir, "sample-complaint.eml")

@@ -2,14 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 )
 
 func TestHealthAndMetrics(t *testing.T) {
@@ -19,9 +19,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	w := newWorld(t, "")
-	src, _ := os.ReadFile(w.cfgPath)
-	os.WriteFile(w.cfgPath, append(src, []byte(fmt.Sprintf("[http]\nlisten = %q\n", addr))...), 0o600)
+	w := newWorld(t)
+	w.change(func(c *config.Config) { c.HTTP.Listen = addr })
 	w.imap.Append("INBOX", testForm(3))
 	stop := w.start()
 	defer stop()

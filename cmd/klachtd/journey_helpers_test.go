@@ -30,6 +30,7 @@ import (
 	_ "github.com/emersion/go-message/charset"
 	gomail "github.com/emersion/go-message/mail"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/correspondence/workdays"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
@@ -77,14 +78,14 @@ func newJourney(t *testing.T, start time.Time) *journey {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	cfgText := demoConfig(world.IMAPAddr(), world.SMTPAddr())
+	demo := demoConfig(world.IMAPAddr(), world.SMTPAddr())
 	// The digest has its own test; a journey counts every letter, and
 	// moving the clock over weeks would add a digest a day.
-	cfgText = strings.Replace(cfgText, "daily = true\nweekly = true", "daily = false\nweekly = false", 1)
-	cfgText = strings.Replace(cfgText, `poll_interval = "10s"`, `poll_interval = "1s"`, 1)
-	cfgText += "\n[procedure]\nscheduler_interval = \"50ms\"\n"
+	demo.Digest.Daily, demo.Digest.Weekly = false, false
+	demo.IMAP.PollInterval = config.Dur(time.Second)
+	demo.Procedure.SchedulerInterval = config.Dur(50 * time.Millisecond)
 	cfgPath := filepath.Join(dir, "klachtd.toml")
-	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o600); err != nil {
+	if err := demo.WriteFile(cfgPath); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := LoadConfig(cfgPath)

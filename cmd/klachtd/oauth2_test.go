@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/mailbox"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
@@ -29,63 +30,34 @@ import (
 // token endpoint; smtpOAuth2 puts the SMTP server behind the same tokens
 // (else it takes mail without a login). The client secret comes from
 // KLACHTD_TEST_OAUTH2_SECRET, set to the right one.
-func newOAuth2World(t *testing.T, smtpOAuth2 bool, extra string) (*world, *mailworld.TokenServer) {
+func newOAuth2World(t *testing.T, smtpOAuth2 bool) (*world, *mailworld.TokenServer) {
 	t.Helper()
 	tok := mailworld.NewTokenServer(t)
 	w := &world{t: t, imap: mailworld.NewIMAPServerWith(t, mailworld.IMAPOptions{OAuth2: tok}), dir: t.TempDir()}
-	smtpAuth := `auth = "password"`
 	if smtpOAuth2 {
 		w.smtp = mailworld.NewSMTPServerWith(t, mailworld.SMTPOptions{OAuth2: tok})
-		smtpAuth = fmt.Sprintf("auth = \"oauth2\"\nusername = %q", mailworld.IMAPUser)
 	} else {
 		w.smtp = mailworld.NewSMTPServer(t)
 	}
 	t.Setenv("KLACHTD_TEST_OAUTH2_SECRET", mailworld.OAuth2ClientSecret)
 	w.cfgPath = filepath.Join(w.dir, "klachtd.toml")
-	cfg := fmt.Sprintf(`
-[gateway]
-address = "klachten@example.nl"
-form_senders = ["noreply@web.example.nl"]
-intake_team = ["intake@example.nl"]
-log_level = "warn"
-[imap]
-address = %q
-tls = "none"
-auth = "oauth2"
-username = %q
-poll_interval = "2s"
-[smtp]
-address = %q
-tls = "none"
-timeout = "5s"
-%s
-[oauth2]
-provider = "generic"
-client_id = %q
-client_secret_env = "KLACHTD_TEST_OAUTH2_SECRET"
-token_url = %q
-%s
-[[handlers]]
-name = "Marieke de Vries"
-email = "m.devries@example.nl"
-[[management]]
-name = "Directie"
-email = "directie@example.nl"
-[security]
-trust_from = true
-[digest]
-daily = false
-weekly = false
-intake_alert_after = "1s"
-`, w.imap.Addr(), mailworld.IMAPUser, w.smtp.Addr(), smtpAuth, mailworld.OAuth2ClientID, tok.URL(), extra)
-	if err := os.WriteFile(w.cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.conf = testConfig(w.imap.Addr(), w.smtp.Addr())
+	w.change(func(c *config.Config) {
+		c.Handlers = c.Handlers[:1]
+		c.IMAP.Auth, c.IMAP.Password = config.AuthOAuth2, ""
+		c.SMTP.Auth = config.AuthPassword
+		if smtpOAuth2 {
+			c.SMTP.Auth, c.SMTP.Username = config.AuthOAuth2, mailworld.IMAPUser
+		}
+		c.OAuth2 = config.OAuth2Config{Provider: "generic", ClientID: mailworld.OAuth2ClientID,
+			ClientSecretEnv: "KLACHTD_TEST_OAUTH2_SECRET", TokenURL: tok.URL()}
+		c.Digest.IntakeAlertAfter = config.Dur(time.Second)
+	})
 	return w, tok
 }
 
 func TestDaemonOAuth2AcknowledgesAndRenewsTokens(t *testing.T) {
-	w, tok := newOAuth2World(t, true, "")
+	w, tok := newOAuth2World(t, true)
 	tok.SetLifetime(3 * time.Second)
 	w.imap.Append("INBOX", testForm(1))
 	stop := w.start()
@@ -141,9 +113,8 @@ func healthz(t *testing.T, addr string) (int, map[string]any) {
 
 func TestDaemonOAuth2RevokedSecretAlertsAndRecovers(t *testing.T) {
 	httpAddr := freeAddr(t)
-	w, tok := newOAuth2World(t, false, "")
-	src, _ := os.ReadFile(w.cfgPath)
-	os.WriteFile(w.cfgPath, append(src, fmt.Sprintf("[http]\nlisten = %q\n", httpAddr)...), 0o600)
+	w, tok := newOAuth2World(t, false)
+	w.change(func(c *config.Config) { c.HTTP.Listen = httpAddr })
 	tok.FailWith("invalid_client", "AADSTS7000222: The provided client secret keys for app 'klachtd' are expired.")
 	w.imap.Append("INBOX", testForm(1))
 	stop := w.start()
@@ -178,7 +149,7 @@ func TestDaemonOAuth2RevokedSecretAlertsAndRecovers(t *testing.T) {
 }
 
 func TestCheckConnectionOAuth2(t *testing.T) {
-	w, _ := newOAuth2World(t, true, "")
+	w, _ := newOAuth2World(t, true)
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"check-connection", "--config", w.cfgPath, "--create", "--send-test", "test@example.org"}, &out, &out)
 	if err != nil {
@@ -206,7 +177,7 @@ func TestCheckConnectionOAuth2(t *testing.T) {
 }
 
 func TestCheckConnectionPasswordAndHints(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"check-connection", "--config", w.cfgPath}, &out, &out); err != nil {
 		t.Fatalf("check-connection = %v\n%s", err, out.String())
@@ -224,7 +195,7 @@ func TestCheckConnectionPasswordAndHints(t *testing.T) {
 }
 
 func TestSMTPAuthDisabledHint(t *testing.T) {
-	cfg := &Config{SMTP: ServerConfig{Username: "klachten@contoso.nl"}}
+	cfg := &Config{Config: config.Config{SMTP: config.SMTPConfig{ServerConfig: config.ServerConfig{Username: "klachten@contoso.nl"}}}}
 	s := connHint(cfg, checkStepErr("smtp login as klachten@contoso.nl", "smtp auth: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."))
 	if !strings.Contains(s, "Set-CASMailbox -Identity klachten@contoso.nl -SmtpClientAuthenticationDisabled $false") {
 		t.Errorf("hint = %q", s)
@@ -328,12 +299,13 @@ func writeCert(t *testing.T, dir string, notAfter time.Time) (certFile, keyFile 
 // warns the intake team that the certificate ends in 5 days (the 7-day
 // warning), once.
 func TestDaemonMicrosoftCertificateExpiryWarning(t *testing.T) {
-	w, tok := newOAuth2World(t, false, "")
+	w, tok := newOAuth2World(t, false)
 	certFile, keyFile := writeCert(t, w.dir, time.Now().Add(5*24*time.Hour+time.Hour))
-	src, _ := os.ReadFile(w.cfgPath)
-	s := strings.Replace(string(src), `provider = "generic"`, fmt.Sprintf("provider = \"microsoft\"\ntenant = \"contoso.onmicrosoft.com\"\ncertificate_file = %q\nkey_file = %q", certFile, keyFile), 1)
-	s = strings.Replace(s, `client_secret_env = "KLACHTD_TEST_OAUTH2_SECRET"`, "", 1)
-	os.WriteFile(w.cfgPath, []byte(s), 0o600)
+	w.change(func(c *config.Config) {
+		c.OAuth2.Provider, c.OAuth2.Tenant = "microsoft", "contoso.onmicrosoft.com"
+		c.OAuth2.CertificateFile, c.OAuth2.KeyFile = certFile, keyFile
+		c.OAuth2.ClientSecretEnv = ""
+	})
 	w.imap.Append("INBOX", testForm(1))
 	stop := w.start()
 	defer stop()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,10 +38,16 @@ func openFromFlags(ctx context.Context, cfgPath string, stderr io.Writer) (*corr
 // openComplaint opens the gateway and the one complaint an operator command
 // names; usage is how to write the command.
 func openComplaint(ctx context.Context, pos []string, cfgPath, usage string, stderr io.Writer) (*correspondence.Gateway, *correspondence.Complaint, func(), error) {
+	return openComplaintWith(ctx, openFromFlags, pos, cfgPath, usage, stderr)
+}
+
+// openComplaintWith is openComplaint with the gateway opened by open.
+func openComplaintWith(ctx context.Context, open func(context.Context, string, io.Writer) (*correspondence.Gateway, func(), error),
+	pos []string, cfgPath, usage string, stderr io.Writer) (*correspondence.Gateway, *correspondence.Complaint, func(), error) {
 	if len(pos) != 1 {
 		return nil, nil, nil, usageError{"give one reference: " + usage}
 	}
-	gw, closeFn, err := openFromFlags(ctx, cfgPath, stderr)
+	gw, closeFn, err := open(ctx, cfgPath, stderr)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -82,7 +89,10 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "Subject: %s\n\n%s\n", l.Subject, l.Text)
 		return nil
 	}
-	cfg, _ := LoadConfig(*cfgPath)
+	cfg, err := LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
 	key := "digest:manual:" + when.UTC().Format("2006-01-02T15:04:05")
 	if _, err := gw.QueueDigest(ctx, key, from, when); err != nil {
 		return err
@@ -111,37 +121,48 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	state := fs.String("state", "", "only this state (incomplete, open, responded, objection, closed, lapsed)")
 	handler := fs.String("handler", "", "only this handler (address or name)")
 	within := fs.Int("due-within", 0, "only open complaints whose term ends within N working days")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, "print JSON (every match, unless --limit is given)")
+	limit := fs.Int("limit", listPage, "print at most N complaints; 0 = all")
+	offset := fs.Int("offset", 0, "skip the first N matches (the next page: --offset N)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *limit < 0 || *offset < 0 {
+		return usageError{"--limit and --offset take 0 or more"}
+	}
+	limitSet := false
+	fs.Visit(func(f *flag.Flag) { limitSet = limitSet || f.Name == "limit" })
+	if *asJSON && !limitSet {
+		*limit = 0 // scripts read every match
 	}
 	if *state != "" && !slices.Contains(listStates, *state) {
 		return usageError{fmt.Sprintf("--state %q is not a state; the states are %s", *state, strings.Join(listStates, ", "))}
 	}
-	gw, closeFn, err := openFromFlags(ctx, *cfgPath, stderr)
+	gw, closeFn, err := openForReading(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	items, err := gw.List(ctx, correspondence.ListFilter{State: *state, Handler: *handler, DueWithin: *within})
+	page, total, err := gw.ListPage(ctx, correspondence.ListFilter{State: *state, Handler: *handler, DueWithin: *within}, *offset, *limit)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(items)
+		return json.NewEncoder(stdout).Encode(page)
 	}
-	if len(items) == 0 {
+	if total == 0 {
 		fmt.Fprintln(stdout, "no complaints match")
 		return nil
 	}
 	fmt.Fprintf(stdout, "%-13s %-30.30s %-11s %-20.20s %s\n", "REFERENCE", "COMPANY", "STATE", "HANDLER", "TERM ENDS")
-	for _, it := range items {
+	for _, it := range page {
 		end := it.EndDate
 		if end == "" {
 			end = "-"
 		}
 		fmt.Fprintf(stdout, "%-13s %-30.30s %-11s %-20.20s %s\n", it.Ref, it.Company, it.State, it.Handler, end)
 	}
+	fmt.Fprint(stdout, listFooter(total, *offset, len(page)))
 	return nil
 }
 
@@ -153,7 +174,7 @@ func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	gw, c, closeFn, err := openComplaint(ctx, pos, *cfgPath, "klachtd show KL-2026-0001 --config FILE", stderr)
+	gw, c, closeFn, err := openComplaintWith(ctx, openForReading, pos, *cfgPath, "klachtd show KL-2026-0001 --config FILE", stderr)
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/correspondence"
 )
 
 // issue 11.11: list has column headers; an unknown --state is refused with
 // the valid states.
 func TestListHeadersAndStates(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	cfg, err := LoadConfig(w.cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +61,7 @@ func TestConfigSyntaxErrorNamesFile(t *testing.T) {
 // issue 11.1: intake.double_submit_window is read, defaults to 10 minutes and
 // a bad value is named with its key.
 func TestDoubleSubmitWindowConfig(t *testing.T) {
-	w := newWorld(t, "[intake]\ndouble_submit_window = \"3m\"")
+	w := newWorld(t, func(c *config.Config) { c.Intake.DoubleSubmitWindow = config.Dur(3 * time.Minute) })
 	cfg, err := LoadConfig(w.cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -67,11 +69,18 @@ func TestDoubleSubmitWindowConfig(t *testing.T) {
 	if got := cfg.settings().DoubleSubmitWindow.String(); got != "3m0s" {
 		t.Errorf("double_submit_window = %s, want 3m0s", got)
 	}
-	if got := DefaultConfig().Intake.DoubleSubmitWindow; got != "10m" {
-		t.Errorf("default = %q, want 10m", got)
+	if got := DefaultConfig().Intake.DoubleSubmitWindow.Duration; got != 10*time.Minute {
+		t.Errorf("default = %v, want 10m", got)
 	}
-	w = newWorld(t, "[intake]\ndouble_submit_window = \"tien minuten\"")
-	if _, err := LoadConfig(w.cfgPath); err == nil || !strings.Contains(err.Error(), "intake.double_submit_window") {
+	src, err := os.ReadFile(w.cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(src), `double_submit_window = "3m0s"`, `double_submit_window = "tien minuten"`, 1)
+	if bad == string(src) {
+		t.Fatalf("the world's config has no double_submit_window = \"3m0s\":\n%s", src)
+	}
+	if _, err := ParseConfig(strings.NewReader(bad), w.dir); err == nil || !strings.Contains(err.Error(), "intake.double_submit_window") {
 		t.Errorf("bad window = %v, want the key named", err)
 	}
 }

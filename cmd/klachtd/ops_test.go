@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 )
 
 // syncBuffer is a log the daemon writes while the test reads.
@@ -36,25 +38,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// editConfig rewrites the world's config: each pair is old, new.
-func (w *world) editConfig(pairs ...string) {
-	w.t.Helper()
-	src, err := os.ReadFile(w.cfgPath)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	s := string(src)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if !strings.Contains(s, pairs[i]) {
-			w.t.Fatalf("config has no %q", pairs[i])
-		}
-		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
-	}
-	if err := os.WriteFile(w.cfgPath, []byte(s), 0o600); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
 // withHTTP adds an [http] listener on a free port and returns its address.
 func (w *world) withHTTP() string {
 	w.t.Helper()
@@ -64,8 +47,7 @@ func (w *world) withHTTP() string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	src, _ := os.ReadFile(w.cfgPath)
-	os.WriteFile(w.cfgPath, append(src, []byte(fmt.Sprintf("[http]\nlisten = %q\n", addr))...), 0o600)
+	w.change(func(c *config.Config) { c.HTTP.Listen = addr })
 	return addr
 }
 
@@ -102,8 +84,10 @@ func eventually(t *testing.T, what string, within time.Duration, cond func() boo
 func TestSMTPWrongPasswordIsAnOutageWithAlert(t *testing.T) {
 	defer func(d time.Duration) { outageCheckEvery = d }(outageCheckEvery)
 	outageCheckEvery = 100 * time.Millisecond
-	w := newWorld(t, "username = \"klachtd\"\npassword = \"oud-wachtwoord\"\nretry_schedule = [\"100ms\", \"100ms\", \"100ms\"]")
-	w.editConfig("weekly = false", "weekly = false\nintake_alert_after = \"1s\"")
+	w := newWorld(t, retry(100*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond), func(c *config.Config) {
+		c.SMTP.Username, c.SMTP.Password = "klachtd", "oud-wachtwoord"
+	})
+	w.change(func(c *config.Config) { c.Digest.IntakeAlertAfter = config.Dur(time.Second) })
 	addr := w.withHTTP()
 	w.smtp.RequireAuth("klachtd", "nieuw-wachtwoord")
 	for i := 0; i < 3; i++ {
@@ -170,7 +154,7 @@ func TestSMTPWrongPasswordIsAnOutageWithAlert(t *testing.T) {
 // own letters: with 20 greylisted and 20 normal complainants, the normal
 // acknowledgements all go out while the greylisted ones wait.
 func TestDeferringDomainDoesNotHoldTheQueue(t *testing.T) {
-	w := newWorld(t, "retry_schedule = [\"1h\"]")
+	w := newWorld(t, retry(time.Hour))
 	w.smtp.FailRcptDomain("grijs.example", 450)
 	for i := 0; i < 40; i++ {
 		form := testForm(i)
@@ -211,7 +195,7 @@ func TestDeferringDomainDoesNotHoldTheQueue(t *testing.T) {
 // the same database refuses at once, naming the holder; operator commands
 // work beside the running one.
 func TestSecondDaemonRefusesNamingTheHolder(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(1))
 	stop := w.start()
 	defer stop()
@@ -308,8 +292,8 @@ func TestKilledHolderIsTakenOver(t *testing.T) {
 // Issue 10 item 13: a fatal error (here: a config no reconnect can cure)
 // ends `klachtd run` with an error, so the exit status is not 0.
 func TestFatalErrorExitsNonZero(t *testing.T) {
-	w := newWorld(t, "")
-	w.editConfig("[smtp]", "processed = \"INBOX\"\n[smtp]")
+	w := newWorld(t)
+	w.change(func(c *config.Config) { c.IMAP.Processed = "INBOX" })
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := run(ctx, []string{"run", "--config", w.cfgPath}, io.Discard, io.Discard)
@@ -323,7 +307,7 @@ func TestFatalErrorExitsNonZero(t *testing.T) {
 
 // Issue 10 item 14: ca_file is checked at load, named with its key.
 func TestCAFileIsValidated(t *testing.T) {
-	w := newWorld(t, "ca_file = \"geen-ca.pem\"")
+	w := newWorld(t, func(c *config.Config) { c.SMTP.CAFile = "geen-ca.pem" })
 	_, err := LoadConfig(w.cfgPath)
 	if err == nil || !strings.Contains(err.Error(), "smtp.ca_file") || !strings.Contains(err.Error(), "PEM") {
 		t.Errorf("LoadConfig with a missing ca_file: %v", err)

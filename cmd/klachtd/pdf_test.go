@@ -43,7 +43,7 @@ func TestExportPDF(t *testing.T) {
 		}
 		t.Skip("pdftotext not installed (apt-get install poppler-utils); CI installs it")
 	}
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", pdfForm())
 	stop := w.start()
 	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {

@@ -14,7 +14,7 @@ import (
 // daemon that sent real letters over SMTP: show prints each letter's
 // acceptance, hold/erase/export do what they say.
 func TestPrivacyCommands(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(3))
 	stop := w.start()
 	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {
@@ -71,7 +71,7 @@ func TestPrivacyCommands(t *testing.T) {
 // TestVerifyCommand: exit 0 on the daemon's own record, non-zero naming
 // the row once a letter is changed behind its back.
 func TestVerifyCommand(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(4))
 	stop := w.start()
 	if _, err := w.smtp.WaitFor(2, 20*time.Second); err != nil {

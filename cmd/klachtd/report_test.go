@@ -16,7 +16,7 @@ import (
 // figures agree across formats, the HTML file carries its charts as data:
 // URIs, the PDF is a PDF, and --send goes to management through the outbox.
 func TestReportCommand(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	w.imap.Append("INBOX", testForm(16))
 	w.imap.Append("INBOX", testForm(17))
 	stop := w.start()

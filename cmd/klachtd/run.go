@@ -56,6 +56,12 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 		store.Close()
 		return nil, nil, fmt.Errorf("templates: %w", err)
 	}
+	return cfg.gateway(store, tpl, log), store, nil
+}
+
+// gateway is the procedure on store as cfg sets it up; tpl renders its
+// letters (nil for a command that renders none, see openForReading).
+func (cfg *Config) gateway(store *correspondence.Store, tpl *templates.Renderer, log *slog.Logger) *correspondence.Gateway {
 	clock := time.Now
 	if cfg.now != nil {
 		clock = cfg.now
@@ -63,7 +69,7 @@ func openGateway(ctx context.Context, cfg *Config, log *slog.Logger) (*correspon
 	gw := correspondence.New(store, cfg.settings(), cfg.calendar(), tpl, cfg.parserOptions(), clock, log)
 	gw.SetDigestSchedule(cfg.digestSchedule())
 	gw.SetRetention(cfg.Retention.MonthsAfterClosure)
-	return gw, store, nil
+	return gw
 }
 
 // runDaemon runs intake, outbox sender and scheduler until ctx ends.
@@ -101,8 +107,8 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, trace io.Writ
 		icfg.Trace = trace
 	}
 	intake := mailbox.NewIntake(icfg, intakeHandler(gw), store, log)
-	schedInterval, _ := time.ParseDuration(cfg.Procedure.SchedulerInterval)
-	alertAfter, _ := time.ParseDuration(cfg.Digest.IntakeAlertAfter)
+	schedInterval := cfg.Procedure.SchedulerInterval.Duration
+	alertAfter := cfg.Digest.IntakeAlertAfter.Duration
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/correspondence"
 )
 
@@ -8,26 +9,17 @@ import (
 // to come from them (procedure.md, "Handler and management commands";
 // README, "Who may give commands").
 
-// validate names a bad [security] value.
-func (s SecurityConfig) validate(bad func(key, format string, args ...any)) {
-	switch s.Provider {
-	case "", correspondence.ProviderMicrosoft365, correspondence.ProviderGoogle, correspondence.ProviderDKIM:
-	default:
-		bad("security.provider", `expected "microsoft365", "google", "dkim" or "" (use authserv_id / verify_dkim), got %q`, s.Provider)
-	}
-}
-
 // noSenderCheckWarning is what check-config and the daemon say, loudly,
 // when no sender check is configured.
 const noSenderCheckWarning = "NO SENDER CHECK IS CONFIGURED: every #command from handlers and management will be REFUSED " +
 	"(security.provider, security.authserv_id and security.verify_dkim are all unset and trust_from is false). " +
 	`Set provider = "microsoft365", "google" or "dkim", or authserv_id to your receiving server's authserv-id (README, "Who may give commands")`
 
-// warnings are the valid but risky [security] settings.
-func (s SecurityConfig) warnings() []string {
+// securityWarnings are the valid but risky [security] settings.
+func securityWarnings(s config.SecurityConfig) []string {
 	var w []string
 	set := correspondence.Settings{}
-	s.apply(&set)
+	applySecurity(s, &set)
 	if !s.TrustFrom && !set.SenderCheckConfigured() {
 		w = append(w, noSenderCheckWarning)
 	}
@@ -37,8 +29,8 @@ func (s SecurityConfig) warnings() []string {
 	return w
 }
 
-// apply puts the [security] settings into the gateway's settings.
-func (s SecurityConfig) apply(set *correspondence.Settings) {
+// applySecurity puts the [security] settings into the gateway's settings.
+func applySecurity(s config.SecurityConfig, set *correspondence.Settings) {
 	set.TrustFrom = s.TrustFrom
 	set.AuthServID = s.AuthServID
 	set.VerifyDKIM = s.VerifyDKIM

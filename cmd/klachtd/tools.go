@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ingressus/klachtd/cmd/klachtd/config"
 	"github.com/ingressus/klachtd/correspondence"
 	"github.com/ingressus/klachtd/correspondence/workdays"
 	"github.com/ingressus/klachtd/parser"
@@ -110,12 +111,12 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	cfg, err := LoadConfig(*cfgPath)
 	if err != nil {
-		var ce *configError
+		var ce *config.Error
 		if errors.As(err, &ce) {
-			for _, p := range ce.problems {
+			for _, p := range ce.Problems {
 				fmt.Fprintln(stdout, "error:", p)
 			}
-			return fmt.Errorf("%s: %d problem(s)", *cfgPath, len(ce.problems))
+			return fmt.Errorf("%s: %d problem(s)", *cfgPath, len(ce.Problems))
 		}
 		return err
 	}

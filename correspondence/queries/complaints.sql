@@ -93,3 +93,22 @@ SELECT count(*) FROM complaint_addresses WHERE complaint_id = ? AND email = ?
 -- name: add-complaint-address
 INSERT INTO complaint_addresses (complaint_id, email, added_by, added_at) VALUES (?, ?, ?, ?)
 	ON CONFLICT(complaint_id, email) DO NOTHING
+
+-- ListPage (list_page.go): the count of the matches and one page of them,
+-- with only the columns a list line shows (a decade's store holds a
+-- hundred thousand complaints; reading them all took seconds).
+
+-- name: list-count-all
+SELECT count(*) FROM complaints
+
+-- name: list-count-of-state
+SELECT count(*) FROM complaints WHERE state = ?
+
+-- name: list-page-all
+SELECT ref, company, state, handler, term_end FROM complaints ORDER BY id LIMIT ? OFFSET ?
+
+-- name: list-page-of-state
+SELECT ref, company, state, handler, term_end FROM complaints WHERE state = ? ORDER BY id LIMIT ? OFFSET ?
+
+-- name: list-open
+SELECT ref, company, state, handler, term_end FROM complaints WHERE state = 'open' ORDER BY id
