@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Proof of sending: for every letter the SMTP server's final reply to DATA
@@ -64,41 +65,69 @@ func (t *txn) keepProof(outboxID int64) error {
 // not be base64-encoded (RFC 2046 §5.2.1), so the raw bytes are enough.
 var returnedIDRe = regexp.MustCompile(`(?im)^[ \t>]*Message-ID:[ \t]*<([^>\s]+)>`)
 
+// bouncedLetter is one of our letters a bounce returns.
+type bouncedLetter struct {
+	ID        int64      `db:"id"`
+	CID       *int64     `db:"complaint_id"`
+	Kind      string     `db:"kind"`
+	Subject   string     `db:"subject"`
+	Rcpt      string     `db:"rcpt"`
+	CreatedAt time.Time  `db:"created_at"`
+	SentAt    *time.Time `db:"sent_at"`
+}
+
 // linkDSN links a bounce to each of our letters whose Message-ID it
-// returns, and, when threading found no complaint, takes the letter's.
-func (h *handling) linkDSN(c **Complaint) error {
-	ids := map[string]bool{}
+// returns, and, when threading found no complaint, takes the letter's. It
+// returns the letter the bounce is about (the first returned Message-ID
+// that is ours, of c's complaint when there is one), nil if none is ours.
+func (h *handling) linkDSN(c **Complaint) (*bouncedLetter, error) {
+	// In order of appearance: the returned message's own Message-ID comes
+	// before those it quotes, and the choice must not depend on map order.
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for _, m := range returnedIDRe.FindAllSubmatch(h.in.Raw, -1) {
-		id := string(m[1])
-		if !strings.EqualFold(id, h.msg.MessageID) {
-			ids[id] = true
+		if id := string(m[1]); !strings.EqualFold(id, h.msg.MessageID) {
+			add(id)
 		}
 	}
 	for _, id := range append(append([]string{}, h.msg.InReplyTo...), h.msg.References...) {
-		ids[id] = true
+		add(id)
 	}
-	for id := range ids {
-		var letter struct {
-			ID  int64  `db:"id"`
-			CID *int64 `db:"complaint_id"`
-		}
+	var found []*bouncedLetter
+	for _, id := range ids {
+		var letter bouncedLetter
 		err := h.tx.Get(&letter, h.q().LetterByMessageID, id)
 		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
-			return fmt.Errorf("link dsn: %w", err)
+			return nil, fmt.Errorf("link dsn: %w", err)
 		}
 		if _, err := h.tx.Exec(h.q().LinkDSN, letter.ID, h.row, h.now.UTC()); err != nil {
-			return fmt.Errorf("link dsn: %w", err)
+			return nil, fmt.Errorf("link dsn: %w", err)
 		}
 		if *c == nil && letter.CID != nil {
-			found, err := h.complaintByID(*letter.CID)
+			got, err := h.complaintByID(*letter.CID)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			*c = found
+			*c = got
+		}
+		found = append(found, &letter)
+	}
+	for _, l := range found {
+		if *c != nil && l.CID != nil && *l.CID == (*c).ID {
+			return l, nil
 		}
 	}
-	return nil
+	if len(found) > 0 {
+		return found[0], nil
+	}
+	return nil, nil
 }

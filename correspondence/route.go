@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ingressus/klachtd/parser"
@@ -151,7 +152,8 @@ func (h *handling) isStaff() bool {
 // answers them (RFC 3834).
 func (h *handling) machine(c *Complaint) error {
 	if h.msg.Kind == parser.KindBounce {
-		if err := h.linkDSN(&c); err != nil {
+		letter, err := h.linkDSN(&c)
+		if err != nil {
 			return err
 		}
 		if c == nil && h.msg.BouncedRecipient != "" {
@@ -175,8 +177,8 @@ func (h *handling) machine(c *Complaint) error {
 				}
 			}
 			h.event(c.ID, "bounce", "undeliverable: "+orUnknown(h.msg.BouncedRecipient), false, h.row)
-			_, err := h.staffNotice(c, fmt.Sprintf("bounce:%d", h.row), []string{c.Handler},
-				templates.Notice{Kind: templates.NoticeBounce, Rcpt: h.msg.BouncedRecipient}, "")
+			n, to := h.bounceNotice(c, letter)
+			_, err := h.staffNotice(c, fmt.Sprintf("bounce:%d", h.row), to, n, "")
 			h.note = "bounce for " + orUnknown(h.msg.BouncedRecipient)
 			return err
 		}
@@ -195,6 +197,50 @@ func (h *handling) machine(c *Complaint) error {
 	}
 	h.note = string(h.msg.Kind) + ": not answered"
 	return nil
+}
+
+// bounceNotice is what the bounce notice about c says — which letter
+// bounced (letter, nil when the bounce returns none of ours), the server's
+// reason — and to whom it goes. The handler (the intake team while none is
+// assigned) keeps contact with the complainant. The intake team hears of it
+// too when the letter went to the complainant of a complaint still
+// incomplete: completing a complaint is intake's step, and without another
+// way to reach the complainant it lapses on its own. A letter to the
+// handler that bounced goes to the intake team, as in failLetter.
+func (h *handling) bounceNotice(c *Complaint, letter *bouncedLetter) (templates.Notice, []string) {
+	rcpt := h.msg.BouncedRecipient
+	n := templates.Notice{Kind: templates.NoticeBounce, Rcpt: rcpt, Status: h.msg.BounceStatus, Detail: h.msg.BounceDiagnostic,
+		Transient: transientStatus(h.msg.BounceStatus)}
+	if letter != nil {
+		n.Letter, n.Subject, n.Sent = letter.Kind, letter.Subject, letter.CreatedAt
+		if letter.SentAt != nil {
+			n.Sent = *letter.SentAt
+		}
+		if rcpt == "" {
+			n.Rcpt = letter.Rcpt
+		}
+	}
+	n.ToComplainant = n.Rcpt == "" || strings.EqualFold(n.Rcpt, c.Email)
+	to := h.reportTo(c)
+	switch {
+	case c.Handler != "" && strings.EqualFold(n.Rcpt, c.Handler):
+		to = h.g.set.IntakeTeam
+	case n.ToComplainant && c.State == StateIncomplete:
+		for _, a := range h.g.set.IntakeTeam {
+			if !slices.ContainsFunc(to, func(b string) bool { return strings.EqualFold(a, b) }) {
+				to = append(to, a)
+			}
+		}
+	}
+	return n, to
+}
+
+// transientStatus reports whether a DSN status may pass by itself: a 4.x.x
+// (RFC 3463 §3.1: persistent transient), or a full mailbox, which servers
+// report as 5.2.2 though RFC 3463 §3.3 calls it "typically a persistent
+// transient failure".
+func transientStatus(st string) bool {
+	return strings.HasPrefix(st, "4.") || strings.HasSuffix(st, ".2.2")
 }
 
 // staffNotice queues a staff_notice letter about c; the template words n

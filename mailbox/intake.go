@@ -57,6 +57,10 @@ type IntakeStatus struct {
 	FailingSince time.Time
 	// LastError is the most recent failure, empty once a check succeeds.
 	LastError string
+	// UIDsWentBack is when the server last showed a UIDNEXT at or below
+	// the cursor under the same UIDVALIDITY (and the folder was rescanned);
+	// zero if never. A server that does this has lost or renumbered mail.
+	UIDsWentBack time.Time
 }
 
 // Intake watches one IMAP folder and hands each new mail to a Handler, in UID
@@ -125,6 +129,12 @@ func (in *Intake) Status() IntakeStatus {
 func (in *Intake) setConnected(ok bool) {
 	in.mu.Lock()
 	in.st.Connected = ok
+	in.mu.Unlock()
+}
+
+func (in *Intake) noteUIDsWentBack() {
+	in.mu.Lock()
+	in.st.UIDsWentBack = time.Now()
 	in.mu.Unlock()
 }
 
@@ -468,9 +478,30 @@ func (s *conn) selectFolder(ctx context.Context) error {
 		if err := in.cur.SetCursor(ctx, in.cfg.Folder, data.UIDValidity, 0); err != nil {
 			return &handlerError{fmt.Errorf("write cursor: %w", err)}
 		}
+	} else if uidsWentBack(data.UIDNext, last) {
+		// RFC 3501 §2.3.1.1: within one UIDVALIDITY UIDs only grow, so
+		// UIDNEXT <= our last UID is a server fault (a mailbox restored
+		// from a backup, a rebuilt index, an in-memory test server
+		// restarted). Skipping up to the cursor would silently ignore
+		// every new mail; rescanning is safe because the handler is
+		// idempotent (Message-ID + content dedupe).
+		in.log.Warn("imap uids went backwards under the same uidvalidity, rescanning the folder from the start",
+			"uidvalidity", data.UIDValidity, "uidnext", uint32(data.UIDNext), "old_last_uid", last)
+		in.noteUIDsWentBack()
+		last = 0
+		if err := in.cur.SetCursor(ctx, in.cfg.Folder, data.UIDValidity, 0); err != nil {
+			return &handlerError{fmt.Errorf("write cursor: %w", err)}
+		}
 	}
 	s.last = last
 	return nil
+}
+
+// uidsWentBack reports whether a folder's UIDNEXT lies at or below the
+// last UID we handled. An empty or caught-up folder has UIDNEXT = last+1 (or
+// more), which is fine; 0 means the server did not say.
+func uidsWentBack(uidNext imap.UID, last uint32) bool {
+	return uidNext != 0 && last != 0 && uint32(uidNext) <= last
 }
 
 // loop syncs, then waits for news, until an error or ctx is done.

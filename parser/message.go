@@ -105,6 +105,11 @@ type Message struct {
 	Reply            string            `json:"reply,omitempty"`
 	Command          *Command          `json:"command,omitempty"`
 	BouncedRecipient string            `json:"bounced_recipient,omitempty"`
+	// BounceStatus and BounceDiagnostic are a bounce's reason: the DSN's
+	// Status code (5.2.2) and the remote server's answer as it came
+	// ("552 5.2.2 Mailbox full"); empty when the bounce does not say.
+	BounceStatus     string `json:"bounce_status,omitempty"`
+	BounceDiagnostic string `json:"bounce_diagnostic,omitempty"`
 
 	// InvalidEN holds the reasons of Invalid in English (Invalid is Dutch).
 	InvalidEN map[string]string `json:"-"`

@@ -161,6 +161,7 @@ func (p *parsing) classify() bool {
 		if r := cm.BounceReference(m.Text, findReference); r != "" {
 			m.Reference = r
 		}
+		m.BounceStatus, m.BounceDiagnostic = classify.BounceReason(cm, m.Text)
 	}
 	return true
 }

@@ -332,6 +332,14 @@ type Notice struct {
 	Args     string    // the command's arguments as written
 	Usage    string    // the command name whose syntax to show (usage)
 	Managers []string  // management's addresses (management-only)
+	// Bounce: when the bounced letter (Letter, Subject) was sent, the DSN's
+	// status code (5.2.2; the server's answer is Detail), whether that
+	// failure may pass by itself (4.x.x, a full mailbox), and whether the
+	// letter went to the complainant.
+	Sent          time.Time
+	Status        string
+	Transient     bool
+	ToComplainant bool
 }
 
 // Notice kinds. The staff_notice, alert and command_refused templates word
@@ -342,7 +350,7 @@ const (
 	NoticeManagementOnly = "management-only" // staff_notice: #gesprek/#verslag from a handler (Command, Managers)
 	NoticeUsage          = "usage"           // staff_notice: a command that could not be read (Command, Args, Usage)
 	NoticeStranger       = "stranger"        // staff_notice: a mail naming the reference from a non-party (From, Subject)
-	NoticeBounce         = "bounce"          // staff_notice: a letter bounced (Rcpt)
+	NoticeBounce         = "bounce"          // staff_notice: a letter bounced (Rcpt, Letter, Subject, Sent, Status, Detail, Transient, ToComplainant)
 	NoticeUndeliverable  = "undeliverable"   // staff_notice: the outbox gave up on a letter (Subject, Letter, Rcpt, Detail)
 	NoticeUnverified     = "unverified"      // command_refused: the sender could not be verified (From, Detail)
 	AlertQuarantine      = "quarantine"      // alert: a mail was put in quarantine (From, Subject, Reason, Detail, Size)

@@ -492,7 +492,15 @@ func noticeCases() []struct {
 		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "veel", Usage: "delay"}, func(d *Data) { d.Command = "#vertraging" }),
 		with(StaffNotice, Notice{Kind: NoticeUsage, Args: "morgen", Usage: "meeting"}, func(d *Data) { d.Command = "#gesprek" }),
 		with(StaffNotice, Notice{Kind: NoticeStranger, From: "piet@elders.example", Subject: "Re: KL-2026-0001"}, nil),
-		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "anna@korenschoof.example"}, nil),
+		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "anna@korenschoof.example", ToComplainant: true}, nil),
+		// review F3 #13: which letter, the server's reason, the consequence.
+		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "anna@korenschoof.example", ToComplainant: true, Letter: CompletionRequest,
+			Subject: "Uw klacht is nog niet compleet [KL-2026-0001]", Sent: since, Status: "5.2.2", Detail: "552 5.2.2 Mailbox full", Transient: true},
+			func(d *Data) {
+				d.State, d.LapseDate, d.Complaint.Phone, d.Complaint.Address = "incomplete", time.Date(2026, 12, 31, 0, 0, 0, 0, amsterdam()), "", ""
+			}),
+		with(StaffNotice, Notice{Kind: NoticeBounce, Rcpt: "m.devries@ingressus.nl", Letter: HandlerNew, Subject: "Nieuwe klacht [KL-2026-0001]",
+			Sent: since, Status: "5.1.1", Detail: "550 5.1.1 user unknown"}, nil),
 		with(StaffNotice, Notice{Kind: NoticeUndeliverable, Subject: "Reactie op uw klacht [KL-2026-0001]", Letter: Response, Rcpt: "anna@korenschoof.example", Detail: "550 5.1.1 user unknown"}, nil),
 		with(CommandRefused, Notice{Kind: NoticeUnverified, From: "m.devries@ingressus.nl", Detail: "geen DKIM-handtekening"}, func(d *Data) { d.Command = "#sluiten" }),
 		with(Alert, Notice{Kind: AlertQuarantine, From: "anna@korenschoof.example", Subject: "Klacht", Reason: ReasonNoAddress}, noRef),

@@ -147,6 +147,11 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if *handler != "" && len(items) == 0 {
+		if err := knownHandler(gw.Settings().Handlers, *handler); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(page)
 	}
@@ -164,6 +169,21 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprint(stdout, listFooter(total, *offset, len(page)))
 	return nil
+}
+
+// knownHandler refuses a --handler that matches no configured handler the
+// way List matches (address, or part of the name), so a typo is not read as
+// "this handler has no complaints". It is asked only when nothing matched:
+// a former handler still on old complaints stays listable.
+func knownHandler(hs []correspondence.Person, q string) error {
+	var names []string
+	for _, h := range hs {
+		if strings.EqualFold(h.Email, q) || strings.Contains(strings.ToLower(h.Name), strings.ToLower(q)) {
+			return nil
+		}
+		names = append(names, fmt.Sprintf("%s <%s>", h.Name, h.Email))
+	}
+	return usageError{fmt.Sprintf("--handler %q is not a handler; the handlers are %s", q, strings.Join(names, ", "))}
 }
 
 func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {

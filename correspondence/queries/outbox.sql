@@ -80,7 +80,9 @@ SELECT count(*) FROM outbox WHERE complaint_id = ? AND lower(subject) = ?
 INSERT INTO letter_receipts (outbox_id, server, reply, accepted_at) VALUES (?, ?, ?, ?)
 
 -- name: letter-by-message-id
-SELECT id, complaint_id FROM outbox WHERE message_id = ?
+-- A bounce's returned Message-ID: the letter it is about, with what the
+-- bounce notice says of it (which letter, when).
+SELECT id, complaint_id, kind, subject, rcpt, created_at, sent_at FROM outbox WHERE message_id = ?
 
 -- name: link-dsn
 INSERT INTO letter_dsns (outbox_id, message_row, linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING

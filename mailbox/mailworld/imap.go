@@ -32,6 +32,15 @@ type IMAPServer struct {
 	tokens      *TokenServer // non-nil: SASL OAuth2 logins accepted
 	mechs       []string     // SASL mechanisms offered with tokens
 	main        *account     // the one user of a test server
+	// uvBase is added to imapmemserver's UIDVALIDITY (1, 2, 3… per user,
+	// in order of creation) in every answer to a client. A world that
+	// keeps its mail in memory starts from UID 1 again after a restart;
+	// with the same UIDVALIDITY as before, a client's cursor from the
+	// earlier life would skip the new mail (RFC 3501 §2.3.1.1: UIDs only
+	// grow within one UIDVALIDITY). So such a world takes the start time
+	// as its base, as Dovecot takes the creation time. 0 for a world kept
+	// on disk (its UIDs continue, disk.go) and for a test's server.
+	uvBase uint32
 
 	mu         sync.Mutex
 	accounts   map[string]*account
@@ -83,6 +92,9 @@ func startIMAP(addr string, c imapConfig) (*IMAPServer, error) {
 			return nil, err
 		}
 	}
+	if c.open && s.disk == nil {
+		s.uvBase = freshUIDValidityBase(time.Now())
+	}
 	s.srv = imapserver.New(&imapserver.Options{
 		NewSession:   s.newSession,
 		Caps:         c.caps,
@@ -99,6 +111,23 @@ func startIMAP(addr string, c imapConfig) (*IMAPServer, error) {
 	}
 	return s, nil
 }
+
+// freshUIDValidityBase is the UIDVALIDITY base of an in-memory world
+// started at now: seconds since the epoch, which grow from one start to the
+// next (two starts within one second are caught by the client, which
+// rescans when UIDNEXT falls below its cursor). The headroom keeps base +
+// imapmemserver's counter inside 32 bits until 2106.
+func freshUIDValidityBase(now time.Time) uint32 {
+	const headroom = 1 << 20
+	sec := now.Unix()
+	if sec <= 0 || sec > 1<<32-1-headroom {
+		return 0
+	}
+	return uint32(sec)
+}
+
+// uidValidity turns imapmemserver's UIDVALIDITY into the one clients see.
+func (s *IMAPServer) uidValidity(v uint32) uint32 { return v + s.uvBase }
 
 // Close stops the server and drops its connections.
 func (s *IMAPServer) Close() error { return s.stop(s.srv.Close) }

@@ -82,8 +82,29 @@ func (sess *session) Select(name string, options *imap.SelectOptions) (*imap.Sel
 	data, err := sess.UserSession.Select(name, options)
 	if err == nil {
 		sess.selected = name
+		data.UIDValidity = sess.s.uidValidity(data.UIDValidity)
 	}
 	return data, err
+}
+
+// Status reports a folder with the UIDVALIDITY clients see.
+func (sess *session) Status(name string, options *imap.StatusOptions) (*imap.StatusData, error) {
+	data, err := sess.UserSession.Status(name, options)
+	if err == nil && options.UIDValidity {
+		data.UIDValidity = sess.s.uidValidity(data.UIDValidity)
+	}
+	return data, err
+}
+
+// List refuses a LIST RETURN (STATUS (UIDVALIDITY)) when the world shifts
+// UIDVALIDITY (IMAPServer.uvBase): imapmemserver writes that status itself,
+// with its own number, and a wrong UIDVALIDITY is worse than a NO. No
+// client of ours asks for it; STATUS gives the right one.
+func (sess *session) List(w *imapserver.ListWriter, ref string, patterns []string, options *imap.ListOptions) error {
+	if sess.s.uvBase != 0 && options != nil && options.ReturnStatus != nil && options.ReturnStatus.UIDValidity {
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "mailworld: LIST RETURN STATUS (UIDVALIDITY) is not supported, use STATUS"}
+	}
+	return sess.UserSession.List(w, ref, patterns, options)
 }
 
 // Unselect forgets the selected folder.
@@ -113,7 +134,7 @@ func (sess *session) Append(mailbox string, r imap.LiteralReader, options *imap.
 	if err != nil {
 		return nil, err
 	}
-	return &imap.AppendData{UID: uid, UIDValidity: st.UIDValidity}, nil
+	return &imap.AppendData{UID: uid, UIDValidity: sess.s.uidValidity(st.UIDValidity)}, nil
 }
 
 // Idle waits for mailbox changes, flushing what imapserver would hold back
@@ -222,7 +243,11 @@ func (sess *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, erro
 	sess.acct.mu.Lock()
 	defer sess.acct.mu.Unlock()
 	if sess.s.disk == nil {
-		return sess.UserSession.Copy(numSet, dest)
+		data, err := sess.UserSession.Copy(numSet, dest)
+		if err == nil {
+			data.UIDValidity = sess.s.uidValidity(data.UIDValidity)
+		}
+		return data, err
 	}
 	uids, err := sess.uids(numSet)
 	if err != nil {
@@ -241,8 +266,11 @@ func (sess *session) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, erro
 func (sess *session) Move(mw *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
 	sess.acct.mu.Lock()
 	defer sess.acct.mu.Unlock()
-	if sess.s.disk == nil {
+	if sess.s.disk == nil && sess.s.uvBase == 0 {
 		return sess.UserSession.Move(mw, numSet, dest)
+	}
+	if sess.s.disk == nil {
+		return sess.moveShifted(mw, numSet, dest)
 	}
 	uids, err := sess.uids(numSet)
 	if err != nil {
@@ -256,6 +284,35 @@ func (sess *session) Move(mw *imapserver.MoveWriter, numSet imap.NumSet, dest st
 		return err
 	}
 	return sess.s.disk.removed(sess.acct, sess.selected, uids)
+}
+
+// moveShifted is MOVE for a world that shifts UIDVALIDITY: imapmemserver's
+// Move writes COPYUID with its own UIDVALIDITY, so the move is done as
+// RFC 6851 §3.3 describes it, COPY + STORE \Deleted + UID EXPUNGE of just
+// those messages, with our COPYUID written first; the EXPUNGE responses
+// follow from the mailbox tracker when imapserver polls before the OK.
+func (sess *session) moveShifted(mw *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
+	uids, err := sess.uids(numSet)
+	if err != nil {
+		return err
+	}
+	data, err := sess.UserSession.Copy(numSet, dest)
+	if err != nil {
+		return err
+	}
+	data.UIDValidity = sess.s.uidValidity(data.UIDValidity)
+	if err := mw.WriteCopyData(data); err != nil {
+		return err
+	}
+	var set imap.UIDSet
+	for _, uid := range uids {
+		set.AddNum(imap.UID(uid))
+	}
+	if err := sess.UserSession.Store(nil, set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, &imap.StoreOptions{}); err != nil {
+		return err
+	}
+	// MailboxView.Expunge does not use its writer (see restoreFolder).
+	return sess.UserSession.Expunge((*imapserver.ExpungeWriter)(nil), &set)
 }
 
 // Expunge removes messages flagged \Deleted.

@@ -11,6 +11,7 @@ type dsnRecipient struct {
 	final, original string // bare, lower-case addresses
 	action          string // lower-case: failed, delayed, delivered, relayed, expanded
 	status          string
+	diagnostic      string // Diagnostic-Code without its type: the remote server's answer
 }
 
 // failedOrDelayed reports whether the block tells of a failure or a delay;
@@ -65,8 +66,11 @@ func parseDSNFields(s string) []dsnRecipient {
 		}
 		// Folded values: RFC 3464 fields follow RFC 822 syntax. A few
 		// lines are enough for an address; more would cost quadratic time.
+		// A Diagnostic-Code's server text may hold colons ("<a@b>: Recipient
+		// address rejected: …" folded, seen in Postfix's DSNs).
+		diag := strings.EqualFold(strings.TrimSpace(k), "diagnostic-code")
 		for n := 0; n < 4 && i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') &&
-			!strings.Contains(lines[i+1], ":"); n++ {
+			(diag || !strings.Contains(lines[i+1], ":")); n++ {
 			i++
 			v += " " + strings.TrimSpace(lines[i])
 		}
@@ -92,6 +96,12 @@ func parseDSNFields(s string) []dsnRecipient {
 		case "status":
 			next(cur != nil && cur.status != "")
 			cur.status = firstWord(v)
+		case "diagnostic-code":
+			// Not a block boundary: the order of fields varies and a
+			// block without Diagnostic-Code is common.
+			if cur != nil && cur.diagnostic == "" {
+				cur.diagnostic = dsnDiagnostic(v)
+			}
 		}
 		if len(rs) > 100 {
 			break
@@ -142,3 +152,73 @@ func cleanAddress(a string) string {
 	}
 	return strings.ToLower(a)
 }
+
+// dsnDiagnostic reads "smtp; 552 5.2.2 Mailbox full" (RFC 3464 §2.3.6):
+// the type before ";" is dropped, the server's words stay as they came.
+func dsnDiagnostic(v string) string {
+	if t, rest, ok := strings.Cut(v, ";"); ok && !strings.ContainsAny(strings.TrimSpace(t), " \t") {
+		v = rest
+	}
+	v = strings.Join(strings.Fields(v), " ")
+	if len(v) > maxDiagnostic {
+		v = v[:maxDiagnostic]
+	}
+	return v
+}
+
+// maxDiagnostic bounds the server's answer we keep: enough for any SMTP
+// reply line, not a pasted page.
+const maxDiagnostic = 300
+
+// BounceReason is why a bounce says the letter failed: the DSN's Status
+// (RFC 3464 §2.3.4, an RFC 3463 code like 5.2.2) and its Diagnostic-Code
+// (the remote server's answer), for the first failed or delayed recipient;
+// for a plain-text bounce, the first line of the text with an SMTP reply
+// and an enhanced status code ("552 5.2.2 Mailbox full"). Empty when the
+// bounce does not say. text is the decoded body text, as for Classify.
+func BounceReason(m *Mail, text string) (status, diagnostic string) {
+	var recs []dsnRecipient
+	for _, p := range m.parts {
+		if p.inner {
+			continue
+		}
+		if p.mediaType == "message/delivery-status" || p.mediaType == "message/global-delivery-status" {
+			recs = append(recs, parseDSNFields(string(p.body()))...)
+		}
+	}
+	own := m.text()
+	if strings.TrimSpace(own) == "" {
+		own = text
+	}
+	if len(own) > maxText {
+		own = own[:maxText]
+	}
+	if len(recs) == 0 {
+		recs = parseDSNFields(own)
+	}
+	for _, r := range recs {
+		if r.failedOrDelayed() {
+			status, diagnostic = r.status, r.diagnostic
+			break
+		}
+	}
+	if diagnostic == "" {
+		if l := smtpReplyLineRe.FindString(own); l != "" {
+			// The line's own quoting goes: Exchange writes "returned '550 …'".
+			diagnostic = strings.TrimRight(dsnDiagnostic(l), "'\")")
+		}
+	}
+	if status == "" {
+		if sm := enhancedStatusRe.FindString(diagnostic); sm != "" {
+			status = sm
+		}
+	}
+	return status, diagnostic
+}
+
+var (
+	// An SMTP reply with an enhanced status code (RFC 3463), as plain-text
+	// bounces quote it: "host mx.example.org said: 550 5.1.1 <a@b>: user unknown".
+	smtpReplyLineRe  = regexp.MustCompile(`(?m)\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b[^\r\n]*`)
+	enhancedStatusRe = regexp.MustCompile(`\b[245]\.\d{1,3}\.\d{1,3}\b`)
+)

@@ -385,3 +385,35 @@ func verdict(raw []byte, text string, own []string) (Kind, string) {
 	k, bounced, _ := Machine(raw, text, own)
 	return k, bounced
 }
+
+// review F3 #13: a bounce says why — the DSN's Status and the remote
+// server's answer — so the handler can tell a full mailbox (may pass) from
+// an unknown address.
+func TestBounceReason(t *testing.T) {
+	tests := []struct {
+		file, wantStatus, wantDiag string
+	}{
+		{"postfix-dsn.eml", "5.1.1", "550 5.1.1 <m.bakker@voorbeeld-webmail.nl>: Recipient address rejected: User unknown in virtual mailbox table"},
+		{"exchange-ndr-nl.eml", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup"},
+		{"mdn.eml", "", ""},
+	}
+	for _, tt := range tests {
+		raw, err := os.ReadFile(filepath.Join("testdata", "auto", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, conv := range lineEnds {
+			st, diag := BounceReason(Read(conv(raw)), "")
+			if st != tt.wantStatus || diag != tt.wantDiag {
+				t.Errorf("BounceReason(%s, %s line ends) = %q, %q, want %q, %q", tt.file, name, st, diag, tt.wantStatus, tt.wantDiag)
+			}
+		}
+	}
+	dsn := "From: MAILER-DAEMON@mx.mulderbv.nl\r\nTo: klachten@ingressus.nl\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"BB\"\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nMailbox full.\r\n" +
+		"--BB\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.mulderbv.nl\r\n\r\nFinal-Recipient: rfc822; karin@mulderbv.nl\r\n" +
+		"Action: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\r\n--BB--\r\n"
+	if st, diag := BounceReason(Read([]byte(dsn)), ""); st != "5.2.2" || diag != "552 5.2.2 Mailbox full" {
+		t.Errorf("BounceReason(full mailbox DSN) = %q, %q, want 5.2.2, 552 5.2.2 Mailbox full", st, diag)
+	}
+}
