@@ -147,7 +147,7 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if *handler != "" && len(items) == 0 {
+	if *handler != "" && total == 0 {
 		if err := knownHandler(gw.Settings().Handlers, *handler); err != nil {
 			return err
 		}

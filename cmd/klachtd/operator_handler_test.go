@@ -13,7 +13,7 @@ import (
 // is refused with the handlers there are, like an unknown --state; a known
 // handler without complaints still gets "no complaints match".
 func TestListUnknownHandlerRefused(t *testing.T) {
-	w := newWorld(t, "")
+	w := newWorld(t)
 	cfg, err := LoadConfig(w.cfgPath)
 	if err != nil {
 		t.Fatal(err)
