@@ -118,7 +118,7 @@ var procedure = []transition{
 	// §2c Extra information; the thread both ways.
 	{step: "§2c", from: running, on: commandEvent("info"), letters: l(templates.InfoRequest), do: "fromStaff (commands.go)"},
 	{step: "§2c", from: anyState, on: onStaffWrites, letters: l(templates.RelayToComplainant, templates.NothingRelayed), do: "fromStaff (commands.go)"},    // nothing relayed: only a quote
-	{step: "§2c", from: afterIntake, on: onComplainant, letters: l(templates.RelayToHandler, templates.Correction, templates.CorrectionNotice), do: "relayOrCorrect (corrections.go)"}, // a correction: Label: value lines
+	{step: "§2c", from: afterIntake, on: onComplainant, letters: l(templates.RelayToHandler, templates.Correction), do: "relayOrCorrect (corrections.go)"}, // a correction: Label: value lines
 	{step: "who speaks", from: anyState, on: onThirdParty, letters: l(templates.RelayThirdParty, templates.CommandRefusedSender), do: "thirdParty (speakers.go)"},
 	{step: "who speaks", from: anyState, on: onStranger, letters: l(templates.StaffNotice), do: "stranger (route.go)"},
 	{step: "never", from: anyState, on: onMachine, letters: l(templates.StaffNotice, templates.LoopSuspected), do: "machine (route.go)"}, // a bounce: notice; many auto-replies: loop
@@ -138,7 +138,7 @@ var procedure = []transition{
 	// Commands of the handling (procedure.md's command table).
 	{step: "commands", from: running, on: commandEvent("assign"), letters: l(templates.Reassigned, templates.HandlerAssigned), do: "reassign (commands.go)"},
 	{step: "commands", from: running, on: commandEvent("adduser"), do: "addAddress (speakers.go)"},
-	{step: "commands", from: running, on: commandEvent("change"), letters: l(templates.Correction, templates.CorrectionNotice), do: "changeCommand (corrections.go)"},
+	{step: "commands", from: running, on: commandEvent("change"), letters: l(templates.Correction), do: "changeCommand (corrections.go)"},
 	{step: "commands", from: running, on: commandEvent("close"), to: StateClosed, letters: l(templates.Closed), do: "closeComplaint (commands.go)"},
 	{step: "commands", from: running, on: commandEvent("withdrawn"), to: StateClosed, letters: l(templates.Closed), do: "closeComplaint (commands.go)"},
 	{step: "commands", from: running, on: commandEvent("unknown"), letters: l(templates.UnknownCommand), do: "fromStaff (commands.go)"},
@@ -168,6 +168,7 @@ var asides = []struct {
 }{
 	{templates.CommandDone, "every command carried out, to its sender: what was done, the new dates", "confirm (confirm.go)"},
 	{templates.CommandNotDone, "a command that cannot be carried out as given (no such handler, a meeting in the past)", "notDone (confirm.go)"},
+	{templates.CorrectionNotice, "a correction (by reply or #wijzig) that refused a value of the complainant's, or changed her e-mail address: to her, at the old address too", "tellComplainant (corrections.go)"},
 	{templates.StaffNotice, "a command the table does not allow now, or badly written; a letter undeliverable", "staffNoticeCmd (commands.go), failLetter (outbox.go)"},
 	{templates.SenderUnverified, "a command from a staff address whose sender is not verified", "refuseUnverified (confirm.go)"},
 	{templates.Alert, "a mail quarantined, the intake stopped", "quarantineWith (route.go), AlertIntakeStopped (intake_status.go), quarantineRaw (quarantine_raw.go)"},

@@ -39,7 +39,7 @@ func TestCompletionWithoutExtraText(t *testing.T) {
 	req := e.lettersOf(templates.CompletionRequest)[0]
 	e.deliver(reply("sanne@bakkerijvandijk.nl", req, "Telefoonnummer: 010-4445566"))
 	hn := e.lettersOf(templates.HandlerNew)
-	if len(hn) != 1 || strings.Contains(hn[0].text(), "bij het aanvullen") {
+	if len(hn) != 1 || strings.Contains(hn[0].text(), "bij het aanvullen van de klacht verder") {
 		t.Fatalf("new-complaint letter = %v", hn)
 	}
 }
