@@ -176,5 +176,8 @@ func TestDossierShowsCorrections(t *testing.T) {
 	if i, j := strings.Index(thread, "Correctie door de indiener"), strings.Index(thread, "Correctie door Marieke"); i > j {
 		t.Errorf("corrections out of reading order")
 	}
+	if testing.Verbose() {
+		t.Log(txt)
+	}
 	_ = context.Background()
 }

@@ -273,6 +273,10 @@ type Dossier struct {
 	Entries   []DossierEntry
 	Internal  []DossierEntry // letters to staff (reminders, notices): listed, without text
 	Terms     Terms
+	// AsReceived are the complaint's fields as received, before any
+	// correction (each correction is an entry of the thread); under
+	// Complaint, so that the "fields" partial shows them.
+	AsReceived *Received
 	// AttachLimit is the most, in bytes, of all attachments together that
 	// travel with the dossier; the rest are listed with name and size.
 	AttachLimit int
@@ -288,8 +292,16 @@ type DossierEntry struct {
 	Text        string // the message's own text, verbatim (quotes of earlier mails left out)
 	Attachments []Attachment
 	Objection   bool // this message is the objection
-	Failed      bool // out: could not be delivered
-	Pending     bool // out: not sent yet
+	// Changes: a correction (Kind "correction"), by From, or the
+	// complainant when From is empty.
+	Changes []Change
+	Failed  bool // out: could not be delivered
+	Pending bool // out: not sent yet
+}
+
+// Received holds a complaint's fields as received (Dossier.AsReceived).
+type Received struct {
+	Complaint Complaint
 }
 
 // Extension is one extension of the handling term.
