@@ -181,3 +181,18 @@ func TestDossierShowsCorrections(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// review F2 #7: extraText keeps what is not a field line, and only that.
+func TestExtraText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Adres: Industrieweg 4\n3044 AS Rotterdam\nTelefoonnummer: 010-4445566\nBereikbaarheid: ma-vr 8-16\n\nOverigens is de monteur vandaag wéér niet gekomen, dat is de derde keer. Ordernummer SRV-2211.",
+			"Overigens is de monteur vandaag wéér niet gekomen, dat is de derde keer. Ordernummer SRV-2211."},
+		{"Telefoonnummer: 010-4445566", ""},
+		{"Beste,\n\nPhone number: 020 1112223\nE-mail address: a@b.nl\n\nMet vriendelijke groet,\nKarin", "Beste,\n\nMet vriendelijke groet,\nKarin"},
+		{"Let op: de monteur kwam niet.\nTelefoon: 010-4445566", "Let op: de monteur kwam niet."},
+	} {
+		if got := extraText(tc.in); got != tc.want {
+			t.Errorf("extraText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
