@@ -33,16 +33,20 @@ var fieldWords = map[string]string{
 }
 
 // correctionDue reports whether a message in the thread is a correction:
-// labelled field values from the complainant's own address, on a complaint
-// past its intake and not yet finished.
+// labelled field values from an address that speaks for the complaint (the
+// complainant's own, or one a handler added), on a complaint past its
+// intake and not yet finished.
 func (h *handling) correctionDue(c *Complaint) bool {
 	if c.State == StateIncomplete || c.isFinished() {
 		return false
 	}
-	if !strings.EqualFold(h.msg.From, c.Email) {
-		// Only the complainant's own address corrects the record; anyone
-		// else in the thread is relayed as who they are.
+	ok, err := h.speaksFor(c, h.msg.From)
+	if err != nil {
+		h.fail(err)
 		return false
+	}
+	if !ok {
+		return false // anyone else in the thread is relayed as who they are
 	}
 	for _, name := range correctableFields {
 		if fieldOf(h.msg.Fields, name) != "" {
@@ -52,8 +56,20 @@ func (h *handling) correctionDue(c *Complaint) bool {
 	return false
 }
 
+// corrector is how the history names who corrected: the complainant, or
+// the address (added by a handler) that wrote for her.
+func (h *handling) corrector(c *Complaint) string {
+	if strings.EqualFold(h.msg.From, c.Email) {
+		return "the complainant"
+	}
+	return h.msg.From
+}
+
 // relayOrCorrect is the complainant's message to the handler: a correction
-// when it carries `Label: value` lines, else relayed as it is.
+// when it carries `Label: value` lines, else relayed as it is. The handler
+// is told what changed and what was refused; the complainant hears back
+// when a value was refused (with why, as the completion request says it)
+// or her e-mail address changed (at the old address and the new one).
 func (h *handling) relayOrCorrect(c *Complaint) error {
 	if err := h.enter(c, onComplainant); err != nil {
 		return err
@@ -61,8 +77,8 @@ func (h *handling) relayOrCorrect(c *Complaint) error {
 	if !h.correctionDue(c) {
 		return h.relayToHandler(c)
 	}
-	invalid := invalidOf(h.msg)
-	changes, problems, err := h.applyCorrections(c, h.msg.Fields, invalid, "the complainant")
+	oldEmail := c.Email
+	changes, problems, err := h.applyCorrections(c, h.msg.Fields, invalidOf(h.msg), h.corrector(c))
 	if err != nil {
 		return err
 	}
@@ -70,14 +86,50 @@ func (h *handling) relayOrCorrect(c *Complaint) error {
 		return h.relayToHandler(c) // the same values again: nothing to correct
 	}
 	d := h.g.baseData(c, h.now)
-	d.Changes, d.Problems = changes, problems
+	d.Changes, d.Problems = changesIn(changes, h.g.set.Lang), problemList(problems, h.g.set.Lang)
+	d.EmailWas = emailWas(c, oldEmail)
 	d.Text = h.text()
 	d.Sender = h.msg.From
 	files, names := h.relayFiles()
 	d.Files = names
-	_, err = h.queue(letter{name: templates.Correction, key: fmt.Sprintf("correction:%s:%d", c.Ref, h.row),
-		to: []string{c.Handler}, c: c, data: d, staff: true, files: files})
+	if _, err := h.queue(letter{name: templates.Correction, key: fmt.Sprintf("correction:%s:%d", c.Ref, h.row),
+		to: []string{c.Handler}, c: c, data: d, staff: true, files: files}); err != nil {
+		return err
+	}
+	return h.tellComplainant(c, changes, problems, oldEmail, false)
+}
+
+// tellComplainant writes the complainant about a correction when she must
+// know: a value of hers was refused (else she believes it changed), or the
+// address letters go to changed (then at both addresses, so that a
+// mistyped one is noticed at the old).
+func (h *handling) tellComplainant(c *Complaint, changes []fieldChange, problems map[string]reasons, oldEmail string, byStaff bool) error {
+	was := emailWas(c, oldEmail)
+	if len(problems) == 0 && was == "" {
+		return nil
+	}
+	d := h.g.baseData(c, h.now)
+	d.Changes, d.Problems, d.EmailWas, d.ByStaff = changesIn(changes, c.Lang), problemList(problems, c.Lang), was, byStaff
+	var cc []string
+	if was != "" {
+		cc = []string{was}
+	}
+	inReplyTo := h.msg.MessageID
+	if byStaff {
+		inReplyTo = "" // the handler's mail is not in the complainant's thread
+	}
+	_, err := h.queue(letter{name: templates.CorrectionNotice, key: fmt.Sprintf("correction-notice:%s:%d", c.Ref, h.row),
+		to: []string{c.Email}, cc: cc, c: c, data: d, inReplyTo: inReplyTo})
 	return err
+}
+
+// emailWas is the complainant's former address when a correction changed
+// it, else "".
+func emailWas(c *Complaint, oldEmail string) string {
+	if oldEmail == "" || strings.EqualFold(oldEmail, c.Email) {
+		return ""
+	}
+	return oldEmail
 }
 
 // changeCommand carries out `#wijzig veld waarde` (`#change field value`):
@@ -90,27 +142,37 @@ func (h *handling) changeCommand(c *Complaint, args, text string) error {
 		// Several lines: the text below the command line belongs to it.
 		value = strings.TrimSpace(value + "\n" + text)
 	}
-	var changes []templates.Change
-	var problems []templates.Problem
+	var changes []fieldChange
+	problems := map[string]reasons{}
+	oldEmail := c.Email
 	if field == "" || value == "" {
-		problems = []templates.Problem{{Label: orUnknown(word), Reason: unknownFieldReason(h.g.set.Lang)}}
-	} else {
-		f := setFieldValue(parser.Fields{}, field, value)
-		norm, _, inv, invEN := parser.ValidateFields(f, h.g.popt)
-		invalid := map[string]reasons{}
-		if r := inv[field]; r != "" {
-			invalid[field] = reasons{NL: r, EN: invEN[field]}
-		}
-		var err error
-		if changes, problems, err = h.applyCorrections(c, norm, invalid, h.msg.From); err != nil {
-			return err
-		}
+		d := h.g.baseData(c, h.now)
+		d.ByStaff = true
+		d.Problems = []templates.Problem{{Label: orUnknown(word), Reason: unknownFieldReason(h.g.set.Lang)}}
+		_, err := h.queue(letter{name: templates.Correction, key: fmt.Sprintf("correction:%s:%d", c.Ref, h.row),
+			to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
+		return err
+	}
+	f := setFieldValue(parser.Fields{}, field, value)
+	norm, _, inv, invEN := parser.ValidateFields(f, h.g.popt)
+	invalid := map[string]reasons{}
+	if r := inv[field]; r != "" {
+		invalid[field] = reasons{NL: r, EN: invEN[field]}
+	}
+	var err error
+	if changes, problems, err = h.applyCorrections(c, norm, invalid, h.msg.From); err != nil {
+		return err
 	}
 	d := h.g.baseData(c, h.now) // with the new values
-	d.ByStaff, d.Changes, d.Problems = true, changes, problems
-	_, err := h.queue(letter{name: templates.Correction, key: fmt.Sprintf("correction:%s:%d", c.Ref, h.row),
-		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID})
-	return err
+	d.ByStaff, d.Changes, d.Problems = true, changesIn(changes, h.g.set.Lang), problemList(problems, h.g.set.Lang)
+	d.EmailWas = emailWas(c, oldEmail)
+	if _, err := h.queue(letter{name: templates.Correction, key: fmt.Sprintf("correction:%s:%d", c.Ref, h.row),
+		to: []string{h.msg.From}, c: c, data: d, staff: true, inReplyTo: h.msg.MessageID}); err != nil {
+		return err
+	}
+	// A handler's refused value is hers to send again; the complainant
+	// hears only of a new address for her letters.
+	return h.tellComplainant(c, changes, nil, oldEmail, true)
 }
 
 func unknownFieldReason(lang string) string {
@@ -120,13 +182,28 @@ func unknownFieldReason(lang string) string {
 	return "onbekend veld of geen waarde; schrijf bijvoorbeeld #wijzig telefoon 010-7654321 (velden: bedrijf, adres, naam, telefoon, bereikbaarheid, email, datum, omschrijving, referenties)"
 }
 
+// fieldChange is one field a correction changed.
+type fieldChange struct {
+	field, old, new string
+}
+
+// changesIn are the changes as a letter in lang shows them.
+func changesIn(cs []fieldChange, lang string) []templates.Change {
+	var out []templates.Change
+	for _, ch := range cs {
+		out = append(out, templates.Change{Label: fieldLabel(ch.field, lang), Old: ch.old, New: ch.new})
+	}
+	return out
+}
+
 // applyCorrections puts each valid new value of add into c, keeps each old
 // value in an event, and saves c. It returns the changes and the values
-// refused, with why, in the staff's language.
-func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map[string]reasons, by string) ([]templates.Change, []templates.Problem, error) {
-	lang := h.g.set.Lang
-	var changes []templates.Change
-	var problems []templates.Problem
+// refused, with why. When the e-mail address changes, the old one is kept
+// among the addresses that speak for the complaint: one mistyped line must
+// not shut the complainant out of her own complaint.
+func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map[string]reasons, by string) ([]fieldChange, map[string]reasons, error) {
+	var changes []fieldChange
+	problems := map[string]reasons{}
 	f := c.fields()
 	for _, name := range correctableFields {
 		nv := fieldOf(add, name)
@@ -134,11 +211,7 @@ func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map
 			continue
 		}
 		if r, bad := invalid[name]; bad {
-			reason := r.NL
-			if lang == "en" {
-				reason = r.EN
-			}
-			problems = append(problems, templates.Problem{Label: fieldLabel(name, lang), Reason: reason})
+			problems[name] = r
 			continue
 		}
 		old := fieldOf(f, name)
@@ -146,7 +219,7 @@ func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map
 			continue
 		}
 		f = setFieldValue(f, name, nv)
-		changes = append(changes, templates.Change{Label: fieldLabel(name, lang), Old: old, New: nv})
+		changes = append(changes, fieldChange{field: name, old: old, new: nv})
 		h.event(c.ID, "corrected", fmt.Sprintf("%s by %s: %q → %q", name, by, old, nv), false, h.row)
 	}
 	if len(changes) > 0 {
@@ -156,11 +229,32 @@ func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map
 			c.Email = email
 		}
 		c.Email = strings.ToLower(c.Email)
+		if email != "" && !strings.EqualFold(email, c.Email) {
+			if err := h.keepAddress(c, strings.ToLower(email), by); err != nil {
+				return nil, nil, err
+			}
+		}
 		if err := h.saveComplaint(c); err != nil {
 			return nil, nil, err
 		}
 	}
 	return changes, problems, nil
+}
+
+// keepAddress lets addr go on speaking for c (unless it already may).
+func (h *handling) keepAddress(c *Complaint, addr, by string) error {
+	var n int
+	if err := h.tx.Get(&n, h.q().CountComplaintAddress, c.ID, addr); err != nil {
+		return fmt.Errorf("complaint addresses: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := h.tx.Exec(h.q().AddComplaintAddress, c.ID, addr, by, h.now.UTC()); err != nil {
+		return fmt.Errorf("keep address: %w", err)
+	}
+	h.event(c.ID, "address-added", fmt.Sprintf("%s, the complainant's former address, may still act for the complainant (the address was corrected by %s)", addr, by), false, h.row)
+	return nil
 }
 
 // fieldOf is one field's value as text (references one a line).

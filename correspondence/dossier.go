@@ -255,11 +255,11 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 	objectionRow := h.row
 	if !objection {
 		objectionRow = -1
-	} else if !strings.EqualFold(h.msg.From, c.Email) {
+	} else if h.isStaff() {
 		// #bezwaar from staff: the objection is the complainant's last message.
 		objectionRow = 0
 		for _, m := range ins {
-			if strings.EqualFold(m.From, c.Email) && m.ID != h.row {
+			if h.speaksForQuiet(c, m.From) && m.ID != h.row {
 				objectionRow = m.ID
 			}
 		}
@@ -331,7 +331,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 			e.Kind = string(msg.Kind)
 		case msg.Kind == parser.KindForm:
 			e.Kind, e.Text = "form", text // the form submitted again
-		case strings.EqualFold(m.From, c.Email):
+		case h.speaksForQuiet(c, m.From): // her own address, a former one, or one a handler added
 			e.Kind, e.Text = "complainant", text
 		default:
 			e.Kind, e.Text = "other", text
@@ -372,7 +372,7 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 		}
 		toComplainant := false
 		for _, r := range strings.Split(l.Rcpt, "\n") {
-			toComplainant = toComplainant || strings.EqualFold(r, c.Email)
+			toComplainant = toComplainant || h.speaksForQuiet(c, r) // a former address too
 		}
 		if !toComplainant {
 			ds.Internal = append(ds.Internal, e)
@@ -383,6 +383,14 @@ func (h *handling) dossier(c *Complaint, objection bool) (*templates.Dossier, []
 			e.Attachments = attach(msg.Attachments)
 		}
 		entries = append(entries, dated{e, l.At})
+	}
+	corrections, received, err := h.dossierCorrections(c) // dossier_corrections.go
+	if err != nil {
+		return nil, nil, err
+	}
+	ds.AsReceived = received
+	for _, e := range corrections {
+		entries = append(entries, dated{e, e.At}) // after the mail that made it
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].order.Before(entries[j].order) })
 	for _, d := range entries {

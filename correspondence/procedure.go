@@ -183,6 +183,7 @@ var asides = []struct {
 }{
 	{templates.CommandDone, "every command carried out, to its sender: what was done, the new dates", "confirm (confirm.go)"},
 	{templates.CommandNotDone, "a command that cannot be carried out as given or now (no such handler, a meeting in the past or on a day off, a second response, a delay after it, a record with no conversation held)", "notDone (confirm.go), notNow (commands.go)"},
+	{templates.CorrectionNotice, "a correction (by reply or #wijzig) that refused a value of the complainant's, or changed her e-mail address: to her, at the old address too", "tellComplainant (corrections.go)"},
 	{templates.StaffNotice, "a command on a finished complaint, or badly written; a letter undeliverable", "staffNoticeCmd (commands.go), failLetter (outbox.go)"},
 	{templates.SenderUnverified, "a command from a staff address whose sender is not verified", "refuseUnverified (confirm.go)"},
 	{templates.Alert, "a mail quarantined, the intake stopped", "quarantineWith (route.go), AlertIntakeStopped (intake_status.go), quarantineRaw (quarantine_raw.go)"},

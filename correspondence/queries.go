@@ -97,6 +97,8 @@ type queries struct {
 	LastCompleteAt     string `query:"last-complete-at"`
 	CountNoMailEvents  string `query:"count-no-mail-events"`
 	DigestScheduleFrom string `query:"digest-schedule-from"`
+	CompletionTexts    string `query:"completion-texts"`
+	CorrectionsOf      string `query:"corrections-of-complaint"`
 
 	// outbox.sql: letters queued, claimed, settled; proof of sending.
 	CountLettersOfKey     string `query:"count-letters-of-key"`

@@ -376,8 +376,10 @@ func (h *handling) complete(c *Complaint) error {
 		c: c, data: ack}); err != nil {
 		return err
 	}
+	hn := g.baseData(c, h.now)
+	hn.Text = h.completionTexts(c) // what the complainant wrote besides the fields (completion_text.go)
 	if _, err := h.queue(letter{name: templates.HandlerNew, key: "handler-new:" + c.Ref, to: []string{c.Handler},
-		c: c, data: g.baseData(c, h.now), staff: true}); err != nil {
+		c: c, data: hn, staff: true}); err != nil {
 		return err
 	}
 	return h.saveComplaint(c)

@@ -104,6 +104,9 @@ func (h *handling) completion(c *Complaint) error {
 	}
 	merged.Email = c.Email
 	c.setFields(merged)
+	if extra := extraText(h.text()); extra != "" {
+		h.event(c.ID, "completion-text", extra, false, h.row) // completion_text.go
+	}
 	problems := problemsOf(merged, invalid)
 	if len(problems) == 0 {
 		h.event(c.ID, "completed", "the complainant supplied the missing fields", false, h.row)

@@ -37,6 +37,7 @@ const (
 	Alert              = "alert"                // intake team: quarantine, undeliverable, intake stopped
 	DoubleSubmit       = "double_submit"        // handler: the same complaint was submitted again
 	Correction         = "correction"           // handler: fields corrected (by the complainant or #wijzig)
+	CorrectionNotice   = "correction_notice"    // complainant: her correction refused (why), or her e-mail address changed
 	Digest             = "digest"               // management: the digest (Data.Digest)
 	// CredentialExpiry warns the intake team that the OAuth2 credential
 	// ends: Data.Command is its config key (client_secret_expires or
@@ -59,7 +60,7 @@ var Names = []string{CompletionRequest, Acknowledgement, HandlerNew, Reminder,
 	ObjectionDossier, ObjectionLate, ObjectionLateStaff, Invitation, Record,
 	Closing, Closed, Lapse, ClosedReply, Reassigned, HandlerAssigned,
 	StaffNotice, UnknownCommand, CommandRefused, Alert, Digest, CredentialExpiry, ConnectionTest,
-	DoubleSubmit, Correction, HoldNotice,
+	DoubleSubmit, Correction, CorrectionNotice, HoldNotice,
 	// act.go: who may act, staff hearing back
 	CommandDone, CommandNotDone, SenderUnverified, RelayThirdParty, LoopSuspected,
 	CategorySet, CategoryRefused, Report, Survey}
@@ -239,6 +240,10 @@ type Data struct {
 	// handler corrected them with #wijzig, else the complainant did.
 	Changes []Change
 	ByStaff bool
+	// EmailWas is the complainant's former address when a correction
+	// changed her e-mail address: it goes on speaking for the complaint,
+	// and the letter about the change goes there too.
+	EmailWas string
 
 	Category   string      // the complaint's category ("" untagged), or the one asked for
 	Categories []string    // the configured categories, for #categorie
@@ -269,6 +274,10 @@ type Dossier struct {
 	Entries   []DossierEntry
 	Internal  []DossierEntry // letters to staff (reminders, notices): listed, without text
 	Terms     Terms
+	// AsReceived are the complaint's fields as received, before any
+	// correction (each correction is an entry of the thread); under
+	// Complaint, so that the "fields" partial shows them.
+	AsReceived *Received
 	// AttachLimit is the most, in bytes, of all attachments together that
 	// travel with the dossier; the rest are listed with name and size.
 	AttachLimit int
@@ -284,8 +293,16 @@ type DossierEntry struct {
 	Text        string // the message's own text, verbatim (quotes of earlier mails left out)
 	Attachments []Attachment
 	Objection   bool // this message is the objection
-	Failed      bool // out: could not be delivered
-	Pending     bool // out: not sent yet
+	// Changes: a correction (Kind "correction"), by From, or the
+	// complainant when From is empty.
+	Changes []Change
+	Failed  bool // out: could not be delivered
+	Pending bool // out: not sent yet
+}
+
+// Received holds a complaint's fields as received (Dossier.AsReceived).
+type Received struct {
+	Complaint Complaint
 }
 
 // Extension is one extension of the handling term.

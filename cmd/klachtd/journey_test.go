@@ -691,3 +691,28 @@ func TestJourneyNotNowDuringObjection(t *testing.T) {
 		directie:  {"objection_dossier": 1},
 	})
 }
+
+// Review F2 #8 and #9: Sanne changes her e-mail address by reply, with an
+// invalid phone number in the same mail. Both her old and her new address
+// hear what changed and what was not (and why); her old address still
+// speaks for the complaint afterwards.
+func TestJourneyEmailChangeByReply(t *testing.T) {
+	j := newJourney(t, amsterdamAt(2026, 11, 23, 10, 15))
+	j.submit(sanne())
+	ack := j.await(sanneAddr, "acknowledgement")
+	h, _ := j.handlerOf("KL-2026-0001")
+	const newAddr = "s.vandijk@bakkerijvandijk.nl"
+	j.at(amsterdamAt(2026, 11, 24, 9, 0))
+	j.reply(sanneAddr, ack, "Telefoonnummer: 12\nE-mailadres: "+newAddr)
+	for _, user := range []string{sanneAddr, newAddr} {
+		n := j.await(user, "correction_notice")
+		j.check(n, "correction_notice", "nl", "KL-2026-0001", newAddr+" (was: "+sanneAddr+")", "niet doorgevoerd", "telefoonnummer '12' is te kort")
+	}
+	told := j.await(h, "correction")
+	j.check(told, "correction", "nl", "KL-2026-0001", "Niet doorgevoerd:", "blijft namens de indiener schrijven")
+	j.at(amsterdamAt(2026, 11, 24, 10, 0))
+	j.reply(sanneAddr, ack, "Ik stuur de foto's van de pallets morgen.")
+	relayed := j.await(h, "relay_to_handler")
+	j.check(relayed, "relay_to_handler", "nl", "KL-2026-0001", "foto's van de pallets")
+	j.none(h, "relay_third_party")
+}

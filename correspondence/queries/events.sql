@@ -32,3 +32,13 @@ SELECT count(*) FROM events WHERE complaint_id = ? AND kind IN (?)
 -- name: digest-schedule-from
 -- Since when digests are due: the first scheduler run on this database.
 SELECT at FROM events WHERE kind = 'digest-schedule' AND complaint_id IS NULL ORDER BY id LIMIT 1
+
+-- name: completion-texts
+-- What the complainant wrote besides the fields in the replies that
+-- completed her complaint (completion_text.go), for the new-complaint letter.
+SELECT detail FROM events WHERE complaint_id = ? AND kind = 'completion-text' ORDER BY id
+
+-- name: corrections-of-complaint
+-- Every correction of a complaint's fields, in order: the dossier shows
+-- them and reads the fields as received back from them.
+SELECT at, detail FROM events WHERE complaint_id = ? AND kind = 'corrected' ORDER BY id
