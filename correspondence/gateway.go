@@ -36,6 +36,8 @@ type Gateway struct {
 	privacy privacyState // retention term, last retention run, proofs of sending (retention.go)
 	// health: sender and store outages, per-domain deferrals (health.go).
 	health health
+	// owner names this gateway in the outbox's leases (outbox.go).
+	owner string
 }
 
 // New returns a gateway over store. now is the clock: the domain never reads
@@ -46,7 +48,7 @@ func New(store *Store, set Settings, cal *workdays.Calendar, tpl *templates.Rend
 	}
 	popt.OwnAddresses = append(popt.OwnAddresses, set.Gateway)
 	return &Gateway{store: store, set: set, cal: cal, tpl: tpl, popt: popt, now: now, log: log,
-		wake: make(chan struct{}, 1), failures: map[string]int{}}
+		wake: make(chan struct{}, 1), failures: map[string]int{}, owner: leaseOwner()}
 }
 
 // SetDigestSchedule sets when digests go out (default: none).

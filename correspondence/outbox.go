@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,9 +44,42 @@ type outboxRow struct {
 	next time.Time
 }
 
-// owner names this process in leases, so a restarted daemon can take back
-// what its killed predecessor held.
-var owner = fmt.Sprintf("%d", os.Getpid())
+// ownPID is this process's ID as leases write it.
+var ownPID = strconv.Itoa(os.Getpid())
+
+// gateways numbers the gateways of this process, for their lease owners.
+var gateways atomic.Int64
+
+// leaseOwner names one gateway in its leases: the process ID (so a restarted
+// daemon can take back what its killed predecessor held) and which gateway
+// of that process, so a gateway opened again in the same process (a daemon
+// restarted in-process, on a restored copy) takes back the leases of the
+// one before it instead of waiting for them to expire.
+func leaseOwner() string { return fmt.Sprintf("%s.%d", ownPID, gateways.Add(1)) }
+
+// flushing holds, per lease owner of this process, how many flushes of
+// that gateway run now. A lease of another gateway of this process that is
+// not flushing is stale: a flush settles or releases every lease it took
+// before it returns.
+var flushing sync.Map // owner → *atomic.Int32
+
+func (g *Gateway) flushCount() *atomic.Int32 {
+	n, _ := flushing.LoadOrStore(g.owner, new(atomic.Int32))
+	return n.(*atomic.Int32)
+}
+
+// inProcessBusy reports whether who is a gateway of this process with a
+// flush running.
+func inProcessBusy(who string) bool {
+	n, ok := flushing.Load(who)
+	return ok && n.(*atomic.Int32).Load() > 0
+}
+
+// leasePID is the process ID in a lease owner ("PID" or "PID.N").
+func leasePID(owner string) string {
+	pid, _, _ := strings.Cut(owner, ".")
+	return pid
+}
 
 // claimBatch takes up to n due letters: each attempt is counted and its next
 // retry time written before the attempt is made (a crash mid-send then
@@ -75,7 +109,7 @@ func (g *Gateway) claimBatch(ctx context.Context, n int) ([]*outboxRow, error) {
 			row.Attempts++
 			row.next = next
 			if _, err := tx.ExecContext(ctx, g.store.q.LeaseLetter,
-				row.Attempts, next, now.Add(leaseTime), "lease:"+owner, row.ID); err != nil {
+				row.Attempts, next, now.Add(leaseTime), "lease:"+g.owner, row.ID); err != nil {
 				return err
 			}
 		}
@@ -129,8 +163,15 @@ func (g *Gateway) releaseLeases(ctx context.Context, dead func(pid string) bool)
 		return err
 	}
 	for _, r := range rows {
-		pid := strings.TrimPrefix(r.Owner, "lease:")
-		if pid == owner || !dead(pid) {
+		who := strings.TrimPrefix(r.Owner, "lease:")
+		switch pid := leasePID(who); {
+		case who == g.owner:
+			continue
+		case pid == ownPID:
+			if inProcessBusy(who) {
+				continue
+			}
+		case !dead(pid):
 			continue
 		}
 		if _, err := g.store.exec(ctx, g.store.q.ReleaseLease, g.now().UTC(), r.ID, r.Owner); err != nil {
@@ -254,6 +295,8 @@ type sendResult struct {
 // flush is FlushOutbox that also reports whether the sending server is
 // down (an outage), so the caller can back off.
 func (g *Gateway) flush(ctx context.Context, senders []Sender) (sent int, down bool, err error) {
+	g.flushCount().Add(1)
+	defer g.flushCount().Add(-1)
 	if len(senders) == 0 {
 		return 0, false, errors.New("no sender")
 	}

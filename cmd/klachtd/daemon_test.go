@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/mail"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -90,7 +92,7 @@ func (w *world) start() (stop func()) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := runDaemon(ctx, cfg, newLogger(io.Discard, "error"), nil); err != nil {
+		if err := runDaemon(ctx, cfg, testLog(), nil); err != nil {
 			w.t.Errorf("runDaemon: %v", err)
 		}
 	}()
@@ -272,4 +274,13 @@ func TestUnreadableMailDoesNotBlockTheInbox(t *testing.T) {
 	if n := len(w.imap.List("Quarantaine")); n != 1 {
 		t.Errorf("quarantine folder holds %d mails, want the unreadable one", n)
 	}
+}
+
+// testLog is the daemon's log in a test: errors only, or everything on
+// stderr with KLACHTD_TEST_LOG set (to see why a test waited in vain).
+func testLog() *slog.Logger {
+	if os.Getenv("KLACHTD_TEST_LOG") != "" {
+		return newLogger(os.Stderr, "info")
+	}
+	return newLogger(io.Discard, "error")
 }
