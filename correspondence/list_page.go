@@ -75,8 +75,13 @@ func (g *Gateway) listItem(c *Complaint, today time.Time) ListItem {
 	if p, ok := g.set.handler(c.Handler); ok {
 		name = p.Name
 	}
-	it := ListItem{Ref: c.Ref, Company: c.Company, State: c.State, Handler: name, EndDate: c.TermEnd}
-	if c.TermEnd != "" && !c.isFinished() {
+	it := ListItem{Ref: c.Ref, Company: c.Company, State: c.State, Handler: name}
+	// Only a running term is shown: after the response the handling term
+	// is history (the objection window is what runs then), and an operator
+	// reading "term ends" or days left would act on a date that no longer
+	// applies.
+	if c.State == StateOpen && c.TermEnd != "" {
+		it.EndDate = c.TermEnd
 		n := g.cal.Between(today, g.day(c.TermEnd))
 		it.DaysLeft = &n
 	}

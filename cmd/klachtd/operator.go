@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ingressus/klachtd/correspondence"
+	"github.com/ingressus/klachtd/correspondence/workdays"
 )
 
 // listStates are the states `list --state` accepts.
@@ -207,10 +208,24 @@ func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return json.NewEncoder(stdout).Encode(map[string]any{"complaint": c, "timeline": tl})
 	}
 	fmt.Fprintf(stdout, "%s  %s  (%s)\n", c.Ref, c.Company, c.State)
+	// The dates that still apply in this state: the handler's last day for
+	// a delay (the working day before the mailbox sends its own notice, as
+	// the handler's letters say) while the term runs, the lapse day while
+	// incomplete.
+	var delayBy, autoDelay, lapses string
+	if c.State == correspondence.StateOpen && c.DelayLatest != "" {
+		if d, err := workdays.ParseDate(c.DelayLatest); err == nil {
+			delayBy = gw.Calendar().Add(d, -1).Format("2006-01-02")
+		}
+		autoDelay = c.DelayLatest
+	}
+	if c.State == correspondence.StateIncomplete {
+		lapses = c.LapseDay
+	}
 	for _, kv := range [][2]string{{"name", c.Name}, {"address", c.Address}, {"phone", c.Phone}, {"availability", c.Availability},
 		{"email", c.Email}, {"date", c.FormDate}, {"references", strings.ReplaceAll(c.Refs, "\n", ", ")}, {"handler", c.Handler},
-		{"received", c.CompleteDay}, {"ack due", c.AckDue}, {"term ends", c.TermEnd}, {"delay by", c.DelayLatest},
-		{"objection", c.ObjectionEnd}, {"lapses", c.LapseDay}, {"description", c.Description}} {
+		{"received", c.CompleteDay}, {"ack due", c.AckDue}, {"term ends", c.TermEnd}, {"delay by", delayBy}, {"auto delay", autoDelay},
+		{"objection", c.ObjectionEnd}, {"lapses", lapses}, {"description", c.Description}} {
 		if kv[1] != "" {
 			fmt.Fprintf(stdout, "  %-12s %s\n", kv[0]+":", strings.ReplaceAll(kv[1], "\n", "\n               "))
 		}
