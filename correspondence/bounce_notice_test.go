@@ -91,3 +91,30 @@ func TestBounceNoticeOfHandlerLetterToIntake(t *testing.T) {
 func containsFold(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
+
+// Review 2 #6: an invitation that bounces is told to management too: they
+// sent it and have the meeting planned.
+func TestBouncedInvitationToldToManagement(t *testing.T) {
+	e, _ := objectionScenario(t)
+	dossier := e.lettersOf(templates.ObjectionDossier)[0]
+	e.clk.set(at(2026, 12, 29, 9, 0))
+	e.deliver(reply("directie@ingressus.nl", dossier, "#gesprek 07-01-2027 14:30 Kantoor Rotterdam"))
+	inv := e.lettersOf(templates.Invitation)
+	if len(inv) != 1 {
+		t.Fatalf("%d invitations, want 1", len(inv))
+	}
+	rcpt := inv[0].Rcpt
+	e.deliver(fmt.Sprintf(dsnMail, rcpt, rcpt, rcpt, inv[0].MessageID))
+	var notice *outLetter
+	for _, l := range e.lettersOf(templates.StaffNotice) {
+		if strings.HasPrefix(l.Key, "notice:bounce:") {
+			notice = &l
+		}
+	}
+	if notice == nil {
+		t.Fatal("no bounce notice queued")
+	}
+	if to := strings.Split(notice.Rcpt, "\n"); !containsFold(to, "directie@ingressus.nl") {
+		t.Errorf("bounce notice of the invitation to %v, want management among them", to)
+	}
+}

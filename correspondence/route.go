@@ -226,13 +226,27 @@ func (h *handling) bounceNotice(c *Complaint, letter *bouncedLetter) (templates.
 	case c.Handler != "" && strings.EqualFold(n.Rcpt, c.Handler):
 		to = h.g.set.IntakeTeam
 	case n.ToComplainant && c.State == StateIncomplete:
-		for _, a := range h.g.set.IntakeTeam {
-			if !slices.ContainsFunc(to, func(b string) bool { return strings.EqualFold(a, b) }) {
-				to = append(to, a)
-			}
+		to = addAll(to, h.g.set.IntakeTeam)
+	case n.ToComplainant && letter != nil && (letter.Kind == templates.Invitation || letter.Kind == templates.Record):
+		// Management sent these and has the meeting planned: they must know
+		// the complainant did not get it.
+		var mgmt []string
+		for _, p := range h.g.set.Management {
+			mgmt = append(mgmt, p.Email)
 		}
+		to = addAll(to, mgmt)
 	}
 	return n, to
+}
+
+// addAll is to with each address of more it does not hold yet.
+func addAll(to, more []string) []string {
+	for _, a := range more {
+		if !slices.ContainsFunc(to, func(b string) bool { return strings.EqualFold(a, b) }) {
+			to = append(to, a)
+		}
+	}
+	return to
 }
 
 // transientStatus reports whether a DSN status may pass by itself: a 4.x.x
