@@ -92,3 +92,34 @@ func TestHandlerInvalidEmailChangeHasReason(t *testing.T) {
 		t.Fatalf("refusal text:\n%s", txt)
 	}
 }
+
+// review 2 #12: the complainant changed her address and objected from the
+// old one, which she was told she could keep using: the confirmation goes
+// to the new address and also to the one she wrote from.
+func TestObjectionFromFormerAddressConfirmedThere(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("former", "010-1234567"))
+	ack := e.lettersOf(templates.Acknowledgement)[0]
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	e.deliver(reply("sanne@bakkerijvandijk.nl", ack, "E-mailadres: sanne.nieuw@bakkerijvandijk.nl"))
+	if got := e.complaint("KL-2026-0001").Email; got != "sanne.nieuw@bakkerijvandijk.nl" {
+		t.Fatalf("e-mail = %q", got)
+	}
+	e.deliver(reply(c.Handler, note, "#reactie\nWij crediteren de pallets."))
+	dl := e.lettersOf(templates.ObjectionDeadline)
+	if len(dl) != 1 {
+		t.Fatalf("objection deadline letters = %d", len(dl))
+	}
+	e.clk.set(at(2026, 11, 26, 9, 0))
+	e.deliver(reply("sanne@bakkerijvandijk.nl", dl[0], "Ik maak bezwaar: de creditnota dekt de kosten niet."))
+	got := e.lettersOf(templates.ObjectionReceived)
+	if len(got) != 1 {
+		t.Fatalf("objection confirmations = %d", len(got))
+	}
+	head, _, _ := strings.Cut(string(got[0].Raw), "\r\n\r\n")
+	if !strings.Contains(got[0].Rcpt, "sanne.nieuw@bakkerijvandijk.nl") ||
+		!(strings.Contains(got[0].Rcpt, "sanne@bakkerijvandijk.nl") && strings.Contains(head, "sanne@bakkerijvandijk.nl")) {
+		t.Fatalf("confirmation to %q, header:\n%s", got[0].Rcpt, head)
+	}
+}

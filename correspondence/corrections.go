@@ -118,6 +118,8 @@ func (h *handling) tellComplainant(c *Complaint, changes []fieldChange, problems
 	inReplyTo := h.msg.MessageID
 	if byStaff {
 		inReplyTo = "" // the handler's mail is not in the complainant's thread
+	} else if from := h.senderCc(c); len(from) > 0 && !strings.EqualFold(from[0], was) {
+		cc = append(cc, from...) // she wrote from her former address: the answer goes there too
 	}
 	_, err := h.queue(letter{name: templates.CorrectionNotice, key: fmt.Sprintf("correction-notice:%s:%d", c.Ref, h.row),
 		to: []string{c.Email}, cc: cc, c: c, data: d, inReplyTo: inReplyTo})
