@@ -87,7 +87,7 @@ func TestHandlerInvalidEmailChangeHasReason(t *testing.T) {
 		t.Fatalf("letters = %v", conf)
 	}
 	txt := conf[0].text()
-	if !strings.Contains(txt, "E-mailadres: ") || !strings.Contains(txt, "jane@@acme") || !strings.Contains(txt, "#wijzig") ||
+	if !strings.Contains(txt, "E-mailadres: ") || !strings.Contains(txt, "jane@@acme") || !strings.Contains(txt, "#wijzig email naam@voorbeeld.nl") ||
 		strings.Contains(txt, "U hoeft niets meer te doen") {
 		t.Fatalf("refusal text:\n%s", txt)
 	}
