@@ -48,9 +48,10 @@ func (h *handling) correctionDue(c *Complaint) bool {
 	if !ok {
 		return false // anyone else in the thread is relayed as who they are
 	}
+	invalid := invalidOf(h.msg)
 	for _, name := range correctableFields {
-		if fieldOf(h.msg.Fields, name) != "" {
-			return true
+		if _, bad := invalid[name]; bad || fieldOf(h.msg.Fields, name) != "" {
+			return true // an invalid value is a correction too: refused, and said so
 		}
 	}
 	return false
@@ -117,6 +118,8 @@ func (h *handling) tellComplainant(c *Complaint, changes []fieldChange, problems
 	inReplyTo := h.msg.MessageID
 	if byStaff {
 		inReplyTo = "" // the handler's mail is not in the complainant's thread
+	} else if from := h.senderCc(c); len(from) > 0 && !strings.EqualFold(from[0], was) {
+		cc = append(cc, from...) // she wrote from her former address: the answer goes there too
 	}
 	_, err := h.queue(letter{name: templates.CorrectionNotice, key: fmt.Sprintf("correction-notice:%s:%d", c.Ref, h.row),
 		to: []string{c.Email}, cc: cc, c: c, data: d, inReplyTo: inReplyTo})
@@ -206,12 +209,19 @@ func (h *handling) applyCorrections(c *Complaint, add parser.Fields, invalid map
 	problems := map[string]reasons{}
 	f := c.fields()
 	for _, name := range correctableFields {
+		// An invalid value has none after validation: look for its reason
+		// first, or it is dropped without a word.
+		if r, bad := invalid[name]; bad {
+			problems[name] = r
+			continue
+		}
 		nv := fieldOf(add, name)
 		if nv == "" {
 			continue
 		}
-		if r, bad := invalid[name]; bad {
-			problems[name] = r
+		if name == parser.FieldEmail && h.g.set.ownAddress(nv, h.g.popt) {
+			// Letters to it would reach us, not her (review 2 #1).
+			problems[name] = reasons{Own: strings.ToLower(nv)}
 			continue
 		}
 		old := fieldOf(f, name)

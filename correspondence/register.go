@@ -14,9 +14,12 @@ import (
 )
 
 // reasons is a field's problem in both languages.
+// Own, when set, is an address of our own given as the complainant's: the
+// letter words why it is refused (templates), NL and EN stay empty.
 type reasons struct {
-	NL string `json:"nl"`
-	EN string `json:"en"`
+	NL  string `json:"nl"`
+	EN  string `json:"en"`
+	Own string `json:"own,omitempty"`
 }
 
 var fieldLabels = map[string][2]string{
@@ -104,7 +107,7 @@ func problemList(p map[string]reasons, lang string) []templates.Problem {
 		if lang == "en" {
 			reason = r.EN
 		}
-		out = append(out, templates.Problem{Label: fieldLabel(name, lang), Reason: reason})
+		out = append(out, templates.Problem{Label: fieldLabel(name, lang), Reason: reason, OwnAddress: r.Own})
 	}
 	return out
 }

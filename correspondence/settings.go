@@ -3,6 +3,8 @@ package correspondence
 import (
 	"strings"
 	"time"
+
+	"github.com/ingressus/klachtd/parser"
 )
 
 // Person is a handler or a member of management.
@@ -172,4 +174,41 @@ func (s *Settings) replyTo(token string) string {
 		return s.Gateway
 	}
 	return s.Gateway[:i] + "+" + token + s.Gateway[i:]
+}
+
+// ownAddress reports whether addr is one of ours — the gateway (or a
+// plus-address of it), a handler, management, the intake team, an address
+// the parser treats as our own or as the web form's — and so never the
+// complainant's: a letter sent there would not reach her.
+func (s *Settings) ownAddress(addr string, popt parser.Options) bool {
+	a := bareAddress(addr)
+	if a == "" {
+		return false
+	}
+	own := append([]string{s.Gateway}, s.IntakeTeam...)
+	own = append(own, popt.OwnAddresses...)
+	own = append(own, popt.FormSenders...)
+	for _, p := range append(append([]Person{}, s.Handlers...), s.Management...) {
+		own = append(own, p.Email)
+	}
+	for _, o := range own {
+		if b := bareAddress(o); b != "" && b == a {
+			return true
+		}
+	}
+	return false
+}
+
+// bareAddress is addr lower-cased without its plus-address part.
+func bareAddress(addr string) string {
+	a := strings.ToLower(strings.TrimSpace(addr))
+	at := strings.LastIndexByte(a, '@')
+	if at <= 0 {
+		return a
+	}
+	local, domain := a[:at], a[at:]
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	return local + domain
 }

@@ -110,3 +110,24 @@ func (h *handling) addAddress(c *Complaint, cmd *parser.Command, by Person) erro
 	h.event(c.ID, "address-added", fmt.Sprintf("%s may act for the complainant (added by %s)", addr, by.Email), false, h.row)
 	return h.confirm(c, cmd, func(d *templates.Data) { d.Act.Address = addr })
 }
+
+// senderCc is whom a letter that answers this mail is copied to: its
+// sender, when that is not the complainant's present address but speaks
+// for the complaint (her former address, kept after an e-mail change, or
+// one a handler added). She wrote from there, so she must see there that
+// it arrived (review 2 #12); staff and strangers never get her letters.
+func (h *handling) senderCc(c *Complaint) []string {
+	from := strings.ToLower(strings.TrimSpace(h.msg.From))
+	if from == "" || strings.EqualFold(from, c.Email) {
+		return nil
+	}
+	ok, err := h.speaksFor(c, from)
+	if err != nil {
+		h.fail(err)
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	return []string{from}
+}

@@ -124,7 +124,7 @@ func (h *handling) replyToClosed(c *Complaint) error {
 	}
 	if !c.ClosedTold {
 		if _, err := h.queue(letter{name: templates.ClosedReply, key: "closed-reply:" + c.Ref, to: []string{c.Email},
-			c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+			cc: h.senderCc(c), c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
 			return err
 		}
 		c.ClosedTold = true
@@ -243,7 +243,7 @@ func (h *handling) objection(c *Complaint, text string, on event) error {
 	}
 	h.event(c.ID, "objection", firstLine(text), false, h.row)
 	if _, err := h.queue(letter{name: templates.ObjectionReceived, key: "objection-received:" + c.Ref,
-		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+		to: []string{c.Email}, cc: h.senderCc(c), c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
 		return err
 	}
 	d := h.g.baseData(c, h.now)
@@ -267,7 +267,7 @@ func (h *handling) lateObjection(c *Complaint) error {
 	}
 	h.event(c.ID, "objection-late", firstLine(h.text()), false, h.row)
 	if _, err := h.queue(letter{name: templates.ObjectionLate, key: "objection-late:" + c.Ref,
-		to: []string{c.Email}, c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
+		to: []string{c.Email}, cc: h.senderCc(c), c: c, data: h.g.baseData(c, h.now), inReplyTo: h.msg.MessageID}); err != nil {
 		return err
 	}
 	d := h.g.baseData(c, h.now)

@@ -78,6 +78,9 @@ type Complaint struct {
 type Problem struct {
 	Label  string // the field's label in the letter's language, e.g. "Telefoonnummer"
 	Reason string // e.g. "ontbreekt" or "telefoonnummer '0612' is te kort"
+	// OwnAddress is set (Reason empty) when the value is an address of the
+	// organisation itself, not the complainant's: the letter says why.
+	OwnAddress string
 }
 
 // Event is one line of a dossier's timeline.
