@@ -182,8 +182,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 
 // notNow answers a command the procedure table has no row for in c's
 // state: on a finished complaint with the staff notice that it is
-// finished, else with why not now (the response already sent, the term
-// not started). Nothing reaches the complainant; the state stays.
+// finished, else with why not now (an objection with no response to
+// object to or one already registered, the response already sent, the
+// term not started). Nothing reaches the complainant; the state stays.
 func (h *handling) notNow(c *Complaint, cmd *parser.Command) error {
 	if slices.Contains(finished, c.State) {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
@@ -191,6 +192,10 @@ func (h *handling) notNow(c *Complaint, cmd *parser.Command) error {
 		return err
 	}
 	switch {
+	case cmd.Name == "objection" && c.State == StateObjection:
+		return h.notDone(c, cmd, "objection-registered", nil)
+	case cmd.Name == "objection" && c.RespondedDay == "":
+		return h.notDone(c, cmd, "no-response-yet", nil)
 	case c.RespondedDay != "":
 		return h.notDone(c, cmd, "already-responded", func(d *templates.Data) { d.Act.Responded = h.g.day(c.RespondedDay) })
 	case c.State == StateIncomplete:

@@ -143,7 +143,10 @@ var procedure = []transition{
 	// gets one response (§3): a second #reactie is refused, the window
 	// and the objection stay.
 	{step: "§4", from: only(StateResponded), on: onObjection, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
-	{step: "§4", from: running, on: commandEvent("objection"), to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
+	// #bezwaar marks an objection made in the window after the response
+	// (§4): before it there is nothing to object to, and once the
+	// objection is with management a second one is not registered.
+	{step: "§4", from: only(StateResponded), on: commandEvent("objection"), to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateClosed), on: onAdoptLate, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateResponded, StateClosed, StateLapsed), on: onLateObjection, letters: l(templates.ObjectionLate, templates.ObjectionLateStaff), do: "lateObjection (thread.go)"},
 	{step: "§4", from: running, on: commandEvent("meeting"), management: true, letters: l(templates.Invitation), do: "invite (commands.go)"},

@@ -22,7 +22,9 @@ type ActData struct {
 	// no-results, fail, not-internal, no-signature, bad-signature; for
 	// CommandNotDone record-before-meeting, record-without-meeting,
 	// meeting-in-past, meeting-not-workday, already-responded,
-	// not-complete, not-now, no-address, no-message, unknown-handler; for
+	// not-complete, not-now, no-response-yet and objection-registered (a
+	// #bezwaar before the response or after the objection), no-address,
+	// no-message, unknown-handler; for
 	// LoopSuspected quick-replies, machine-replies, completion-limit.
 	Reason string
 	// By is who wrote the mail ("Name <address>" or the address); Address

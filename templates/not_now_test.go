@@ -15,6 +15,8 @@ func TestNotNowReasonsWorded(t *testing.T) {
 		"not-complete":           {"nog niet compleet", "not complete yet"},
 		"not-now":                {"dat kan niet bij een klacht", "that is not possible for a complaint"},
 		"record-without-meeting": {"nog geen gesprek", "no meeting with the complainant has been planned"},
+		"no-response-yet":        {"nog geen inhoudelijke reactie naar de indiener gestuurd", "no substantive response has been sent to the complainant yet"},
+		"objection-registered":   {"de indiener heeft al bezwaar gemaakt", "the complainant has already objected"},
 		"meeting-not-workday":    {"25 december 2026 is geen werkdag (Eerste Kerstdag)", "25 December 2026 is not a working day (Eerste Kerstdag)"},
 	}
 	for reason, w := range want {

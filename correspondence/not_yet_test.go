@@ -1,0 +1,70 @@
+package correspondence
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ingressus/klachtd/templates"
+)
+
+// Review 2: commands the procedure allows only later in a complaint's
+// life are refused before it, with why; nothing reaches the complainant.
+
+// Review 2 #2: #bezwaar before the substantive response is refused: an
+// objection is made in the window after the response (procedure.md §4),
+// so a correction or a question is never registered as "the objection".
+func TestObjectionBeforeResponseRefused(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("ob1", "010-1234567"))
+	ack := e.lettersOf(templates.Acknowledgement)[0]
+	c := e.complaint("KL-2026-0001")
+	e.clk.set(at(2026, 11, 24, 9, 0))
+	e.deliver(reply("sanne@bakkerijvandijk.nl", ack, "Ik ben het er niet mee eens."))
+	relay := e.lettersOf(templates.RelayToHandler)
+	if len(relay) != 1 {
+		t.Fatalf("relays to the handler: %d, want 1", len(relay))
+	}
+	e.deliver(reply(c.Handler, relay[0], "#bezwaar"))
+	for _, k := range []string{templates.ObjectionReceived, templates.ObjectionDossier, templates.CommandDone} {
+		if n := len(e.lettersOf(k)); n != 0 {
+			t.Errorf("%d %s letters after #bezwaar before the response", n, k)
+		}
+	}
+	if got := e.complaint(c.Ref).State; got != StateOpen {
+		t.Errorf("state %s after the refused #bezwaar, want open", got)
+	}
+	nd := e.lettersOf(templates.CommandNotDone)
+	if len(nd) != 1 || nd[0].Rcpt != c.Handler {
+		t.Fatalf("refusal of #bezwaar: %+v", nd)
+	}
+	for _, want := range []string{"#bezwaar is niet uitgevoerd", "nog geen inhoudelijke reactie", "pas daarna", "Er is niets aan de indiener gestuurd"} {
+		if !strings.Contains(nd[0].text(), want) {
+			t.Errorf("refusal lacks %q:\n%s", want, nd[0].text())
+		}
+	}
+}
+
+// Review 2 #2: a second #bezwaar while the objection is with management
+// is refused with that, not confirmed as done.
+func TestSecondObjectionRefused(t *testing.T) {
+	e, c := objectionScenario(t)
+	before := e.counts()
+	note := e.lettersOf(templates.HandlerNew)[0]
+	e.clk.set(at(2026, 12, 29, 9, 0))
+	e.deliver(reply(c.Handler, note, "#bezwaar"))
+	after := e.counts()
+	for _, k := range []string{templates.ObjectionReceived, templates.ObjectionDossier, templates.CommandDone} {
+		if after[k] != before[k] {
+			t.Errorf("%s: %d letters after a second #bezwaar, want %d", k, after[k], before[k])
+		}
+	}
+	nd := e.lettersOf(templates.CommandNotDone)
+	if len(nd) != 1 {
+		t.Fatalf("refusal of the second #bezwaar: %+v", nd)
+	}
+	for _, want := range []string{"#bezwaar is niet uitgevoerd", "al bezwaar gemaakt", "directie"} {
+		if !strings.Contains(nd[0].text(), want) {
+			t.Errorf("refusal lacks %q:\n%s", want, nd[0].text())
+		}
+	}
+}
