@@ -68,3 +68,37 @@ func TestSecondObjectionRefused(t *testing.T) {
 		}
 	}
 }
+
+// Review 2 #3: #reactie on an incomplete complaint is refused: the
+// handling starts when the complaint is complete (§1), so no response, no
+// objection window and no closing letter before the acknowledgement.
+func TestResponseOnIncompleteRefused(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("inc", "0612"))
+	req := e.lettersOf(templates.CompletionRequest)
+	if len(req) != 1 {
+		t.Fatalf("completion requests: %d, want 1", len(req))
+	}
+	c := e.complaint("KL-2026-0001")
+	if c.State != StateIncomplete || c.Handler == "" {
+		t.Fatalf("state %s handler %q, want incomplete with a handler", c.State, c.Handler)
+	}
+	e.deliver(reply(c.Handler, req[0], "#reactie\nWij leveren nieuwe tegels."))
+	for _, k := range []string{templates.Response, templates.ObjectionDeadline, templates.CommandDone} {
+		if n := len(e.lettersOf(k)); n != 0 {
+			t.Errorf("%d %s letters after #reactie on an incomplete complaint", n, k)
+		}
+	}
+	if got := e.complaint(c.Ref); got.State != StateIncomplete || got.ObjectionEnd != "" || got.RespondedDay != "" {
+		t.Errorf("after the refused #reactie: state %s, objection end %q, responded %q; want incomplete, none", got.State, got.ObjectionEnd, got.RespondedDay)
+	}
+	nd := e.lettersOf(templates.CommandNotDone)
+	if len(nd) != 1 || nd[0].Rcpt != c.Handler {
+		t.Fatalf("refusal of #reactie: %+v", nd)
+	}
+	for _, want := range []string{"#reactie is niet uitgevoerd", "nog niet compleet", "Er is niets aan de indiener gestuurd"} {
+		if !strings.Contains(nd[0].text(), want) {
+			t.Errorf("refusal lacks %q:\n%s", want, nd[0].text())
+		}
+	}
+}

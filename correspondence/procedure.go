@@ -137,7 +137,8 @@ var procedure = []transition{
 	{step: "never", from: anyState, on: onMachine, letters: l(templates.StaffNotice, templates.LoopSuspected), do: "machine (route.go)"}, // a bounce: notice; many auto-replies: loop
 
 	// §3 Substantive response.
-	{step: "§3", from: only(StateIncomplete, StateOpen), on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
+	// Only once the complaint is complete: the handling starts then (§1).
+	{step: "§3", from: only(StateOpen), on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
 
 	// §4 Objection, conversation, record, the window's end. A complaint
 	// gets one response (§3): a second #reactie is refused, the window
