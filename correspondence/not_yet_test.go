@@ -102,3 +102,37 @@ func TestResponseOnIncompleteRefused(t *testing.T) {
 		}
 	}
 }
+
+// Review 2 #10: a #gesprek whose date or time does not exist is refused
+// with what is wrong and how to write it, to its sender and the handler,
+// not with "could not be read".
+func TestMeetingImpossibleDateOrTimeRefused(t *testing.T) {
+	e, c := objectionScenario(t)
+	dossier := e.lettersOf(templates.ObjectionDossier)[0]
+	e.clk.set(at(2026, 12, 29, 9, 0))
+	for _, tc := range []struct{ cmd, want string }{
+		{"#gesprek 32-12-2026 10:00", "32-12-2026 is geen bestaande datum"},
+		{"#gesprek 31-02-2027 10:00", "31-02-2027 is geen bestaande datum"},
+		{"#gesprek 14-01-2027 25:00 Kantoor", "25:00 is geen geldige tijd"},
+	} {
+		before := len(e.lettersOf(templates.CommandNotDone))
+		notices := len(e.lettersOf(templates.StaffNotice))
+		e.deliver(reply("directie@ingressus.nl", dossier, tc.cmd))
+		nd := e.lettersOf(templates.CommandNotDone)
+		if len(nd) != before+1 || len(e.lettersOf(templates.StaffNotice)) != notices {
+			t.Fatalf("%s: %d refusals, %d usage notices; want one refusal with the reason", tc.cmd, len(nd)-before, len(e.lettersOf(templates.StaffNotice))-notices)
+		}
+		text := nd[before].text()
+		for _, want := range []string{tc.want, "14-12-2026 10:00", "Er is geen uitnodiging naar de indiener gestuurd"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: refusal lacks %q:\n%s", tc.cmd, want, text)
+			}
+		}
+		if !strings.Contains(header(nd[before].Raw, "Cc"), c.Handler) {
+			t.Errorf("%s: the handler is not told: Cc %q", tc.cmd, header(nd[before].Raw, "Cc"))
+		}
+	}
+	if n := len(e.lettersOf(templates.Invitation)); n != 0 {
+		t.Errorf("%d invitations for a date or time that does not exist", n)
+	}
+}
