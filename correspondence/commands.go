@@ -135,7 +135,12 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 	case "adduser":
 		return h.addAddress(c, cmd, p)
 	case "meeting":
-		at, place, ok := parseMeeting(cmd.Args, h.g.cal.Location())
+		at, place, bad, ok := parseMeeting(cmd.Args, h.g.cal.Location())
+		if !ok && bad.reason != "" {
+			// A date or time that reads as one but does not exist
+			// (32-12-2026, 25:00): refused with what is wrong.
+			return h.notDone(c, cmd, bad.reason, func(d *templates.Data) { d.Act.Args = bad.text })
+		}
 		if !ok {
 			return h.usage(c, cmd)
 		}
@@ -182,8 +187,9 @@ func (h *handling) fromStaff(c *Complaint, p Person, management bool) error {
 
 // notNow answers a command the procedure table has no row for in c's
 // state: on a finished complaint with the staff notice that it is
-// finished, else with why not now (the response already sent, the term
-// not started). Nothing reaches the complainant; the state stays.
+// finished, else with why not now (an objection with no response to
+// object to or one already registered, the response already sent, the
+// term not started). Nothing reaches the complainant; the state stays.
 func (h *handling) notNow(c *Complaint, cmd *parser.Command) error {
 	if slices.Contains(finished, c.State) {
 		_, err := h.staffNoticeCmd(c, fmt.Sprintf("finished:%d", h.row), cmd,
@@ -191,6 +197,10 @@ func (h *handling) notNow(c *Complaint, cmd *parser.Command) error {
 		return err
 	}
 	switch {
+	case cmd.Name == "objection" && c.State == StateObjection:
+		return h.notDone(c, cmd, "objection-registered", nil)
+	case cmd.Name == "objection" && c.RespondedDay == "":
+		return h.notDone(c, cmd, "no-response-yet", nil)
 	case c.RespondedDay != "":
 		return h.notDone(c, cmd, "already-responded", func(d *templates.Data) { d.Act.Responded = h.g.day(c.RespondedDay) })
 	case c.State == StateIncomplete:
@@ -398,11 +408,18 @@ func (h *handling) lastPartyMessage(c *Complaint) (string, string) {
 var meetingDateRe = regexp.MustCompile(`(\d{1,2})[-./](\d{1,2})[-./](\d{4})|(\d{4})-(\d{2})-(\d{2})`)
 var meetingTimeRe = regexp.MustCompile(`\b(\d{1,2})[:.](\d{2})\b`)
 
-// parseMeeting reads "<datum> <tijd> [plaats]".
-func parseMeeting(args string, loc *time.Location) (time.Time, string, bool) {
+// badMeeting is what is wrong with a #gesprek whose date or time has the
+// form of one but does not exist: the refusal's reason (meeting-bad-date,
+// meeting-bad-time) and the text as written.
+type badMeeting struct{ reason, text string }
+
+// parseMeeting reads "<datum> <tijd> [plaats]". A date or time written in
+// the right form that does not exist is named in bad, so the refusal can
+// say which; with no date or time at all bad is empty.
+func parseMeeting(args string, loc *time.Location) (time.Time, string, badMeeting, bool) {
 	dm := meetingDateRe.FindStringSubmatchIndex(args)
 	if dm == nil {
-		return time.Time{}, "", false
+		return time.Time{}, "", badMeeting{}, false
 	}
 	ds := meetingDateRe.FindStringSubmatch(args)
 	var y, mo, d int
@@ -415,22 +432,22 @@ func parseMeeting(args string, loc *time.Location) (time.Time, string, bool) {
 		mo, _ = strconv.Atoi(ds[5])
 		d, _ = strconv.Atoi(ds[6])
 	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || time.Date(y, time.Month(mo), d, 12, 0, 0, 0, loc).Day() != d {
+		return time.Time{}, "", badMeeting{"meeting-bad-date", ds[0]}, false
+	}
 	rest := args[dm[1]:]
 	tm := meetingTimeRe.FindStringSubmatchIndex(rest)
 	if tm == nil {
-		return time.Time{}, "", false
+		return time.Time{}, "", badMeeting{}, false
 	}
 	hh, _ := strconv.Atoi(rest[tm[2]:tm[3]])
 	mm, _ := strconv.Atoi(rest[tm[4]:tm[5]])
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 {
-		return time.Time{}, "", false
+	if hh > 23 || mm > 59 {
+		return time.Time{}, "", badMeeting{"meeting-bad-time", rest[tm[0]:tm[1]]}, false
 	}
 	at := time.Date(y, time.Month(mo), d, hh, mm, 0, 0, loc)
-	if at.Day() != d {
-		return time.Time{}, "", false
-	}
 	place := strings.TrimSpace(strings.Trim(strings.TrimSpace(rest[tm[1]:]), ",;-"))
-	return at, place, true
+	return at, place, badMeeting{}, true
 }
 
 // invite sends the invitation to the conversation at at; a later

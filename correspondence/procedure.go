@@ -137,13 +137,17 @@ var procedure = []transition{
 	{step: "never", from: anyState, on: onMachine, letters: l(templates.StaffNotice, templates.LoopSuspected), do: "machine (route.go)"}, // a bounce: notice; many auto-replies: loop
 
 	// §3 Substantive response.
-	{step: "§3", from: only(StateIncomplete, StateOpen), on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
+	// Only once the complaint is complete: the handling starts then (§1).
+	{step: "§3", from: only(StateOpen), on: commandEvent("response"), to: StateResponded, letters: l(templates.Response, templates.ObjectionDeadline), do: "respond (commands.go)"},
 
 	// §4 Objection, conversation, record, the window's end. A complaint
 	// gets one response (§3): a second #reactie is refused, the window
 	// and the objection stay.
 	{step: "§4", from: only(StateResponded), on: onObjection, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
-	{step: "§4", from: running, on: commandEvent("objection"), to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
+	// #bezwaar marks an objection made in the window after the response
+	// (§4): before it there is nothing to object to, and once the
+	// objection is with management a second one is not registered.
+	{step: "§4", from: only(StateResponded), on: commandEvent("objection"), to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateClosed), on: onAdoptLate, to: StateObjection, letters: l(templates.ObjectionReceived, templates.ObjectionDossier), do: "objection (thread.go)"},
 	{step: "§4", from: only(StateResponded, StateClosed, StateLapsed), on: onLateObjection, letters: l(templates.ObjectionLate, templates.ObjectionLateStaff), do: "lateObjection (thread.go)"},
 	{step: "§4", from: running, on: commandEvent("meeting"), management: true, letters: l(templates.Invitation), do: "invite (commands.go)"},

@@ -262,10 +262,12 @@ func TestProcedureTableIsComplete(t *testing.T) {
 			t.Errorf("row %q leads to unknown state %q", tr.on, tr.to)
 		}
 	}
+	// Every command has a row in some state of a running complaint (not
+	// all in the open one: #bezwaar waits for the response, §4).
 	for _, line := range kparser.CommandList("en") {
 		name := strings.TrimPrefix(strings.Fields(line)[0], "#")
-		if _, ok := rowFor(StateOpen, commandEvent(name)); !ok {
-			t.Errorf("command #%s has no row for an open complaint in procedure.go", name)
+		if !slices.ContainsFunc(running, func(st string) bool { _, ok := rowFor(st, commandEvent(name)); return ok }) {
+			t.Errorf("command #%s has no row for a running complaint in procedure.go", name)
 		}
 	}
 	for _, st := range anyState {

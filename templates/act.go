@@ -21,8 +21,11 @@ type ActData struct {
 	// Reason is a code the letter words: for SenderUnverified no-check,
 	// no-results, fail, not-internal, no-signature, bad-signature; for
 	// CommandNotDone record-before-meeting, record-without-meeting,
-	// meeting-in-past, meeting-not-workday, already-responded,
-	// not-complete, not-now, no-address, no-message, unknown-handler; for
+	// meeting-in-past, meeting-not-workday, meeting-bad-date and
+	// meeting-bad-time (Args: the date or time as written), already-responded,
+	// not-complete, not-now, no-response-yet and objection-registered (a
+	// #bezwaar before the response or after the objection), no-address,
+	// no-message, unknown-handler; for
 	// LoopSuspected quick-replies, machine-replies, completion-limit.
 	Reason string
 	// By is who wrote the mail ("Name <address>" or the address); Address

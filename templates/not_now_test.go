@@ -15,13 +15,16 @@ func TestNotNowReasonsWorded(t *testing.T) {
 		"not-complete":           {"nog niet compleet", "not complete yet"},
 		"not-now":                {"dat kan niet bij een klacht", "that is not possible for a complaint"},
 		"record-without-meeting": {"nog geen gesprek", "no meeting with the complainant has been planned"},
+		"no-response-yet":        {"nog geen inhoudelijke reactie naar de indiener gestuurd", "no substantive response has been sent to the complainant yet"},
+		"objection-registered":   {"de indiener heeft al bezwaar gemaakt", "the complainant has already objected"},
+		"meeting-bad-date":       {"32-12-2026 is geen bestaande datum", "32-12-2026 is not a date that exists"},
 		"meeting-not-workday":    {"25 december 2026 is geen werkdag (Eerste Kerstdag)", "25 December 2026 is not a working day (Eerste Kerstdag)"},
 	}
 	for reason, w := range want {
 		for i, lang := range []string{"nl", "en"} {
 			d := fullData()
 			d.MeetingAt = time.Date(2026, 12, 25, 10, 0, 0, 0, amsterdam())
-			d.Act = &ActData{Command: "reactie", Name: "response", Reason: reason, Responded: day(2026, 11, 26), Holiday: "Eerste Kerstdag"}
+			d.Act = &ActData{Command: "reactie", Name: "response", Reason: reason, Responded: day(2026, 11, 26), Holiday: "Eerste Kerstdag", Args: "32-12-2026"}
 			l := render(t, r, CommandNotDone, lang, d)
 			wantIn(t, reason+" "+lang, l.Text, w[i])
 			wantIn(t, reason+" "+lang+" html", l.HTML, w[i])
