@@ -99,9 +99,7 @@ func (h *handling) addAddress(c *Complaint, cmd *parser.Command, by Person) erro
 			break
 		}
 	}
-	_, staffH := h.g.set.handler(addr)
-	_, staffM := h.g.set.manager(addr)
-	if addr == "" || staffH || staffM || strings.EqualFold(addr, h.g.set.Gateway) {
+	if addr == "" || h.g.set.ownAddress(addr, h.g.popt) {
 		return h.notDone(c, cmd, "no-address", nil)
 	}
 	if _, err := h.tx.Exec(h.q().AddComplaintAddress, c.ID, addr, by.Email, h.now.UTC()); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ingressus/klachtd/cmd/klachtd/config"
+	"github.com/ingressus/klachtd/correspondence"
 	"github.com/ingressus/klachtd/mailbox/mailworld"
 )
 
@@ -283,4 +284,28 @@ func testLog() *slog.Logger {
 		return newLogger(os.Stderr, "info")
 	}
 	return newLogger(io.Discard, "error")
+}
+
+// handle stores raws in w's database as the daemon would (UIDs 1, 2, …)
+// without a daemon running, and returns the gateway's settings: for the
+// operator commands' tests, which then read the database.
+func (w *world) handle(raws ...[]byte) correspondence.Settings {
+	w.t.Helper()
+	cfg, err := LoadConfig(w.cfgPath)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	gw, store, err := openGateway(context.Background(), cfg, newLogger(io.Discard, "error"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer store.Close()
+	var ins []correspondence.Incoming
+	for i, raw := range raws {
+		ins = append(ins, correspondence.Incoming{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: raw})
+	}
+	if _, err := gw.Handle(context.Background(), ins); err != nil {
+		w.t.Fatal(err)
+	}
+	return gw.Settings()
 }

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/ingressus/klachtd/correspondence"
 )
 
 // Review 2 #11: `show` gives the dates that still apply: while the term
@@ -16,18 +12,7 @@ import (
 // complete complaint.
 func TestShowGivesTheDatesThatApply(t *testing.T) {
 	w := newWorld(t)
-	cfg, err := LoadConfig(w.cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, store, err := openGateway(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := gw.Handle(context.Background(), []correspondence.Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: testForm(1)}}); err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
+	w.handle(testForm(1))
 	out, err := cli(t, "show", "KL-2026-0001", "--config", w.cfgPath)
 	if err != nil {
 		t.Fatalf("show: %v\n%s", err, out)

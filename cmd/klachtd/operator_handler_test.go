@@ -1,12 +1,8 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
-
-	"github.com/ingressus/klachtd/correspondence"
 )
 
 // review F3 #15: `list --handler` with a name that is no configured handler
@@ -14,23 +10,11 @@ import (
 // handler without complaints still gets "no complaints match".
 func TestListUnknownHandlerRefused(t *testing.T) {
 	w := newWorld(t)
-	cfg, err := LoadConfig(w.cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, store, err := openGateway(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := gw.Handle(context.Background(), []correspondence.Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: testForm(3)}}); err != nil {
-		t.Fatal(err)
-	}
-	handlers := gw.Settings().Handlers
-	store.Close()
+	handlers := w.handle(testForm(3)).Handlers
 	if len(handlers) < 2 {
 		t.Fatalf("world has handlers %+v, want two", handlers)
 	}
-	_, err = cli(t, "list", "--handler", "Nobody", "--config", w.cfgPath)
+	_, err := cli(t, "list", "--handler", "Nobody", "--config", w.cfgPath)
 	if err == nil {
 		t.Fatalf("list --handler Nobody = nil error, want it refused")
 	}

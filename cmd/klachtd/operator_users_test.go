@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,25 +8,13 @@ import (
 	"time"
 
 	"github.com/ingressus/klachtd/cmd/klachtd/config"
-	"github.com/ingressus/klachtd/correspondence"
 )
 
 // issue 11.11: list has column headers; an unknown --state is refused with
 // the valid states.
 func TestListHeadersAndStates(t *testing.T) {
 	w := newWorld(t)
-	cfg, err := LoadConfig(w.cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, store, err := openGateway(context.Background(), cfg, newLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := gw.Handle(context.Background(), []correspondence.Incoming{{Mailbox: "INBOX", UIDValidity: 1, UID: 1, Raw: testForm(3)}}); err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
+	w.handle(testForm(3))
 	out, err := cli(t, "list", "--config", w.cfgPath)
 	if err != nil {
 		t.Fatalf("list: %v", err)
