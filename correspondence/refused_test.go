@@ -106,3 +106,23 @@ func TestStaffReplyWithOnlyQuoteRelaysNothing(t *testing.T) {
 		t.Errorf("handler's message not relayed: %+v", rel)
 	}
 }
+
+// #toevoegen refuses an address of our own, as a correction does: a
+// plus-address of the gateway or the intake team would let our own mail
+// speak for the complainant.
+func TestAddOwnAddressRefused(t *testing.T) {
+	e := newEnv(t, at(2026, 11, 23, 10, 15))
+	e.deliver(form("own", "010-1234567"))
+	note := e.lettersOf(templates.HandlerNew)[0]
+	c := e.complaint("KL-2026-0001")
+	plus := strings.Replace(e.g.set.Gateway, "@", "+x@", 1)
+	for i, addr := range []string{plus, e.g.set.IntakeTeam[0]} {
+		e.deliver(reply(c.Handler, note, "#toevoegen "+addr))
+		if nd := e.lettersOf(templates.CommandNotDone); len(nd) != i+1 {
+			t.Errorf("#toevoegen %s: %d refusals, want %d", addr, len(nd), i+1)
+		}
+	}
+	if done := e.lettersOf(templates.CommandDone); len(done) != 0 {
+		t.Errorf("#toevoegen of an own address confirmed: %s", done[0].text())
+	}
+}
